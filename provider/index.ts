@@ -1,0 +1,32 @@
+/**
+ * The provider side of `pulumi-github-packages`: the dynamic provider for `OrgPackage`,
+ * the GitHub client it uses, and the REST operations on organization packages.
+ * Programs import the SDK (`pulumi-github-packages`); the engine's dynamic provider host
+ * loads this module by name at call time (see `sdk/shim.ts`).
+ */
+import { clientFor } from "./client";
+import { ConfigLookup, resolveClientConfig } from "./config";
+import { PackagesApi } from "./packages";
+import { OrgPackageProvider } from "./resource";
+
+export * from "./types";
+export { CONFIG_NAMESPACE, DEFAULTS, resolveClientConfig, ConfigLookup } from "./config";
+export { clientFor, createClient, GitHub, GitHubClient } from "./client";
+export { PackageError, REPOSITORY_SCOPED_TYPES, REQUIRED_SCOPES, isNotFound, isUndeletable } from "./errors";
+export { PackagesApi, PAGE_SIZE, toFields, DeleteOutcome } from "./packages";
+export { PackageCatalog } from "./catalog";
+export { OrgPackageProvider, packageId, parsePackageId } from "./resource";
+export { checkInputs, checkListOptions, checkRef, assertValid, withDefaults, InputFailure, INPUT_DEFAULTS } from "./validate";
+
+let shared: OrgPackageProvider | undefined;
+
+/** The one `OrgPackageProvider` of this process, so all resources share its client and catalog. */
+export function sharedProvider(): OrgPackageProvider {
+    shared ??= new OrgPackageProvider();
+    return shared;
+}
+
+/** The REST operations, configured from `lookup` (Pulumi config) and the environment at call time. */
+export function packagesApi(lookup?: ConfigLookup): PackagesApi {
+    return new PackagesApi(clientFor(resolveClientConfig(lookup)));
+}

@@ -1,0 +1,118 @@
+/**
+ * The types of the org package provider, in one place: what users pass in, what the
+ * provider stores in state, and how it reaches GitHub.
+ */
+
+/** The registries GitHub Packages hosts, as the REST API names them. */
+export const PACKAGE_TYPES = ["npm", "maven", "rubygems", "docker", "nuget", "container"] as const;
+
+/** A GitHub Packages registry, as the REST API names it. */
+export type PackageType = (typeof PACKAGE_TYPES)[number];
+
+/** Who can see a package, as the REST API names it. */
+export const VISIBILITIES = ["public", "private", "internal"] as const;
+
+/** Who can see a package. */
+export type Visibility = (typeof VISIBILITIES)[number];
+
+/** The desired states a stack can declare for a package. */
+export const ENSURES = ["present", "absent"] as const;
+
+/** Whether the stack wants the package to exist (`present`) or to be gone (`absent`). */
+export type Ensure = (typeof ENSURES)[number];
+
+/** What to do when GitHub refuses to delete a package (a public one with a version over 5,000 downloads). */
+export const UNDELETABLE_ACTIONS = ["fail", "report"] as const;
+
+/** `fail` stops the update with an error; `report` records status `undeletable` and carries on. */
+export type UndeletableAction = (typeof UNDELETABLE_ACTIONS)[number];
+
+/** Names one package of one organization. */
+export interface PackageRef {
+    /** The organization's login, e.g. `acme`. */
+    org: string;
+    /** The registry the package lives in. */
+    packageType: PackageType;
+    /** The package's name as GitHub shows it; container names may contain `/`. */
+    packageName: string;
+}
+
+/** The inputs of an `OrgPackage` resource, as the provider receives them. */
+export interface OrgPackageInputs extends PackageRef {
+    /** Desired state; `present` adopts (and may restore), `absent` deletes. Defaults to `present`. */
+    ensure?: Ensure;
+    /** Restore the package when it is missing but still restorable (deleted within 30 days). Defaults to false. */
+    restoreIfDeleted?: boolean;
+    /** Delete the package on `pulumi destroy` or when the resource leaves the program. Defaults to false. */
+    deleteOnDestroy?: boolean;
+    /** What a refused delete does. Defaults to `fail`. */
+    onUndeletable?: UndeletableAction;
+}
+
+/** What the provider found the package to be, after converging. */
+export type PackageStatus = "present" | "absent" | "undeletable";
+
+/** The last change the provider made to the package. */
+export type PackageAction = "adopted" | "restored" | "deleted" | "none";
+
+/** The fields of GitHub's package object the provider keeps, in Pulumi's casing. */
+export interface PackageFields {
+    /** GitHub's numeric id of the package (Pulumi reserves `id` for the resource id). */
+    packageId: number;
+    /** The package's name. */
+    name: string;
+    /** Who can see the package. */
+    visibility: Visibility;
+    /** How many versions the package has. */
+    versionCount: number;
+    /** The package's REST API URL. */
+    url: string;
+    /** The package's page on GitHub. */
+    htmlUrl: string;
+    /** The login of the package's owner (the organization). */
+    ownerLogin: string | null;
+    /** The full name (`owner/repo`) of the linked repository, or null when there is none. */
+    repository: string | null;
+    /** When the package was created (ISO 8601). */
+    createdAt: string;
+    /** When the package was last updated (ISO 8601). */
+    updatedAt: string;
+}
+
+/** The state an `OrgPackage` keeps: its inputs with defaults applied, GitHub's fields and the provider's status. */
+export interface OrgPackageState extends Required<OrgPackageInputs>, Partial<PackageFields> {
+    /** What the provider found after converging. */
+    status: PackageStatus;
+    /** Why the status is what it is, when that is not obvious (e.g. GitHub's refusal). */
+    statusReason: string | null;
+    /** The last change the provider made. */
+    lastAction: PackageAction;
+}
+
+/** How the provider reaches GitHub. */
+export interface ClientConfig {
+    /** The token; never stored in state or printed. */
+    token?: string;
+    /** The REST API base URL, e.g. `https://api.github.com` or a GitHub Enterprise Server's `/api/v3`. */
+    baseUrl: string;
+    /** How many times a request that failed with a 5xx, a timeout or a reset is retried. */
+    retries: number;
+    /** The unit of the retry back-off in milliseconds (GitHub's `retry-after` is in seconds). */
+    retryBaseMs: number;
+    /** How long one request may take before it is abandoned and retried, in milliseconds. */
+    requestTimeoutMs: number;
+    /** How many times a rate-limited request waits and tries again before it fails. */
+    rateLimitRetries: number;
+    /** The longest wait for a rate limit to reset that is worth it, in seconds; longer fails at once. */
+    rateLimitMaxWaitSeconds: number;
+}
+
+/** Options for listing an organization's packages. */
+export interface ListOptions {
+    /** The organization's login. */
+    org: string;
+    /** The registry to list. */
+    packageType: PackageType;
+    /** Only packages with this visibility; all when omitted. */
+    visibility?: Visibility;
+}

@@ -1,0 +1,32 @@
+# Sourced by the project's scripts: versions and paths of the toolchain, in one place.
+# Node 22+ and the Pulumi CLI live in a per-user cache keyed by version, so a fresh
+# clone on the same machine reuses them instead of rebuilding.
+
+PGP_NODE_VERSION="22.23.3"
+PGP_PULUMI_VERSION="3.259.0"
+
+PGP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PGP_CACHE="${PGP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-github-packages}"
+PGP_NODE_DIR="$PGP_CACHE/node-$PGP_NODE_VERSION"
+PGP_PULUMI_DIR="$PGP_CACHE/pulumi-v$PGP_PULUMI_VERSION"
+
+# Node's major version on PATH, or 0 when there is none.
+pgp_node_major() {
+  command -v node >/dev/null 2>&1 || { echo 0; return; }
+  node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0
+}
+
+# Puts the cached toolchain first on PATH and sets the engine's environment.
+pgp_activate() {
+  if [ -x "$PGP_NODE_DIR/node_modules/.bin/node" ]; then
+    PATH="$PGP_NODE_DIR/node_modules/.bin:$PATH"
+  fi
+  if [ -x "$PGP_PULUMI_DIR/bin/pulumi" ]; then
+    PATH="$PGP_PULUMI_DIR/bin:$PATH"
+  fi
+  PATH="$PGP_ROOT/node_modules/.bin:$PATH"
+  export PATH
+  export PULUMI_SKIP_UPDATE_CHECK=true
+  export PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true
+  export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK="${PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK:-false}"
+}

@@ -1,0 +1,27 @@
+/**
+ * `pulumi-github-packages`: GitHub organization packages as Pulumi resources.
+ *
+ * - {@link OrgPackage}: adopt, delete (`ensure: "absent"`) or restore one package.
+ * - {@link listOrgPackages}, {@link getOrgPackage}, {@link restoreOrgPackage}: the REST operations as functions.
+ */
+export { OrgPackage, OrgPackageArgs } from "./orgPackage";
+export {
+    getOrgPackage,
+    getOrgPackageOutput,
+    listOrgPackages,
+    listOrgPackagesOutput,
+    restoreOrgPackage,
+    GetOrgPackageArgs,
+    ListOrgPackagesArgs,
+    OrgPackageInfo,
+    RestoreOrgPackageArgs,
+} from "./functions";
+export type {
+    Ensure,
+    PackageAction,
+    PackageStatus,
+    PackageType,
+    UndeletableAction,
+    Visibility,
+} from "../provider/types";
+export { PACKAGE_TYPES, VISIBILITIES } from "../provider/types";

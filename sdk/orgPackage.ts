@@ -1,0 +1,101 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { Ensure, PackageAction, PackageStatus, PackageType, UndeletableAction, Visibility } from "../provider/types";
+import { orgPackageShim } from "./shim";
+
+/** The arguments of an {@link OrgPackage}. */
+export interface OrgPackageArgs {
+    /** The organization's login, e.g. `acme`. */
+    org: pulumi.Input<string>;
+    /** The registry: npm, maven, rubygems, docker, nuget or container. */
+    packageType: pulumi.Input<PackageType>;
+    /** The package's name as GitHub shows it; container names may contain `/`. */
+    packageName: pulumi.Input<string>;
+    /** `present` (default) adopts the package; `absent` deletes it on `pulumi up`. */
+    ensure?: pulumi.Input<Ensure>;
+    /** Restore the package on `pulumi up` when it was deleted within the last 30 days. Defaults to false. */
+    restoreIfDeleted?: pulumi.Input<boolean>;
+    /** Delete the package when the resource is destroyed or leaves the program. Defaults to false: the package stays. */
+    deleteOnDestroy?: pulumi.Input<boolean>;
+    /** When GitHub refuses a delete (public, a version over 5,000 downloads): `fail` (default) or `report` it as status `undeletable`. */
+    onUndeletable?: pulumi.Input<UndeletableAction>;
+}
+
+/**
+ * A package of a GitHub organization, managed by Pulumi. Packages are created by publishing
+ * (`npm publish`, `docker push`, ...), so this resource adopts a package that exists, deletes
+ * it when `ensure` is `absent`, restores it when asked, and shows drift on `pulumi refresh`.
+ */
+export class OrgPackage extends pulumi.dynamic.Resource {
+    /** The organization's login. */
+    public readonly org!: pulumi.Output<string>;
+    /** The registry. */
+    public readonly packageType!: pulumi.Output<PackageType>;
+    /** The package's name. */
+    public readonly packageName!: pulumi.Output<string>;
+    /** The desired state. */
+    public readonly ensure!: pulumi.Output<Ensure>;
+    /** Whether `pulumi up` restores the package when it is missing. */
+    public readonly restoreIfDeleted!: pulumi.Output<boolean>;
+    /** Whether destroying the resource deletes the package. */
+    public readonly deleteOnDestroy!: pulumi.Output<boolean>;
+    /** What a refused delete does. */
+    public readonly onUndeletable!: pulumi.Output<UndeletableAction>;
+    /** GitHub's numeric id of the package. */
+    public readonly packageId!: pulumi.Output<number | undefined>;
+    /** The package's name as GitHub reports it. */
+    public readonly name!: pulumi.Output<string | undefined>;
+    /** Who can see the package. */
+    public readonly visibility!: pulumi.Output<Visibility | undefined>;
+    /** How many versions the package has. */
+    public readonly versionCount!: pulumi.Output<number | undefined>;
+    /** The package's REST API URL. */
+    public readonly url!: pulumi.Output<string | undefined>;
+    /** The package's page on GitHub. */
+    public readonly htmlUrl!: pulumi.Output<string | undefined>;
+    /** The login of the package's owner. */
+    public readonly ownerLogin!: pulumi.Output<string | null | undefined>;
+    /** The linked repository's full name, or null. */
+    public readonly repository!: pulumi.Output<string | null | undefined>;
+    /** When the package was created. */
+    public readonly createdAt!: pulumi.Output<string | undefined>;
+    /** When the package was last updated. */
+    public readonly updatedAt!: pulumi.Output<string | undefined>;
+    /** `present`, `absent` or `undeletable`, as the provider last found it. */
+    public readonly status!: pulumi.Output<PackageStatus>;
+    /** Why the status is what it is, when GitHub said so. */
+    public readonly statusReason!: pulumi.Output<string | null>;
+    /** The last change the provider made: adopted, restored, deleted or none. */
+    public readonly lastAction!: pulumi.Output<PackageAction>;
+
+    /**
+     * Manages the package `args.packageName` of `args.org`.
+     * @param name The Pulumi resource name.
+     * @param args Which package and how to manage it.
+     * @param opts Pulumi resource options.
+     */
+    constructor(name: string, args: OrgPackageArgs, opts?: pulumi.CustomResourceOptions) {
+        super(
+            orgPackageShim,
+            name,
+            {
+                ...args,
+                packageId: undefined,
+                name: undefined,
+                visibility: undefined,
+                versionCount: undefined,
+                url: undefined,
+                htmlUrl: undefined,
+                ownerLogin: undefined,
+                repository: undefined,
+                createdAt: undefined,
+                updatedAt: undefined,
+                status: undefined,
+                statusReason: undefined,
+                lastAction: undefined,
+            },
+            opts,
+            "github-packages",
+            "OrgPackage",
+        );
+    }
+}
