@@ -1,0 +1,64 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { ConfigMap, LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+
+/** The repository root: programs run here so the engine's plugins resolve the project's node_modules. */
+export const REPO_ROOT = path.resolve(__dirname, "../..");
+
+/** The passphrase of every test stack; only protects throwaway local state. */
+export const TEST_PASSPHRASE = "test-passphrase-not-a-secret";
+
+/** A stack on a fresh local file backend, removed by {@link TestStack.dispose}. */
+export interface TestStack {
+    /** The Automation API stack. */
+    stack: Stack;
+    /** The file backend directory holding the state. */
+    backendDir: string;
+    /** Removes the stack's backend directory. */
+    dispose(): void;
+}
+
+/** Options of {@link createTestStack}. */
+export interface TestStackOptions {
+    /** The Pulumi project name. */
+    project?: string;
+    /** An inline program, or a directory holding a Pulumi project. */
+    program: PulumiFn | { dir: string };
+    /** Stack config. */
+    config?: ConfigMap;
+    /** Extra environment variables for the CLI and the plugins it starts. */
+    env?: Record<string, string>;
+}
+
+/** Creates a stack on a fresh `file://` backend, with the real Pulumi CLI found on PATH. */
+export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
+    const backendDir = mkdtempSync(path.join(tmpdir(), "pgp-state-"));
+    const envVars = {
+        PULUMI_BACKEND_URL: `file://${backendDir}`,
+        PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_HOME: path.join(backendDir, ".pulumi-home"),
+        ...options.env,
+    };
+    const stackName = "test";
+    const stack =
+        "dir" in options.program
+            ? await LocalWorkspace.createStack({ stackName, workDir: options.program.dir }, { envVars })
+            : await LocalWorkspace.createStack(
+                  { stackName, projectName: options.project ?? "pgp-test", program: options.program },
+                  {
+                      workDir: REPO_ROOT,
+                      envVars,
+                      projectSettings: { name: options.project ?? "pgp-test", runtime: "nodejs" },
+                  },
+              );
+    if (options.config) {
+        await stack.setAllConfig(options.config);
+    }
+    return {
+        stack,
+        backendDir,
+        dispose: () => rmSync(backendDir, { recursive: true, force: true }),
+    };
+}
