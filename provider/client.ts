@@ -1,14 +1,17 @@
 import { Octokit } from "@octokit/rest";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
-import { requestTimeout } from "./timeout";
+import { fetchWithTimeout } from "./timeout";
 import { ClientConfig } from "./types";
 
-/** The Octokit class the provider talks to GitHub with: REST methods, pagination, timeouts, retries, throttling. */
-export const GitHubClient = Octokit.plugin(requestTimeout, throttling, retry);
+/** The Octokit class the provider talks to GitHub with: REST methods, pagination, retries and throttling. */
+export const GitHubClient = Octokit.plugin(throttling, retry);
 
 /** An Octokit instance with the provider's plugins. */
 export type GitHub = InstanceType<typeof GitHubClient>;
+
+/** Statuses a retry cannot fix: the retry plugin's own list plus 409, GitHub's answer to a restore whose name is taken. */
+const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 
 const clients = new Map<string, GitHub>();
 
@@ -34,8 +37,8 @@ export function createClient(config: ClientConfig): GitHub {
         auth: config.token,
         baseUrl: config.baseUrl,
         userAgent: "pulumi-github-packages",
-        requestTimeoutMs: config.requestTimeoutMs,
-        retry: { retries: config.retries, retryAfterBaseValue: config.retryBaseMs },
+        request: { fetch: fetchWithTimeout(config.requestTimeoutMs) },
+        retry: { retries: config.retries, retryAfterBaseValue: config.retryBaseMs, doNotRetry: DO_NOT_RETRY },
         throttle: {
             retryAfterBaseValue: config.retryBaseMs,
             onRateLimit: (after, _options, _octokit, retryCount) => allowRetry(after, retryCount),

@@ -1,6 +1,6 @@
 import type { components } from "@octokit/openapi-types";
 import { GitHub } from "./client";
-import { explain, isNotFound, isUndeletable, Operation } from "./errors";
+import { explain, isNotFound, isUndeletable, Operation, statusOf } from "./errors";
 import { ListOptions, PackageFields, PackageRef, Visibility } from "./types";
 
 /** GitHub's package object, as its OpenAPI description defines it. */
@@ -98,7 +98,7 @@ export class PackagesApi {
             });
         } catch (error) {
             const explained = explain(error, context("restore", ref));
-            if (isNotFound(error)) {
+            if ([400, 404, 409, 422].includes(statusOf(error) ?? 0)) {
                 explained.message +=
                     " GitHub restores a package only within 30 days of its deletion and only while no new package took its name; delete the new package first in that case.";
             }

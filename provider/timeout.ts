@@ -1,32 +1,15 @@
-import type { Octokit, OctokitOptions } from "@octokit/core";
-import { RequestError } from "@octokit/request-error";
-
-declare module "@octokit/core" {
-    interface OctokitOptions {
-        /** How long one attempt may take, in milliseconds; 0 or unset disables the limit. */
-        requestTimeoutMs?: number;
-    }
-}
-
 /**
- * An Octokit plugin that abandons an attempt that takes longer than `requestTimeoutMs`.
- * The timeout surfaces as a 504 `RequestError` that carries the request, so the retry
- * plugin (registered after this one, hence around it) retries it like any other 5xx.
+ * A `fetch` for Octokit's `request.fetch` option that abandons an attempt after `ms`
+ * milliseconds. Octokit turns the abort into a `RequestError` with status 500 that carries
+ * the request, so the retry plugin retries it like any other 5xx; 0 disables the limit.
  */
-export function requestTimeout(octokit: Octokit, options: OctokitOptions): void {
-    const ms = options.requestTimeoutMs ?? 0;
+export function fetchWithTimeout(ms: number, base: typeof fetch = fetch): typeof fetch {
     if (ms <= 0) {
-        return;
+        return base;
     }
-    octokit.hook.wrap("request", async (request, requestOptions) => {
-        const signal = AbortSignal.timeout(ms);
-        try {
-            return await request({ ...requestOptions, request: { ...requestOptions.request, signal } });
-        } catch (error) {
-            if (signal.aborted && !(error instanceof RequestError)) {
-                throw new RequestError(`no response within ${ms} ms`, 504, { request: requestOptions as never });
-            }
-            throw error;
-        }
-    });
+    return (input, init) => {
+        const timeout = AbortSignal.timeout(ms);
+        const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+        return base(input, { ...init, signal });
+    };
 }

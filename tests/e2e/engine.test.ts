@@ -41,7 +41,7 @@ describe("e2e: the Pulumi engine", function () {
         assert.equal(up.summary.resourceChanges?.create, 2, up.stdout);
         assert.equal(up.outputs.value.value, 41);
 
-        const refresh = await test.stack.refresh();
+        await test.stack.refresh();
         assert.equal((await test.stack.outputs()).value?.value, 41, "outputs change only on the next up");
         const state = await test.stack.exportStack();
         const resource = state.deployment.resources.find((r: { type: string }) => r.type === "pulumi-nodejs:dynamic:Resource");

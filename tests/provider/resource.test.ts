@@ -1,0 +1,249 @@
+import { strict as assert } from "node:assert";
+import type { Emulator, PackageKey } from "../../emulator";
+import { OrgPackageProvider } from "../../provider/resource";
+import { OrgPackageInputs, OrgPackageState } from "../../provider/types";
+import { startDemo, TOKENS } from "../emulator/support";
+import { providerFor, rejection } from "../support/provider";
+
+const gateway: OrgPackageInputs = { org: "acme", packageType: "container", packageName: "platform/api-gateway" };
+const widgets: OrgPackageInputs = { org: "acme", packageType: "npm", packageName: "widgets" };
+const stale: OrgPackageInputs = { org: "acme", packageType: "docker", packageName: "legacy-service" };
+const recentlyDeleted: OrgPackageInputs = { org: "acme", packageType: "npm", packageName: "old-dashboard" };
+const longDeleted: OrgPackageInputs = { org: "acme", packageType: "maven", packageName: "com.acme.legacy-auth" };
+
+function key(ref: OrgPackageInputs): PackageKey {
+    return { org: ref.org, packageType: ref.packageType, name: ref.packageName };
+}
+
+/** Whether the emulator has the package active, read through its admin interface (not the provider). */
+function exists(emulator: Emulator, ref: OrgPackageInputs): boolean {
+    const org = emulator.admin.snapshot().orgs.find((o) => o.login === ref.org);
+    return !!org?.packages?.some((p) => p.name === ref.packageName && p.packageType === ref.packageType && !p.deletedAt);
+}
+
+function count(emulator: Emulator, operation: string): number {
+    return emulator.admin.requests().counts[operation] ?? 0;
+}
+
+describe("provider/resource", () => {
+    let emulator: Emulator;
+    let provider: OrgPackageProvider;
+
+    beforeEach(async () => {
+        emulator = await startDemo();
+        provider = await providerFor(emulator, TOKENS.admin);
+    });
+
+    afterEach(() => emulator.close());
+
+    describe("create", () => {
+        it("adopts an existing package, nested container name included", async () => {
+            const { id, outs } = await provider.create(gateway);
+            assert.equal(id, "acme/container/platform/api-gateway");
+            assert.equal(outs?.status, "present");
+            assert.equal(outs?.lastAction, "adopted");
+            assert.equal(outs?.name, "platform/api-gateway");
+            assert.equal(outs?.visibility, "private");
+            assert.equal(outs?.repository, "acme/platform");
+            assert.equal(outs?.versionCount, 2);
+            assert.equal(typeof outs?.packageId, "number");
+            assert.equal(outs?.ensure, "present", "defaults are applied");
+            assert.equal(count(emulator, "packages/delete-package-for-org"), 0);
+        });
+
+        it("refuses to adopt a package that does not exist, saying how packages come to be", async () => {
+            const error = await rejection(provider.create({ ...widgets, packageName: "never-published" }));
+            assert.match(error.message, /package acme\/npm\/never-published does not exist/i);
+            assert.match(error.message, /publish/);
+        });
+
+        it("restores a package deleted within 30 days when asked", async () => {
+            assert.equal(exists(emulator, recentlyDeleted), false);
+            const { outs } = await provider.create({ ...recentlyDeleted, restoreIfDeleted: true });
+            assert.equal(outs?.status, "present");
+            assert.equal(outs?.lastAction, "restored");
+            assert.equal(exists(emulator, recentlyDeleted), true);
+        });
+
+        it("fails clearly when the restore window has passed", async () => {
+            const error = await rejection(provider.create({ ...longDeleted, restoreIfDeleted: true }));
+            assert.match(error.message, /acme\/maven\/com\.acme\.legacy-auth/);
+            assert.match(error.message, /30 days/);
+            assert.equal(exists(emulator, longDeleted), false);
+        });
+
+        it("deletes a package declared absent", async () => {
+            const { outs } = await provider.create({ ...stale, ensure: "absent" });
+            assert.equal(outs?.status, "absent");
+            assert.equal(outs?.lastAction, "deleted");
+            assert.equal(outs?.name, "legacy-service", "the last known fields are kept");
+            assert.equal(exists(emulator, stale), false);
+        });
+
+        it("does nothing for a package declared absent that is already gone", async () => {
+            const { outs } = await provider.create({ ...longDeleted, ensure: "absent" });
+            assert.equal(outs?.status, "absent");
+            assert.equal(outs?.lastAction, "none");
+            assert.equal(count(emulator, "packages/delete-package-for-org"), 0);
+        });
+
+        it("fails on GitHub's 5,000-downloads refusal and leaves the package", async () => {
+            const error = await rejection(provider.create({ ...widgets, ensure: "absent" }));
+            assert.match(error.message, /acme\/npm\/widgets/);
+            assert.match(error.message, /5,000 downloads/);
+            assert.equal(exists(emulator, widgets), true);
+        });
+
+        it("reports the refusal as status undeletable when onUndeletable is report", async () => {
+            const { outs } = await provider.create({ ...widgets, ensure: "absent", onUndeletable: "report" });
+            assert.equal(outs?.status, "undeletable");
+            assert.match(outs?.statusReason ?? "", /5,000 downloads/);
+            assert.equal(exists(emulator, widgets), true);
+        });
+
+        it("names the missing scope when the token may not delete", async () => {
+            const reader = await providerFor(emulator, TOKENS.noDelete);
+            const error = await rejection(reader.create({ ...stale, ensure: "absent" }));
+            assert.match(error.message, /acme\/docker\/legacy-service/);
+            assert.match(error.message, /delete:packages/);
+            assert.equal(exists(emulator, stale), true);
+        });
+    });
+
+    describe("read", () => {
+        async function adopted(ref: OrgPackageInputs): Promise<{ id: string; outs: OrgPackageState }> {
+            const { id, outs } = await provider.create(ref);
+            return { id, outs: outs as OrgPackageState };
+        }
+
+        it("shows out-of-band changes: visibility flipped, version published", async () => {
+            const { id, outs } = await adopted(gateway);
+            emulator.admin.setVisibility(key(gateway), "public");
+            emulator.admin.publishVersion(key(gateway), { name: "sha256:" + "e".repeat(64) });
+            const fresh = await providerFor(emulator, TOKENS.admin);
+            const result = await fresh.read(id, outs);
+            assert.equal(result.id, id);
+            assert.equal(result.props?.visibility, "public");
+            assert.equal(result.props?.versionCount, 3);
+            assert.equal(result.props?.status, "present");
+        });
+
+        it("drops a present package deleted out of band (GitHub said 404)", async () => {
+            const { id, outs } = await adopted(gateway);
+            emulator.admin.deletePackage(key(gateway));
+            const result = await (await providerFor(emulator, TOKENS.admin)).read(id, outs);
+            assert.equal(result.id, undefined);
+        });
+
+        it("keeps an absent package absent", async () => {
+            const { id, outs } = await provider.create({ ...stale, ensure: "absent" });
+            const result = await (await providerFor(emulator, TOKENS.admin)).read(id, outs as OrgPackageState);
+            assert.equal(result.id, id);
+            assert.equal(result.props?.status, "absent");
+        });
+
+        it("sees a package declared absent that came back", async () => {
+            const { id, outs } = await provider.create({ ...stale, ensure: "absent" });
+            emulator.admin.publishPackage("acme", { name: stale.packageName, packageType: stale.packageType });
+            const result = await (await providerFor(emulator, TOKENS.admin)).read(id, outs as OrgPackageState);
+            assert.equal(result.props?.status, "present");
+            const diff = await provider.diff(id, result.props as OrgPackageState, { ...stale, ensure: "absent" });
+            assert.equal(diff.changes, true, "the next up deletes it again");
+        });
+
+        it("never calls a package gone on 5xx: the refresh fails and state stays", async () => {
+            const { id, outs } = await adopted(gateway);
+            emulator.admin.addFault({ kind: "error", status: 502 });
+            const error = await rejection((await providerFor(emulator, TOKENS.admin)).read(id, outs));
+            assert.match(error.message, /acme\/container\/platform\/api-gateway/);
+            assert.match(error.message, /502/);
+        });
+
+        it("never calls a package gone on a bad token", async () => {
+            const { id, outs } = await adopted(gateway);
+            const error = await rejection((await providerFor(emulator, "ghp_not_a_real_token")).read(id, outs));
+            assert.match(error.message, /401/);
+            assert.match(error.message, /github-packages:token/);
+            assert.ok(!error.message.includes("ghp_not_a_real_token"), "the token is not in the message");
+        });
+
+        it("retries a transient 5xx, a timeout and a reset, then reads", async () => {
+            const { id, outs } = await adopted(gateway);
+            for (const kind of ["error", "timeout", "reset"] as const) {
+                emulator.admin.clearFaults();
+                emulator.admin.addFault({ kind, nth: 1, times: 1 });
+                const result = await (await providerFor(emulator, TOKENS.admin)).read(id, outs);
+                assert.equal(result.props?.status, "present", `after a ${kind}`);
+            }
+        });
+
+        it("waits out a secondary rate limit and reads", async () => {
+            const { id, outs } = await adopted(gateway);
+            emulator.admin.addFault({ kind: "secondary-rate-limit", nth: 1, times: 1, retryAfterSeconds: 1 });
+            const result = await (await providerFor(emulator, TOKENS.admin)).read(id, outs);
+            assert.equal(result.props?.status, "present");
+            const faults = emulator.admin.faults();
+            assert.equal(faults[0].matched >= 1, true);
+        });
+
+        it("fails clearly when the primary rate limit is exhausted", async () => {
+            const { id, outs } = await adopted(gateway);
+            emulator.admin.setRateLimit(TOKENS.admin, { remaining: 0 });
+            const error = await rejection((await providerFor(emulator, TOKENS.admin)).read(id, outs));
+            assert.match(error.message, /rate limit/i);
+        });
+
+        it("reads a package by id alone (import)", async () => {
+            const result = await provider.read("acme/container/platform/api-gateway");
+            assert.equal(result.props?.name, "platform/api-gateway");
+            assert.equal(result.inputs?.ensure, "present");
+        });
+    });
+
+    describe("delete", () => {
+        it("leaves the package on GitHub unless deleteOnDestroy is set", async () => {
+            const { id, outs } = await provider.create(stale);
+            await provider.delete(id, outs as OrgPackageState);
+            assert.equal(exists(emulator, stale), true);
+            assert.equal(count(emulator, "packages/delete-package-for-org"), 0);
+        });
+
+        it("deletes the package when deleteOnDestroy is set", async () => {
+            const { id, outs } = await provider.create({ ...stale, deleteOnDestroy: true });
+            await provider.delete(id, outs as OrgPackageState);
+            assert.equal(exists(emulator, stale), false);
+        });
+
+        it("fails on a refused delete, so the engine keeps the resource", async () => {
+            const { id, outs } = await provider.create({ ...widgets, deleteOnDestroy: true });
+            const error = await rejection(provider.delete(id, outs as OrgPackageState));
+            assert.match(error.message, /5,000 downloads/);
+            assert.equal(exists(emulator, widgets), true);
+        });
+    });
+
+    describe("check and diff", () => {
+        it("reports bad inputs by property before any API call", async () => {
+            const result = await provider.check({} as OrgPackageInputs, { org: "acme", packageType: "pypi", packageName: "../x" } as never);
+            assert.deepEqual(result.failures?.map((f) => f.property).sort(), ["packageName", "packageType"]);
+            assert.equal(emulator.admin.requests().total, 0);
+        });
+
+        it("lets unknown inputs through during preview", async () => {
+            const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+            const result = await provider.check({} as OrgPackageInputs, { ...gateway, packageName: unknown });
+            assert.equal(result.failures, undefined);
+        });
+
+        it("replaces on a new identity and updates on new settings", async () => {
+            const { id, outs } = await provider.create(gateway);
+            const state = outs as OrgPackageState;
+            assert.deepEqual((await provider.diff(id, state, { ...gateway, packageName: "platform/other" })).replaces, ["packageName"]);
+            assert.deepEqual((await provider.diff(id, state, { ...gateway, org: "ACME" })).changes, false, "logins are case-insensitive");
+            const update = await provider.diff(id, state, { ...gateway, ensure: "absent" });
+            assert.equal(update.changes, true);
+            assert.deepEqual(update.replaces, []);
+            assert.equal((await provider.diff(id, state, gateway)).changes, false);
+        });
+    });
+});

@@ -1,0 +1,45 @@
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import type { Emulator } from "../../emulator";
+import { CONFIG_NAMESPACE } from "../../provider/config";
+import { OrgPackageProvider } from "../../provider/resource";
+
+/** Client settings that keep fault tests fast: short back-off and a short per-request timeout. */
+export const FAST_CLIENT = { retryBaseMs: "5", requestTimeoutMs: "400", retries: "3" };
+
+/** A dynamic-provider config bag, as the engine's host hands it to `configure`. */
+export function configRequest(values: Record<string, string>): dynamic.ConfigureRequest {
+    const get = (key: string) => values[key];
+    return {
+        config: {
+            get,
+            require: (key) => {
+                const value = get(key);
+                if (value === undefined) {
+                    throw new Error(`missing ${key}`);
+                }
+                return value;
+            },
+        },
+    };
+}
+
+/** A fresh provider configured for `emulator` with `token` and {@link FAST_CLIENT} settings. */
+export async function providerFor(emulator: Emulator, token: string, settings: Record<string, string> = {}): Promise<OrgPackageProvider> {
+    const provider = new OrgPackageProvider();
+    const values: Record<string, string> = {};
+    for (const [key, value] of Object.entries({ ...FAST_CLIENT, apiUrl: emulator.url, token, ...settings })) {
+        values[`${CONFIG_NAMESPACE}:${key}`] = value;
+    }
+    await provider.configure(configRequest(values));
+    return provider;
+}
+
+/** Resolves to the error `promise` rejects with; fails when it resolves. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+    try {
+        await promise;
+    } catch (error) {
+        return error as Error;
+    }
+    throw new Error("expected the call to fail, but it succeeded");
+}
