@@ -27,45 +27,45 @@ export interface OrgPackageArgs {
  */
 export class OrgPackage extends pulumi.dynamic.Resource {
     /** The organization's login. */
-    public readonly org!: pulumi.Output<string>;
+    declare public readonly org: pulumi.Output<string>;
     /** The registry. */
-    public readonly packageType!: pulumi.Output<PackageType>;
+    declare public readonly packageType: pulumi.Output<PackageType>;
     /** The package's name. */
-    public readonly packageName!: pulumi.Output<string>;
+    declare public readonly packageName: pulumi.Output<string>;
     /** The desired state. */
-    public readonly ensure!: pulumi.Output<Ensure>;
+    declare public readonly ensure: pulumi.Output<Ensure>;
     /** Whether `pulumi up` restores the package when it is missing. */
-    public readonly restoreIfDeleted!: pulumi.Output<boolean>;
+    declare public readonly restoreIfDeleted: pulumi.Output<boolean>;
     /** Whether destroying the resource deletes the package. */
-    public readonly deleteOnDestroy!: pulumi.Output<boolean>;
+    declare public readonly deleteOnDestroy: pulumi.Output<boolean>;
     /** What a refused delete does. */
-    public readonly onUndeletable!: pulumi.Output<UndeletableAction>;
+    declare public readonly onUndeletable: pulumi.Output<UndeletableAction>;
     /** GitHub's numeric id of the package. */
-    public readonly packageId!: pulumi.Output<number | undefined>;
+    declare public readonly packageId: pulumi.Output<number | undefined>;
     /** The package's name as GitHub reports it. */
-    public readonly name!: pulumi.Output<string | undefined>;
+    declare public readonly name: pulumi.Output<string | undefined>;
     /** Who can see the package. */
-    public readonly visibility!: pulumi.Output<Visibility | undefined>;
+    declare public readonly visibility: pulumi.Output<Visibility | undefined>;
     /** How many versions the package has. */
-    public readonly versionCount!: pulumi.Output<number | undefined>;
+    declare public readonly versionCount: pulumi.Output<number | undefined>;
     /** The package's REST API URL. */
-    public readonly url!: pulumi.Output<string | undefined>;
+    declare public readonly url: pulumi.Output<string | undefined>;
     /** The package's page on GitHub. */
-    public readonly htmlUrl!: pulumi.Output<string | undefined>;
+    declare public readonly htmlUrl: pulumi.Output<string | undefined>;
     /** The login of the package's owner. */
-    public readonly ownerLogin!: pulumi.Output<string | null | undefined>;
+    declare public readonly ownerLogin: pulumi.Output<string | null | undefined>;
     /** The linked repository's full name, or null. */
-    public readonly repository!: pulumi.Output<string | null | undefined>;
+    declare public readonly repository: pulumi.Output<string | null | undefined>;
     /** When the package was created. */
-    public readonly createdAt!: pulumi.Output<string | undefined>;
+    declare public readonly createdAt: pulumi.Output<string | undefined>;
     /** When the package was last updated. */
-    public readonly updatedAt!: pulumi.Output<string | undefined>;
+    declare public readonly updatedAt: pulumi.Output<string | undefined>;
     /** `present`, `absent` or `undeletable`, as the provider last found it. */
-    public readonly status!: pulumi.Output<PackageStatus>;
+    declare public readonly status: pulumi.Output<PackageStatus>;
     /** Why the status is what it is, when GitHub said so. */
-    public readonly statusReason!: pulumi.Output<string | null>;
+    declare public readonly statusReason: pulumi.Output<string | null>;
     /** The last change the provider made: adopted, restored, deleted or none. */
-    public readonly lastAction!: pulumi.Output<PackageAction>;
+    declare public readonly lastAction: pulumi.Output<PackageAction>;
 
     /**
      * Manages the package `args.packageName` of `args.org`.

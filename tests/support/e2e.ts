@@ -1,0 +1,84 @@
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import type { PulumiFn } from "@pulumi/pulumi/automation";
+import { OrgPackage, OrgPackageArgs } from "pulumi-github-packages";
+import type { Emulator } from "../../emulator";
+import { startDemo, TOKENS } from "../emulator/support";
+import { createTestStack, TestStack } from "./pulumi";
+
+/** One package a test program declares: the resource name and its arguments. */
+export interface DeclaredPackage {
+    /** The Pulumi resource name. */
+    resource: string;
+    /** The `OrgPackage` arguments. */
+    args: OrgPackageArgs;
+}
+
+/** A program that declares the `OrgPackage`s listed in the stack config `packages` and exports their outputs. */
+export const packagesProgram: PulumiFn = async () => {
+    const declared = new pulumi.Config().requireObject<DeclaredPackage[]>("packages");
+    const outputs: Record<string, pulumi.Output<unknown>> = {};
+    for (const { resource, args } of declared) {
+        const pkg = new OrgPackage(resource, args);
+        outputs[resource] = pulumi.output({
+            status: pkg.status,
+            lastAction: pkg.lastAction,
+            visibility: pkg.visibility,
+            versionCount: pkg.versionCount,
+            packageId: pkg.packageId,
+        });
+    }
+    return outputs;
+};
+
+/** An emulator with the demo seed and a stack of {@link packagesProgram} pointed at it. */
+export interface E2E {
+    /** The emulator. */
+    emulator: Emulator;
+    /** The stack. */
+    test: TestStack;
+    /** Replaces the declared packages. */
+    declare(packages: DeclaredPackage[]): Promise<void>;
+    /** Everything the CLI printed so far, for leak checks. */
+    logs: string[];
+    /** Stops the emulator and removes the state. */
+    dispose(): Promise<void>;
+}
+
+/** The token the end-to-end stacks use; tests check it never reaches state or logs. */
+export const E2E_TOKEN = TOKENS.admin;
+
+/** Starts an emulator and a stack whose secret config holds the token. */
+export async function startE2E(program: PulumiFn = packagesProgram): Promise<E2E> {
+    const emulator = await startDemo();
+    const test = await createTestStack({
+        program,
+        config: {
+            "github-packages:apiUrl": { value: emulator.url },
+            "github-packages:token": { value: E2E_TOKEN, secret: true },
+            "github-packages:retryBaseMs": { value: "5" },
+            "github-packages:requestTimeoutMs": { value: "2000" },
+        },
+    });
+    return {
+        emulator,
+        test,
+        logs: [],
+        declare: (packages) => test.stack.setConfig("packages", { value: JSON.stringify(packages) }),
+        dispose: async () => {
+            test.dispose();
+            await emulator.close();
+        },
+    };
+}
+
+/** Every file under `dir` as text, for leak checks of the backend directory. */
+export function readTree(dir: string): string {
+    let text = "";
+    for (const entry of readdirSync(dir)) {
+        const file = path.join(dir, entry);
+        text += statSync(file).isDirectory() ? readTree(file) : readFileSync(file, "latin1");
+    }
+    return text;
+}
