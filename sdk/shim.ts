@@ -1,26 +1,23 @@
+/* eslint-disable @typescript-eslint/no-require-imports */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { OrgPackageInputs, OrgPackageProvider, OrgPackageState } from "../provider";
 
-/** The package name the engine's dynamic provider host loads the implementation by. */
-const IMPLEMENTATION = "pulumi-github-packages/provider";
+/** The implementation, loaded by package name in whichever process runs the method. */
+type Implementation = { sharedProvider(): OrgPackageProvider };
 
 /**
- * The provider object Pulumi serializes into state for every `OrgPackage`. It holds no
- * code but these forwarders and no values at all: the implementation (Octokit and its
- * plugins) is required by package name when a method runs, and the token is read from
- * config then. So state stays small and never sees a secret.
+ * The provider object Pulumi serializes into state for every `OrgPackage` (twice: inputs and
+ * outputs). It holds nothing but one-line forwarders: the implementation (Octokit and its
+ * plugins) is required by package name when a method runs, and the token is read from config
+ * then. Each forwarder names the package itself because every captured variable would add
+ * its own wrapper to the serialized text; this keeps state small and free of secrets.
  */
 export const orgPackageShim: dynamic.ResourceProvider<OrgPackageInputs, OrgPackageState> = {
-    configure: (req) => implementation().configure(req),
-    check: (olds, news) => implementation().check(olds, news),
-    diff: (id, olds, news) => implementation().diff(id, olds, news),
-    create: (inputs) => implementation().create(inputs),
-    read: (id, props) => implementation().read(id, props),
-    update: (id, olds, news) => implementation().update(id, olds, news),
-    delete: (id, props) => implementation().delete(id, props),
+    configure: (r) => (require("pulumi-github-packages/provider") as Implementation).sharedProvider().configure(r),
+    check: (o, n) => (require("pulumi-github-packages/provider") as Implementation).sharedProvider().check(o, n),
+    diff: (i, o, n) => (require("pulumi-github-packages/provider") as Implementation).sharedProvider().diff(i, o, n),
+    create: (n) => (require("pulumi-github-packages/provider") as Implementation).sharedProvider().create(n),
+    read: (i, p) => (require("pulumi-github-packages/provider") as Implementation).sharedProvider().read(i, p),
+    update: (i, o, n) => (require("pulumi-github-packages/provider") as Implementation).sharedProvider().update(i, o, n),
+    delete: (i, p) => (require("pulumi-github-packages/provider") as Implementation).sharedProvider().delete(i, p),
 };
-
-function implementation(): OrgPackageProvider {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(IMPLEMENTATION).sharedProvider();
-}
