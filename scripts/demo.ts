@@ -9,9 +9,10 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { createEmulator, DEMO_SEED_PATH, readSeedFile } from "../emulator";
+import { projectProgram } from "./program";
 
 const ROOT = path.resolve(__dirname, "..");
-const PROGRAM = path.join(ROOT, "examples", "demo", "index.ts");
+const PROGRAM_DIR = path.join(ROOT, "examples", "demo");
 const DEMO_TOKEN = "ghp_emulator_admin";
 const ORG = "acme";
 
@@ -58,11 +59,8 @@ async function main(): Promise<void> {
             {
                 stackName: "demo",
                 projectName: "org-packages",
-                // The root project's program, hosted in this process (see README: "How the demo runs Pulumi").
-                program: async () => {
-                    delete require.cache[require.resolve(PROGRAM)];
-                    return require(PROGRAM);
-                },
+                // The root project's program (Pulumi.yaml: main examples/demo/), hosted in this process.
+                program: projectProgram(PROGRAM_DIR),
             },
             {
                 workDir: ROOT,

@@ -33,12 +33,12 @@ ensure_npm_deps() {
 
 ensure_pulumi() {
   local want="v$PGP_PULUMI_VERSION"
-  if [ -x "$PGP_PULUMI_DIR/bin/pulumi" ] && [ -x "$PGP_PULUMI_DIR/bin/pulumi-language-nodejs" ]; then
+  if [ -x "$PGP_PULUMI_DIR/bin/pulumi" ]; then
     step "pulumi $want cached in $PGP_PULUMI_DIR"
-  elif command -v pulumi >/dev/null 2>&1 && [ "$(pulumi version 2>/dev/null)" = "$want" ] \
-      && command -v pulumi-language-nodejs >/dev/null 2>&1; then
+  elif command -v pulumi >/dev/null 2>&1 && [ "$(pulumi version 2>/dev/null)" = "$want" ]; then
     step "pulumi $want on PATH"
-    return
+    mkdir -p "$PGP_PULUMI_DIR/bin"
+    ln -sf "$(command -v pulumi)" "$PGP_PULUMI_DIR/bin/pulumi"
   elif command -v go >/dev/null 2>&1; then
     bash "$PGP_ROOT/scripts/build-pulumi.sh"
   else
@@ -49,17 +49,23 @@ ensure_pulumi() {
 MSG
     exit 1
   fi
-  install_dynamic_provider_shim
+  install_plugin_shims
 }
 
-# The engine looks for a `pulumi-resource-pulumi-nodejs` plugin to host dynamic providers;
-# without one next to the CLI it tries to download it. This shim runs the SDK's own
-# dynamic provider host from the program's node_modules.
-install_dynamic_provider_shim() {
-  local shim="$PGP_PULUMI_DIR/bin/pulumi-resource-pulumi-nodejs"
-  cat > "$shim" <<'SHIM'
+# Plugins the engine would otherwise try to download. Each runs a host that ships in the
+# @pulumi/pulumi npm package, resolved from the plugin's working directory:
+# - pulumi-resource-pulumi-nodejs hosts dynamic providers (cwd: the program);
+# - pulumi-analyzer-policy-nodejs hosts Node.js policy packs (cwd: the policy pack).
+install_plugin_shims() {
+  write_shim pulumi-resource-pulumi-nodejs dynamic-provider
+  write_shim pulumi-analyzer-policy-nodejs run-policy-pack
+}
+
+write_shim() {
+  local shim="$PGP_PULUMI_DIR/bin/$1"
+  cat > "$shim" <<SHIM
 #!/usr/bin/env bash
-exec node -e 'const host = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [process.cwd()] }); process.argv.splice(1, 0, host); require(host);' -- "$@"
+exec node -e 'const host = require.resolve("@pulumi/pulumi/cmd/$2", { paths: [process.cwd()] }); process.argv.splice(1, 0, host); require(host);' -- "\$@"
 SHIM
   chmod +x "$shim"
 }

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ConfigMap, LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { projectProgram } from "../../scripts/program";
 
 /** The repository root: programs run here so the engine's plugins resolve the project's node_modules. */
 export const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -23,7 +24,7 @@ export interface TestStack {
 export interface TestStackOptions {
     /** The Pulumi project name. */
     project?: string;
-    /** An inline program, or a directory holding a Pulumi project. */
+    /** An inline program, or a Pulumi project directory whose `index.ts` is run as the program. */
     program: PulumiFn | { dir: string };
     /** Stack config. */
     config?: ConfigMap;
@@ -44,7 +45,10 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     const stackName = "test";
     const stack =
         "dir" in options.program
-            ? await LocalWorkspace.createStack({ stackName, workDir: options.program.dir }, { envVars })
+            ? await LocalWorkspace.createStack(
+                  { stackName, projectName: path.basename(options.program.dir), program: projectProgram(options.program.dir) },
+                  { workDir: options.program.dir, envVars },
+              )
             : await LocalWorkspace.createStack(
                   { stackName, projectName: options.project ?? "pgp-test", program: options.program },
                   {
