@@ -14,7 +14,7 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const IDENTITY: readonly (keyof PackageRef)[] = ["org", "packageType", "packageName"];
 
 /** The inputs that only change how the package is managed. */
-const SETTINGS: readonly (keyof OrgPackageInputs)[] = ["ensure", "restoreIfDeleted", "deleteOnDestroy", "onUndeletable"];
+const SETTINGS: readonly (keyof OrgPackageInputs)[] = ["ensure", "restoreIfDeleted", "deleteOnDestroy", "onUndeletable", "reason"];
 
 /** The resource id of a package: `org/type/name` (the name may itself contain `/`). */
 export function packageId(ref: PackageRef): string {

@@ -47,6 +47,8 @@ export interface OrgPackageInputs extends PackageRef {
     deleteOnDestroy?: boolean;
     /** What a refused delete does. Defaults to `fail`. */
     onUndeletable?: UndeletableAction;
+    /** Why the stack declares this package, e.g. the cleanup rule that matched; kept in state, shown in previews. */
+    reason?: string;
 }
 
 /** What the provider found the package to be, after converging. */
@@ -115,4 +117,58 @@ export interface ListOptions {
     packageType: PackageType;
     /** Only packages with this visibility; all when omitted. */
     visibility?: Visibility;
+}
+
+/** One cleanup rule: a package matches when every criterion the rule sets holds. */
+export interface CleanupRule {
+    /** A name for the rule, shown as the reason of each deletion. Defaults to `rules[i]`. */
+    name?: string;
+    /** Only packages of these registries. Defaults to all six. */
+    packageTypes?: PackageType[];
+    /** Only packages not updated for longer than this, e.g. `180d`, `26w`. */
+    olderThan?: string;
+    /** Only packages with this visibility (or one of these). */
+    visibility?: Visibility | Visibility[];
+    /** Only packages whose name matches one of these globs (`legacy-*`, `tools/**`). */
+    include?: string[];
+    /** Never packages whose name matches one of these globs, for this rule. */
+    exclude?: string[];
+    /** Only packages with no linked repository. */
+    withoutRepository?: boolean;
+    /** Only packages with no versions left. */
+    withoutVersions?: boolean;
+}
+
+/** What a cleanup deletes from one organization. */
+export interface CleanupPolicy {
+    /** The organization's login. */
+    org: string;
+    /** The rules; a package matching any of them is deleted. */
+    rules: CleanupRule[];
+    /** Globs of package names never deleted, whatever the rules say. */
+    keep?: string[];
+    /** The most packages one run may delete; more matches refuse the whole run. Defaults to 10. */
+    maxDeletions?: number;
+}
+
+/** One package a cleanup deletes, and why. */
+export interface CleanupMatch {
+    /** `type/name`. */
+    package: string;
+    /** The registry. */
+    packageType: PackageType;
+    /** The package's name. */
+    packageName: string;
+    /** The name of the first rule that matched. */
+    rule: string;
+    /** What about the package matched the rule. */
+    reason: string;
+}
+
+/** What a cleanup policy decided. */
+export interface CleanupPlan {
+    /** The packages to delete. */
+    deletions: CleanupMatch[];
+    /** Packages a rule matched but a keep glob saved (`type/name`). */
+    kept: string[];
 }

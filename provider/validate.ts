@@ -30,6 +30,7 @@ export const INPUT_DEFAULTS = {
     restoreIfDeleted: false,
     deleteOnDestroy: false,
     onUndeletable: "fail",
+    reason: "",
 } as const satisfies Partial<OrgPackageInputs>;
 
 /** Checks the identifying inputs; property names are prefixed with `prefix` (e.g. `rules[0].`). */
@@ -67,6 +68,9 @@ export function checkInputs(input: Partial<Record<keyof OrgPackageInputs, unknow
         ...oneOf(input.onUndeletable, UNDELETABLE_ACTIONS, "onUndeletable", false),
         ...flag(input.restoreIfDeleted, "restoreIfDeleted"),
         ...flag(input.deleteOnDestroy, "deleteOnDestroy"),
+        ...(input.reason === undefined || typeof input.reason === "string"
+            ? []
+            : [{ property: "reason", reason: `reason must be text, got ${show(input.reason)}.` }]),
     ];
 }
 
@@ -89,6 +93,7 @@ export function withDefaults(input: OrgPackageInputs): Required<OrgPackageInputs
         restoreIfDeleted: input.restoreIfDeleted ?? INPUT_DEFAULTS.restoreIfDeleted,
         deleteOnDestroy: input.deleteOnDestroy ?? INPUT_DEFAULTS.deleteOnDestroy,
         onUndeletable: input.onUndeletable ?? INPUT_DEFAULTS.onUndeletable,
+        reason: input.reason ?? INPUT_DEFAULTS.reason,
     };
 }
 

@@ -5,6 +5,8 @@
  * - {@link listOrgPackages}, {@link getOrgPackage}, {@link restoreOrgPackage}: the REST operations as functions.
  */
 export { OrgPackage, OrgPackageArgs } from "./orgPackage";
+export { PackageCleanup, PackageCleanupArgs } from "./cleanup";
+export { planCleanup, checkPolicy, DEFAULT_MAX_DELETIONS } from "../provider/cleanup";
 export {
     getOrgPackage,
     getOrgPackageOutput,
@@ -17,6 +19,10 @@ export {
     RestoreOrgPackageArgs,
 } from "./functions";
 export type {
+    CleanupMatch,
+    CleanupPlan,
+    CleanupPolicy,
+    CleanupRule,
     Ensure,
     PackageAction,
     PackageStatus,

@@ -18,6 +18,8 @@ export interface OrgPackageArgs {
     deleteOnDestroy?: pulumi.Input<boolean>;
     /** When GitHub refuses a delete (public, a version over 5,000 downloads): `fail` (default) or `report` it as status `undeletable`. */
     onUndeletable?: pulumi.Input<UndeletableAction>;
+    /** Why the stack declares this package, e.g. the cleanup rule that matched; kept in state and shown in previews. */
+    reason?: pulumi.Input<string>;
 }
 
 /**
@@ -40,6 +42,8 @@ export class OrgPackage extends pulumi.dynamic.Resource {
     declare public readonly deleteOnDestroy: pulumi.Output<boolean>;
     /** What a refused delete does. */
     declare public readonly onUndeletable: pulumi.Output<UndeletableAction>;
+    /** Why the stack declares this package. */
+    declare public readonly reason: pulumi.Output<string>;
     /** GitHub's numeric id of the package. */
     declare public readonly packageId: pulumi.Output<number | undefined>;
     /** The package's name as GitHub reports it. */

@@ -57,6 +57,7 @@ describe("provider/validate", () => {
             restoreIfDeleted: false,
             deleteOnDestroy: false,
             onUndeletable: "fail",
+            reason: "",
         });
     });
 });

@@ -1,0 +1,71 @@
+import * as pulumi from "@pulumi/pulumi";
+import { planCleanup, policyTypes } from "../provider/cleanup";
+import type { CleanupMatch, CleanupPolicy } from "../provider/types";
+import { listOrgPackages } from "./functions";
+import { OrgPackage } from "./orgPackage";
+
+/** The arguments of a {@link PackageCleanup}: the policy, as plain values. */
+export type PackageCleanupArgs = CleanupPolicy;
+
+/** What a {@link PackageCleanup} registers as its outputs. */
+interface PackageCleanupOutputs {
+    deletions: CleanupMatch[];
+    kept: string[];
+    undeletable: pulumi.Output<string[]>;
+}
+
+/**
+ * Declarative cleanup of an organization's packages. Lists the packages of every type the
+ * rules name (all pages) and declares each match an `OrgPackage` with `ensure: "absent"`, so
+ * `pulumi preview` shows what would be deleted and why, and `pulumi up` deletes exactly that.
+ * A policy that matches more than `maxDeletions` packages fails before anything is deleted.
+ * GitHub's refusal to delete a popular public package is reported as status `undeletable`.
+ */
+export class PackageCleanup extends pulumi.ComponentResource<PackageCleanupOutputs> {
+    /** The packages this run deletes (or deleted), each with the rule and the reason. */
+    public readonly deletions: pulumi.Output<CleanupMatch[]>;
+    /** Packages a rule matched but a keep glob saved (`type/name`). */
+    public readonly kept: pulumi.Output<string[]>;
+    /** Packages GitHub refused to delete (public, a version over 5,000 downloads). */
+    public readonly undeletable: pulumi.Output<string[]>;
+
+    /**
+     * Applies `args` to the packages of `args.org`.
+     * @param name The Pulumi resource name.
+     * @param args The cleanup policy.
+     * @param opts Pulumi resource options.
+     */
+    constructor(name: string, args: PackageCleanupArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("github-packages:index:PackageCleanup", name, args, opts);
+        const data = pulumi.output(this.getData());
+        this.deletions = data.deletions;
+        this.kept = data.kept;
+        this.undeletable = data.undeletable;
+    }
+
+    /** Lists, plans and declares the deletions; the engine awaits this before the component completes. */
+    protected override async initialize(args: pulumi.Inputs, _opts?: pulumi.ComponentResourceOptions, name = "cleanup"): Promise<PackageCleanupOutputs> {
+        const policy = args as PackageCleanupArgs;
+        const listed = await Promise.all(policyTypes(policy).map((packageType) => listOrgPackages({ org: policy.org, packageType })));
+        const plan = planCleanup(policy, listed.flat(), new Date());
+        const resources = plan.deletions.map(
+            (match) =>
+                new OrgPackage(
+                    `${name}:${match.package}`,
+                    {
+                        org: policy.org,
+                        packageType: match.packageType,
+                        packageName: match.packageName,
+                        ensure: "absent",
+                        onUndeletable: "report",
+                        reason: `${match.rule}: ${match.reason}`,
+                    },
+                    { parent: this },
+                ),
+        );
+        const undeletable = pulumi
+            .all(resources.map((r) => pulumi.all([r.status, r.packageType, r.packageName])))
+            .apply((rows) => rows.filter(([status]) => status === "undeletable").map(([, type, pkg]) => `${type}/${pkg}`));
+        return { deletions: plan.deletions, kept: plan.kept, undeletable };
+    }
+}
