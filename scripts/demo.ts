@@ -121,6 +121,7 @@ async function main(): Promise<void> {
     } finally {
         await emulator.close();
         rmSync(backend, { recursive: true, force: true });
+        rmSync(path.join(ROOT, "Pulumi.demo.yaml"), { force: true });
     }
 }
 

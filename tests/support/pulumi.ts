@@ -42,7 +42,10 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
         PULUMI_HOME: path.join(backendDir, ".pulumi-home"),
         ...options.env,
     };
-    const stackName = "test";
+    // The workspace writes Pulumi.<stack>.yaml into the project directory: a unique name keeps
+    // parallel or leftover stacks apart, and dispose removes the file.
+    const stackName = `test-${path.basename(backendDir).replace(/^pgp-state-/, "").toLowerCase()}`;
+    const workDir = "dir" in options.program ? options.program.dir : REPO_ROOT;
     const stack =
         "dir" in options.program
             ? await LocalWorkspace.createStack(
@@ -63,6 +66,9 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     return {
         stack,
         backendDir,
-        dispose: () => rmSync(backendDir, { recursive: true, force: true }),
+        dispose: () => {
+            rmSync(backendDir, { recursive: true, force: true });
+            rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
+        },
     };
 }
