@@ -1,0 +1,19 @@
+/**
+ * The GitHub Packages API emulator: a stateful local GitHub REST server for organization
+ * packages, with an admin interface, an injectable clock, rate limits and fault injection.
+ *
+ *     const emulator = await createEmulator({ seed: readSeedFile(DEMO_SEED_PATH), now: "2025-06-01T00:00:00Z" });
+ *     const octokit = new Octokit({ auth: "ghp_emulator_admin", baseUrl: emulator.url });
+ *     emulator.admin.advance("30d");
+ *     await emulator.close();
+ */
+export { AdminError, EmulatorAdmin } from "./admin";
+export { ADMIN_ROUTES } from "./admin-routes";
+export { Clock, formatInstant, parseDuration, parseInstant } from "./clock";
+export { ADMIN_PREFIX, DEFAULT_OPTIONS, HOST } from "./defaults";
+export { DOCS, GITHUB, MESSAGES, REPOSITORY_SCOPED_TYPES, isRepositoryScoped } from "./github";
+export { ROUTES } from "./routes";
+export { DEMO_SEED_PATH, SeedError, readSeedFile, validateSeed } from "./seed";
+export { createEmulator } from "./server";
+export type { Emulator } from "./server";
+export * from "./types";

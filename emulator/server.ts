@@ -1,0 +1,194 @@
+/**
+ * `createEmulator`: the HTTP server on 127.0.0.1. It sends `/_emulator/...` to the admin
+ * interface and everything else to the emulated GitHub API, logging each API request and
+ * applying fault rules (5xx, held requests, socket resets, secondary rate limits) first.
+ */
+import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
+import { AddressInfo } from "node:net";
+import { EmulatorAdmin } from "./admin";
+import { handleAdminRequest } from "./admin-routes";
+import { ApiRequest, GitHubApi, WireReply } from "./api";
+import { Identity } from "./auth";
+import { EmulatorCore } from "./core";
+import { ADMIN_PREFIX, HOST, withDefaults } from "./defaults";
+import { DOCS, MESSAGES } from "./github";
+import { pathSegments, send } from "./http";
+import { EmulatorOptions, FaultRule, RequestLogEntry } from "./types";
+
+/** A running emulator. */
+export interface Emulator {
+    /** The base URL, `http://127.0.0.1:<port>`: Octokit's `baseUrl`. */
+    readonly url: string;
+    /** The port it listens on. */
+    readonly port: number;
+    /** The in-process admin interface (the same operations as `/_emulator/...`). */
+    readonly admin: EmulatorAdmin;
+    /** Stops listening, drops held requests and open connections. */
+    close(): Promise<void>;
+}
+
+/**
+ * Starts an emulator on 127.0.0.1 (port 0 = a free one) and resolves once it listens.
+ * Throws `SeedError` when `options.seed` is invalid.
+ */
+export async function createEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+    const settings = withDefaults(options);
+    const core = new EmulatorCore(settings);
+    const admin = new EmulatorAdmin(core);
+    const server = createServer();
+    const port = await listen(server, settings.port);
+    const url = `http://${HOST}:${port}`;
+    const api = new GitHubApi({
+        store: () => core.store(),
+        clock: core.clock,
+        limiter: core.limiter,
+        baseUrl: url,
+        anonymousRateLimit: settings.anonymousRateLimit,
+    });
+    const held = new Set<NodeJS.Timeout>();
+    let requestCount = 0;
+
+    server.on("request", (request: IncomingMessage, response: ServerResponse) => {
+        const path = (request.url ?? "/").split("?")[0];
+        if (path === ADMIN_PREFIX || path.startsWith(`${ADMIN_PREFIX}/`)) {
+            void handleAdminRequest(request, response, admin, settings.adminToken);
+            return;
+        }
+        try {
+            handleApiRequest(request, response);
+        } catch (error) {
+            // A bug must cost one answer, not the whole emulator.
+            process.emitWarning(`emulator: ${(error as Error).stack ?? String(error)}`);
+            if (!response.headersSent) {
+                send(response, 500, { "content-type": "application/json; charset=utf-8" }, JSON.stringify(serverErrorBody()));
+            }
+        }
+    });
+
+    function handleApiRequest(request: IncomingMessage, response: ServerResponse): void {
+        request.resume();
+        const requestUrl = new URL(`${url}${request.url?.startsWith("/") ? request.url : "/"}`);
+        const method = (request.method ?? "GET").toUpperCase();
+        const apiRequest: ApiRequest = {
+            method,
+            url: requestUrl,
+            segments: pathSegments(requestUrl.pathname),
+            authorization: request.headers.authorization,
+            ifNoneMatch: request.headers["if-none-match"],
+            remoteAddress: request.socket.remoteAddress ?? "unknown",
+            requestId: requestIdFor(++requestCount),
+        };
+        const identity = api.identify(apiRequest);
+        const operation = api.route(apiRequest)?.route.operation ?? "unknown";
+        const entry = core.log.start({
+            at: new Date(core.clock.now()).toISOString(),
+            method,
+            path: requestUrl.pathname,
+            query: requestUrl.search.slice(1),
+            operation,
+            ...(identity.kind === "token" ? { login: identity.token.login } : {}),
+        });
+        const fault = core.faults.pick({ method, path: requestUrl.pathname, operation });
+        if (fault) {
+            entry.fault = fault.id;
+            applyFault(fault, apiRequest, identity, response, entry);
+            return;
+        }
+        answer(apiRequest, response, entry);
+    }
+
+    /** Answers with the API's current view (a held request sees the state at the time it is answered). */
+    function answer(apiRequest: ApiRequest, response: ServerResponse, entry: RequestLogEntry): void {
+        let reply: WireReply;
+        try {
+            reply = api.answer(apiRequest, api.identify(apiRequest), api.route(apiRequest));
+        } catch (error) {
+            process.emitWarning(`emulator: ${(error as Error).stack ?? String(error)}`);
+            reply = { status: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(serverErrorBody()) };
+        }
+        write(response, entry, reply);
+    }
+
+    function applyFault(fault: FaultRule, apiRequest: ApiRequest, identity: Identity, response: ServerResponse, entry: RequestLogEntry): void {
+        switch (fault.kind) {
+            case "reset":
+                core.log.finish(entry, "reset");
+                response.socket?.destroy();
+                return;
+            case "error":
+                write(response, entry, api.serverError(apiRequest, identity, fault));
+                return;
+            case "secondary-rate-limit":
+                write(response, entry, api.secondaryRateLimited(apiRequest, identity, fault));
+                return;
+            case "timeout":
+                hold(fault.delayMs, apiRequest, response, entry);
+                return;
+        }
+    }
+
+    /** Holds a request: answers it after `delayMs`, or never (until the client gives up or the emulator closes). */
+    function hold(delayMs: number | undefined, apiRequest: ApiRequest, response: ServerResponse, entry: RequestLogEntry): void {
+        let timer: NodeJS.Timeout | undefined;
+        if (delayMs !== undefined) {
+            const pending = setTimeout(() => {
+                held.delete(pending);
+                answer(apiRequest, response, entry);
+            }, delayMs);
+            held.add(pending);
+            timer = pending;
+        }
+        response.on("close", () => {
+            if (!response.writableEnded) {
+                if (timer) {
+                    clearTimeout(timer);
+                    held.delete(timer);
+                }
+                core.log.finish(entry, "abandoned");
+            }
+        });
+    }
+
+    function write(response: ServerResponse, entry: RequestLogEntry, reply: WireReply): void {
+        core.log.finish(entry, "answered", reply.status);
+        if (!response.destroyed) {
+            send(response, reply.status, reply.headers, reply.body);
+        }
+    }
+
+    return {
+        url,
+        port,
+        admin,
+        close: () =>
+            new Promise<void>((resolve, reject) => {
+                for (const timer of held) {
+                    clearTimeout(timer);
+                }
+                held.clear();
+                server.close((error) => (error ? reject(error) : resolve()));
+                server.closeAllConnections();
+            }),
+    };
+}
+
+/** GitHub's body for an internal error. */
+function serverErrorBody(): { message: string; documentation_url: string; status: string } {
+    return { message: MESSAGES.serverError, documentation_url: DOCS.rest, status: "500" };
+}
+
+/** A request id in the shape GitHub uses (`XXXX:XXXX:XXXXXX:XXXXXX:XXXXXXXX`), from the request's sequence number. */
+function requestIdFor(seq: number): string {
+    const hex = seq.toString(16).toUpperCase().padStart(8, "0");
+    return `E0E0:E0E0:${hex.slice(0, 6)}:${hex.slice(2, 8)}:${hex}`;
+}
+
+function listen(server: Server, port: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+        server.once("error", reject);
+        server.listen(port, HOST, () => {
+            server.off("error", reject);
+            resolve((server.address() as AddressInfo).port);
+        });
+    });
+}
