@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Ensure, PackageAction, PackageStatus, PackageType, UndeletableAction, Visibility } from "../provider/types";
-import { orgPackageShim } from "./shim";
+import orgPackageShim = require("./shim");
 
 /** The arguments of an {@link OrgPackage}. */
 export interface OrgPackageArgs {

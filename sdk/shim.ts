@@ -11,8 +11,12 @@ type Implementation = { sharedProvider(): OrgPackageProvider };
  * plugins) is required by package name when a method runs, and the token is read from config
  * then. Each forwarder names the package itself because every captured variable would add
  * its own wrapper to the serialized text; this keeps state small and free of secrets.
+ *
+ * The object is this module's whole export: when the package is installed under node_modules,
+ * Pulumi's closure serializer recognises it and stores `require("pulumi-github-packages/shim")`
+ * (about 100 bytes) instead of the forwarders' text.
  */
-export const orgPackageShim: dynamic.ResourceProvider<OrgPackageInputs, OrgPackageState> = {
+const orgPackageShim: dynamic.ResourceProvider<OrgPackageInputs, OrgPackageState> = {
     configure: (r) => (require("pulumi-github-packages/provider") as Implementation).sharedProvider().configure(r),
     check: (o, n) => (require("pulumi-github-packages/provider") as Implementation).sharedProvider().check(o, n),
     diff: (i, o, n) => (require("pulumi-github-packages/provider") as Implementation).sharedProvider().diff(i, o, n),
@@ -21,3 +25,5 @@ export const orgPackageShim: dynamic.ResourceProvider<OrgPackageInputs, OrgPacka
     update: (i, o, n) => (require("pulumi-github-packages/provider") as Implementation).sharedProvider().update(i, o, n),
     delete: (i, p) => (require("pulumi-github-packages/provider") as Implementation).sharedProvider().delete(i, p),
 };
+
+export = orgPackageShim;

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { orgPackageShim } from "../../sdk/shim";
+import orgPackageShim = require("../../sdk/shim");
 
 describe("sdk/shim", () => {
     it("serializes to a small closure with no token and no Octokit", async () => {
