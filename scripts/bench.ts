@@ -14,6 +14,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { scratchProjectDir } from "./program";
 import { OrgPackage } from "pulumi-github-packages";
 import { createEmulator, Emulator, Seed } from "../emulator";
 
@@ -126,9 +127,10 @@ async function stateBytesPerResource(stack: Stack, n: number): Promise<number> {
     return Math.round(JSON.stringify(resources).length / n);
 }
 
-async function measure(n: number, program: PulumiFn, workDir: string, emulator?: Emulator): Promise<RunFigures> {
+async function measure(n: number, program: PulumiFn, emulator?: Emulator): Promise<RunFigures> {
     const backend = mkdtempSync(path.join(tmpdir(), "pgp-bench-"));
     const stackName = `bench-${path.basename(backend).slice(-6).toLowerCase()}`;
+    const workDir = scratchProjectDir("bench");
     try {
         const stack = await LocalWorkspace.createStack(
             { stackName, projectName: "pgp-bench", program },
@@ -160,7 +162,7 @@ async function measure(n: number, program: PulumiFn, workDir: string, emulator?:
         };
     } finally {
         rmSync(backend, { recursive: true, force: true });
-        rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
+        rmSync(workDir, { recursive: true, force: true });
     }
 }
 
@@ -171,8 +173,8 @@ function round(seconds: number): number {
 async function bench(n: number): Promise<BenchResult> {
     const emulator = await createEmulator({ seed: seed(n) });
     try {
-        const provider = await measure(n, managedProgram(n), ROOT, emulator);
-        const floor = await measure(n, floorProgram(n), ROOT);
+        const provider = await measure(n, managedProgram(n), emulator);
+        const floor = await measure(n, floorProgram(n));
         const maxRequests = Math.ceil(n / 100) + 5;
         const ratio = provider.refreshSeconds / floor.refreshSeconds;
         return {

@@ -1,3 +1,4 @@
+import { mkdirSync, mkdtempSync } from "node:fs";
 import * as path from "node:path";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 
@@ -13,4 +14,18 @@ export function projectProgram(dir: string, entry = "index.ts"): PulumiFn {
         delete require.cache[file];
         return require(file);
     };
+}
+
+/** Where inline programs get their project directories: inside the repository, so plugins resolve its node_modules. */
+const SCRATCH_ROOT = path.resolve(__dirname, "..", ".work");
+
+/**
+ * A fresh, empty project directory for an inline program. The Automation API writes
+ * `Pulumi.yaml` and `Pulumi.<stack>.yaml` into its work dir, so inline programs must never use
+ * the repository root (that would overwrite the demo project). The directory sits under the
+ * repository so the engine's plugins resolve `@pulumi/pulumi` from the project's node_modules.
+ */
+export function scratchProjectDir(prefix: string): string {
+    mkdirSync(SCRATCH_ROOT, { recursive: true });
+    return mkdtempSync(path.join(SCRATCH_ROOT, `${prefix}-`));
 }

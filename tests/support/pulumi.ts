@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { ConfigMap, LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { projectProgram } from "../../scripts/program";
+import { projectProgram, scratchProjectDir } from "../../scripts/program";
 
-/** The repository root: programs run here so the engine's plugins resolve the project's node_modules. */
+/** The repository root. */
 export const REPO_ROOT = path.resolve(__dirname, "../..");
 
 /** The passphrase of every test stack; only protects throwaway local state. */
@@ -45,7 +45,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     // The workspace writes Pulumi.<stack>.yaml into the project directory: a unique name keeps
     // parallel or leftover stacks apart, and dispose removes the file.
     const stackName = `test-${path.basename(backendDir).replace(/^pgp-state-/, "").toLowerCase()}`;
-    const workDir = "dir" in options.program ? options.program.dir : REPO_ROOT;
+    const workDir = "dir" in options.program ? options.program.dir : scratchProjectDir("test");
     const stack =
         "dir" in options.program
             ? await LocalWorkspace.createStack(
@@ -55,7 +55,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
             : await LocalWorkspace.createStack(
                   { stackName, projectName: options.project ?? "pgp-test", program: options.program },
                   {
-                      workDir: REPO_ROOT,
+                      workDir,
                       envVars,
                       projectSettings: { name: options.project ?? "pgp-test", runtime: "nodejs" },
                   },
@@ -68,7 +68,11 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
         backendDir,
         dispose: () => {
             rmSync(backendDir, { recursive: true, force: true });
-            rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
+            if ("dir" in options.program) {
+                rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
+            } else {
+                rmSync(workDir, { recursive: true, force: true });
+            }
         },
     };
 }
