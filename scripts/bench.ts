@@ -4,19 +4,21 @@
  * For each N it seeds the emulator with N packages, runs `pulumi up` then `pulumi refresh`
  * on a program managing all of them, and records wall time, API requests per endpoint (the
  * emulator's request log) and state bytes per resource. The same N resources of a no-op
- * dynamic provider give the floor: the engine's own cost. Prints a table and writes JSON to
+ * dynamic provider give the floor: the engine's own cost. The managed program runs in a
+ * scratch project that installed the packed package from npm, as users' stacks do (see
+ * scripts/installed.ts). Prints a table and writes JSON to
  * bench/results/. A benchmark, not a test: it reports figures and checks the targets, it
  * never fails on time.
  */
-import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpus, tmpdir, totalmem } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
-import { scratchProjectDir } from "./program";
-import { OrgPackage } from "pulumi-github-packages";
+import { LocalWorkspace, PulumiFn } from "@pulumi/pulumi/automation";
+import type { OrgPackageArgs } from "pulumi-github-packages";
 import { createEmulator, Emulator, Seed } from "../emulator";
+import { installPackage, InstalledPackage } from "./installed";
+import { scratchProjectDir } from "./program";
 
 const ROOT = path.resolve(__dirname, "..");
 const RESULTS = path.join(ROOT, "bench", "results");
@@ -24,6 +26,7 @@ const TOKEN = "ghp_bench_token";
 const ORG = "bench";
 /** Half the packages are npm, half container (nested names), so two registries are listed. */
 const TYPES = ["npm", "container"] as const;
+const DYNAMIC = "pulumi-nodejs:dynamic/";
 
 /** Figures of one run of one program. */
 interface RunFigures {
@@ -64,32 +67,9 @@ function seed(n: number): Seed {
     };
 }
 
-/**
- * The serialized provider as users get it: the packed package installed with npm into a
- * scratch project (from the registry, pinned @pulumi/pulumi), then serialized there. Installed
- * under node_modules, the closure serializer stores `require("pulumi-github-packages/shim")`;
- * in this repository the package is a symlink to the source tree, so the forwarders are inlined.
- */
-function installedProviderBytes(): number {
-    const dir = mkdtempSync(path.join(tmpdir(), "pgp-bench-installed-"));
-    try {
-        const pulumiVersion = require("@pulumi/pulumi/package.json").version as string;
-        const tarball = execFileSync("npm", ["pack", ROOT, "--pack-destination", dir, "--silent"], { encoding: "utf8" }).trim().split("\n").pop()!;
-        writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "installed", version: "1.0.0", private: true }));
-        execFileSync("npm", ["install", "--silent", "--no-audit", "--no-fund", `./${tarball}`, `@pulumi/pulumi@${pulumiVersion}`], { cwd: dir, stdio: "ignore" });
-        const script = `const shim = require("pulumi-github-packages/shim"); require("@pulumi/pulumi").runtime.serializeFunction(() => shim, { allowSecrets: true }).then((r) => console.log(r.text.length))`;
-        return Number(execFileSync("node", ["-e", script], { cwd: dir, encoding: "utf8" }).trim());
-    } finally {
-        rmSync(dir, { recursive: true, force: true });
-    }
-}
-
-function managedProgram(n: number): PulumiFn {
-    return async () => {
-        for (let i = 0; i < n; i++) {
-            new OrgPackage(`p${i}`, { org: ORG, ...packageName(i) });
-        }
-    };
+/** The program managing all N packages, as the installed project's stack host declares it. */
+function managedPackages(n: number): Record<string, OrgPackageArgs> {
+    return Object.fromEntries(Array.from({ length: n }, (_, i) => [`p${i}`, { org: ORG, ...packageName(i) }]));
 }
 
 const noop: pulumi.dynamic.ResourceProvider = {
@@ -121,44 +101,63 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
     return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-async function stateBytesPerResource(stack: Stack, n: number): Promise<number> {
-    const state = await stack.exportStack();
-    const resources = (state.deployment.resources as Array<{ type: string }>).filter((r) => r.type.startsWith("pulumi-nodejs:dynamic/"));
-    return Math.round(JSON.stringify(resources).length / n);
+function bytesPerResource(resources: Array<{ type: string }>, n: number): number {
+    return Math.round(JSON.stringify(resources.filter((r) => r.type.startsWith(DYNAMIC))).length / n);
 }
 
-async function measure(n: number, program: PulumiFn, emulator?: Emulator): Promise<RunFigures> {
+function round(seconds: number): number {
+    return Math.round(seconds * 100) / 100;
+}
+
+/** The provider's figures: the program runs in the installed project, as a user's stack would. */
+async function measureProvider(n: number, installed: InstalledPackage, emulator: Emulator): Promise<RunFigures> {
+    const stack = await installed.openStack({
+        config: {
+            "github-packages:apiUrl": { value: emulator.url },
+            "github-packages:token": { value: TOKEN, secret: true },
+        },
+        packages: managedPackages(n),
+    });
+    try {
+        emulator.admin.resetRequests();
+        const up = await stack.up();
+        const upRequests = emulator.admin.requests().counts;
+        emulator.admin.resetRequests();
+        const refresh = await stack.refresh();
+        const requests = emulator.admin.requests();
+        return {
+            upSeconds: round(up.seconds),
+            refreshSeconds: round(refresh.seconds),
+            stateBytesPerResource: bytesPerResource((await stack.exportDeployment()).resources, n),
+            upRequests,
+            refreshRequests: requests.counts,
+            refreshRequestTotal: requests.total,
+        };
+    } finally {
+        await stack.close();
+    }
+}
+
+/** The floor: N resources of a no-op dynamic provider, hosted in this process. */
+async function measureFloor(n: number): Promise<RunFigures> {
     const backend = mkdtempSync(path.join(tmpdir(), "pgp-bench-"));
-    const stackName = `bench-${path.basename(backend).slice(-6).toLowerCase()}`;
     const workDir = scratchProjectDir("bench");
     try {
         const stack = await LocalWorkspace.createStack(
-            { stackName, projectName: "pgp-bench", program },
+            { stackName: `bench-${path.basename(backend).slice(-6).toLowerCase()}`, projectName: "pgp-bench", program: floorProgram(n) },
             {
                 workDir,
                 envVars: { PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "bench", PULUMI_SKIP_UPDATE_CHECK: "true" },
                 projectSettings: { name: "pgp-bench", runtime: "nodejs" },
             },
         );
-        if (emulator) {
-            await stack.setAllConfig({
-                "github-packages:apiUrl": { value: emulator.url },
-                "github-packages:token": { value: TOKEN, secret: true },
-            });
-            emulator.admin.resetRequests();
-        }
         const upSeconds = await timed(() => stack.up());
-        const upRequests = emulator?.admin.requests().counts;
-        emulator?.admin.resetRequests();
         const refreshSeconds = await timed(() => stack.refresh());
-        const refresh = emulator?.admin.requests();
+        const state = await stack.exportStack();
         return {
             upSeconds: round(upSeconds),
             refreshSeconds: round(refreshSeconds),
-            stateBytesPerResource: await stateBytesPerResource(stack, n),
-            upRequests,
-            refreshRequests: refresh?.counts,
-            refreshRequestTotal: refresh?.total,
+            stateBytesPerResource: bytesPerResource(state.deployment.resources, n),
         };
     } finally {
         rmSync(backend, { recursive: true, force: true });
@@ -166,15 +165,11 @@ async function measure(n: number, program: PulumiFn, emulator?: Emulator): Promi
     }
 }
 
-function round(seconds: number): number {
-    return Math.round(seconds * 100) / 100;
-}
-
-async function bench(n: number): Promise<BenchResult> {
+async function bench(n: number, installed: InstalledPackage): Promise<BenchResult> {
     const emulator = await createEmulator({ seed: seed(n) });
     try {
-        const provider = await measure(n, managedProgram(n), emulator);
-        const floor = await measure(n, floorProgram(n));
+        const provider = await measureProvider(n, installed, emulator);
+        const floor = await measureFloor(n);
         const maxRequests = Math.ceil(n / 100) + 5;
         const ratio = provider.refreshSeconds / floor.refreshSeconds;
         return {
@@ -210,36 +205,27 @@ function table(results: BenchResult[]): string {
 
 async function main(): Promise<void> {
     const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+    process.stderr.write("bench: installing the packed package into a scratch project...\n");
+    const installed = installPackage();
     const results: BenchResult[] = [];
-    for (const n of sizes.length > 0 ? sizes : [100, 1000]) {
-        process.stderr.write(`bench: N=${n}...\n`);
-        results.push(await bench(n));
+    try {
+        for (const n of sizes.length > 0 ? sizes : [100, 1000]) {
+            process.stderr.write(`bench: N=${n}...\n`);
+            results.push(await bench(n, installed));
+        }
+    } finally {
+        installed.dispose();
     }
-    process.stderr.write("bench: serialized provider of the installed package...\n");
-    const shim: unknown = require("pulumi-github-packages/shim");
-    const repoProviderBytes = (await pulumi.runtime.serializeFunction(() => shim, { allowSecrets: true })).text.length;
-    const installedBytes = installedProviderBytes();
-    const perResourceInRepo = results[results.length - 1].provider.stateBytesPerResource;
-    const provider = {
-        repoProviderBytes,
-        installedProviderBytes: installedBytes,
-        // __provider is stored twice per resource (inputs and outputs).
-        installedStateBytesPerResourceEstimate: perResourceInRepo - 2 * (repoProviderBytes - installedBytes),
-    };
     const report = {
         date: new Date().toISOString(),
-        machine: { node: process.version, cpus: require("node:os").cpus().length, memoryGiB: Math.round(require("node:os").totalmem() / 2 ** 30) },
+        machine: { node: process.version, cpus: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30) },
         results,
-        provider,
     };
     mkdirSync(RESULTS, { recursive: true });
     const file = path.join(RESULTS, `bench-${report.date.replace(/[:.]/g, "-")}.json`);
     writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
     writeFileSync(path.join(RESULTS, "latest.json"), JSON.stringify(report, null, 2) + "\n");
-    process.stdout.write(
-        `${table(results)}\n\nserialized provider: ${repoProviderBytes} B in this repository, ${installedBytes} B as installed from npm; ` +
-            `state per resource as installed: about ${provider.installedStateBytesPerResourceEstimate} B\n\nJSON: ${path.relative(ROOT, file)}\n`,
-    );
+    process.stdout.write(`${table(results)}\n\nJSON: ${path.relative(ROOT, file)}\n`);
 }
 
 main().catch((error: unknown) => {

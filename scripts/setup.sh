@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the project needs and is missing: Node 22+, npm dependencies and the
-# Pulumi CLI with its Node.js language host. Safe to re-run; cached builds are reused.
+# Installs what the project needs and is missing: Node 22+, npm dependencies, the Pulumi
+# CLI and the plugin shims the engine needs offline. Safe to re-run; cached builds are reused.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain-env.sh"
 cd "$PGP_ROOT"
@@ -35,8 +35,8 @@ ensure_pulumi() {
   local want="v$PGP_PULUMI_VERSION"
   if [ -x "$PGP_PULUMI_DIR/bin/pulumi" ]; then
     step "pulumi $want cached in $PGP_PULUMI_DIR"
-  elif command -v pulumi >/dev/null 2>&1 && [ "$(pulumi version 2>/dev/null)" = "$want" ]; then
-    step "pulumi $want on PATH"
+  elif command -v pulumi >/dev/null 2>&1 && version_at_least "$(pulumi version 2>/dev/null)" "$want"; then
+    step "pulumi $(pulumi version) on PATH (>= $want)"
     mkdir -p "$PGP_PULUMI_DIR/bin"
     ln -sf "$(command -v pulumi)" "$PGP_PULUMI_DIR/bin/pulumi"
   elif command -v go >/dev/null 2>&1; then
@@ -50,6 +50,11 @@ MSG
     exit 1
   fi
   install_plugin_shims
+}
+
+# True when version $1 (vX.Y.Z) is $2 or newer.
+version_at_least() {
+  [ -n "$1" ] && [ "$(printf '%s\n%s\n' "$2" "$1" | sort -V | head -n1)" = "$2" ]
 }
 
 # Plugins the engine would otherwise try to download. Each runs a host that ships in the

@@ -1,4 +1,6 @@
 import { strict as assert } from "node:assert";
+import type { PulumiFn } from "@pulumi/pulumi/automation";
+import { restoreOrgPackage } from "pulumi-github-packages";
 import type { PackageKey } from "../../emulator";
 import { E2E, E2E_TOKEN, readTree, startE2E } from "../support/e2e";
 
@@ -126,6 +128,20 @@ describe("e2e: OrgPackage with the real engine", function () {
         assert.match(message, /acme\/maven\/com\.acme\.legacy-auth/);
         assert.match(message, /30 days/);
         assert.deepEqual((await resources(e2e)).map((r) => r.id), ["acme/npm/old-dashboard"]);
+    });
+
+    it("explains a refused explicit restore after a new package took the name", async () => {
+        const program: PulumiFn = async () => {
+            const restored = await restoreOrgPackage(recentlyDeleted);
+            return { versions: restored.versionCount };
+        };
+        await e2e.dispose();
+        e2e = await startE2E(program);
+        e2e.emulator.admin.publishPackage("acme", { name: recentlyDeleted.packageName, packageType: recentlyDeleted.packageType });
+        const message = await failure(e2e.test.stack.up());
+        assert.match(message, /acme\/npm\/old-dashboard/);
+        assert.match(message, /delete the new package first/);
+        assert.ok(!message.includes(E2E_TOKEN));
     });
 
     it("restores on up a package deleted out of band, when asked", async () => {

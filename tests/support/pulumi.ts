@@ -28,6 +28,8 @@ export interface TestStackOptions {
     program: PulumiFn | { dir: string };
     /** Stack config. */
     config?: ConfigMap;
+    /** The work dir of an inline program; a scratch project directory (removed on dispose) when omitted. */
+    workDir?: string;
     /** Extra environment variables for the CLI and the plugins it starts. */
     env?: Record<string, string>;
 }
@@ -45,7 +47,8 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     // The workspace writes Pulumi.<stack>.yaml into the project directory: a unique name keeps
     // parallel or leftover stacks apart, and dispose removes the file.
     const stackName = `test-${path.basename(backendDir).replace(/^pgp-state-/, "").toLowerCase()}`;
-    const workDir = "dir" in options.program ? options.program.dir : scratchProjectDir("test");
+    const scratch = !("dir" in options.program) && options.workDir === undefined;
+    const workDir = "dir" in options.program ? options.program.dir : (options.workDir ?? scratchProjectDir("test"));
     const stack =
         "dir" in options.program
             ? await LocalWorkspace.createStack(
@@ -68,10 +71,10 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
         backendDir,
         dispose: () => {
             rmSync(backendDir, { recursive: true, force: true });
-            if ("dir" in options.program) {
-                rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
-            } else {
+            if (scratch) {
                 rmSync(workDir, { recursive: true, force: true });
+            } else {
+                rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
             }
         },
     };
