@@ -4,6 +4,7 @@ import {
     OrgPackageInputs,
     PACKAGE_TYPES,
     PackageRef,
+    PackageType,
     UNDELETABLE_ACTIONS,
     VISIBILITIES,
 } from "./types";
@@ -95,6 +96,19 @@ export function withDefaults(input: OrgPackageInputs): Required<OrgPackageInputs
         onUndeletable: input.onUndeletable ?? INPUT_DEFAULTS.onUndeletable,
         reason: input.reason ?? INPUT_DEFAULTS.reason,
     };
+}
+
+/**
+ * Parses a package key, `type/name` (e.g. `container/platform/api-gateway`), the form cleanup
+ * results, keep lists and the policy pack use. Throws when the type is not a registry or the
+ * name is missing.
+ */
+export function parsePackageKey(key: string): Pick<PackageRef, "packageType" | "packageName"> {
+    const [packageType, ...name] = key.split("/");
+    if (!PACKAGE_TYPES.includes(packageType as PackageType) || name.length === 0 || name.join("/") === "") {
+        throw new Error(`"${key}" is not a package key "type/name" with a type of ${PACKAGE_TYPES.join(", ")}, e.g. "npm/widgets".`);
+    }
+    return { packageType: packageType as PackageType, packageName: name.join("/") };
 }
 
 /** Throws one error listing every failure, for callers outside the engine's check (functions, scripts). */

@@ -113,9 +113,10 @@ async function main(): Promise<void> {
         write(`deleted:  ${by("deleted").join(", ")}\n`);
         write(`restored: ${by("restored").join(", ")}\n`);
         write(`drift:    ${drift.length > 0 ? drift.join("\n          ") : "none"}\n`);
-        write(`token in state or backend files: ${filesContain(backend, DEMO_TOKEN) ? "YES (bug!)" : "no"}\n`);
+        const leaked = filesContain(backend, DEMO_TOKEN);
+        write(`token in state or backend files: ${leaked ? "YES (bug!)" : "no"}\n`);
         write(`API requests: ${JSON.stringify(emulator.admin.requests().counts)}\n`);
-        if (by("adopted").length === 0 || by("deleted").length === 0 || by("restored").length === 0 || drift.length === 0) {
+        if (leaked || by("adopted").length === 0 || by("deleted").length === 0 || by("restored").length === 0 || drift.length === 0) {
             throw new Error("the demo did not show every step; see the output above");
         }
     } finally {

@@ -7,6 +7,7 @@
 export { OrgPackage, OrgPackageArgs } from "./orgPackage";
 export { PackageCleanup, PackageCleanupArgs } from "./cleanup";
 export { planCleanup, checkPolicy, DEFAULT_MAX_DELETIONS } from "../provider/cleanup";
+export { parsePackageKey } from "../provider/validate";
 export {
     getOrgPackage,
     getOrgPackageOutput,

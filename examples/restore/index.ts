@@ -7,21 +7,13 @@
  * - Explicit: `restoreOrgPackage` restores once, here guarded so that preview never restores.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { OrgPackage, PACKAGE_TYPES, PackageType, restoreOrgPackage } from "pulumi-github-packages";
+import { OrgPackage, parsePackageKey, restoreOrgPackage } from "pulumi-github-packages";
 
 const config = new pulumi.Config();
 const org = config.require("org");
 
-function parse(entry: string): { packageType: PackageType; packageName: string } {
-    const [packageType, ...name] = entry.split("/");
-    if (!PACKAGE_TYPES.includes(packageType as PackageType) || name.length === 0) {
-        throw new Error(`"${entry}" is not "type/name" with a type of ${PACKAGE_TYPES.join(", ")}.`);
-    }
-    return { packageType: packageType as PackageType, packageName: name.join("/") };
-}
-
 export const kept = config.requireObject<string[]>("keep").map((entry) => {
-    const pkg = new OrgPackage(entry.replace(/\//g, "-"), { org, ...parse(entry), restoreIfDeleted: true });
+    const pkg = new OrgPackage(entry.replace(/\//g, "-"), { org, ...parsePackageKey(entry), restoreIfDeleted: true });
     return { entry, lastAction: pkg.lastAction, status: pkg.status };
 });
 
@@ -30,7 +22,7 @@ export const restoredNow = pulumi.runtime.isDryRun()
     ? []
     : Promise.all(
           (config.getObject<string[]>("restoreNow") ?? []).map(async (entry) => {
-              const pkg = await restoreOrgPackage({ org, ...parse(entry) });
+              const pkg = await restoreOrgPackage({ org, ...parsePackageKey(entry) });
               return { entry, visibility: pkg.visibility, versions: pkg.versionCount };
           }),
       );

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { checkInputs, checkListOptions, withDefaults } from "../../provider/validate";
+import { checkInputs, checkListOptions, parsePackageKey, withDefaults } from "../../provider/validate";
 
 const valid = { org: "acme", packageType: "npm", packageName: "widgets" };
 
@@ -59,5 +59,13 @@ describe("provider/validate", () => {
             onUndeletable: "fail",
             reason: "",
         });
+    });
+
+    it("parses package keys, keeping the slashes of container names", () => {
+        assert.deepEqual(parsePackageKey("container/platform/api-gateway"), { packageType: "container", packageName: "platform/api-gateway" });
+        assert.deepEqual(parsePackageKey("npm/widgets"), { packageType: "npm", packageName: "widgets" });
+        for (const bad of ["widgets", "pypi/requests", "npm/", ""]) {
+            assert.throws(() => parsePackageKey(bad), /is not a package key "type\/name"/, bad);
+        }
     });
 });
