@@ -100,7 +100,7 @@ export function withDefaults(input: OrgPackageInputs): Required<OrgPackageInputs
 
 /**
  * Parses a package key, `type/name` (e.g. `container/platform/api-gateway`), the form cleanup
- * results, keep lists and the policy pack use. Throws when the type is not a registry or the
+ * results and the policy pack use. Throws when the type is not a registry or the
  * name is missing.
  */
 export function parsePackageKey(key: string): Pick<PackageRef, "packageType" | "packageName"> {

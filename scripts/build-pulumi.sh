@@ -8,7 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/toolchain-env.sh"
 out="$PGP_PULUMI_DIR/bin"
 mkdir -p "$out"
 cd "$PGP_ROOT/scripts/pulumi-cli"
-printf '[setup] building pulumi v%s from Go modules into %s (first time only; 4 to 8 minutes on 2 cores)\n' \
+printf '[setup] building pulumi v%s from Go modules into %s (first time only; 3 to 8 minutes on 2 cores)\n' \
   "$PGP_PULUMI_VERSION" "$out" >&2
 start=$(date +%s)
 GOFLAGS=-mod=mod go build -trimpath \
