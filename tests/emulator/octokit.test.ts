@@ -79,6 +79,20 @@ describe("emulator with @octokit/rest", () => {
     describe("with the retry and throttling plugins", () => {
         const Client = Octokit.plugin(retry, throttling);
 
+        /** A client that records the wait GitHub asks for (through the `kind` handler) in `seen`, and never waits. */
+        function recordingClient(kind: "onRateLimit" | "onSecondaryRateLimit", seen: number[]) {
+            const record = (retryAfter: number) => {
+                seen.push(retryAfter);
+                return false;
+            };
+            return new Client({
+                auth: TOKENS.admin,
+                baseUrl: emulator.url,
+                log: quiet,
+                throttle: { onRateLimit: () => false, onSecondaryRateLimit: () => false, [kind]: record },
+            });
+        }
+
         it("retries a 5xx from fault injection and succeeds", async () => {
             emulator.admin.addFault({ kind: "error", status: 502, nth: 1 });
             const client = new Client({
@@ -96,18 +110,7 @@ describe("emulator with @octokit/rest", () => {
         it("recognizes the secondary rate limit and its retry-after", async () => {
             emulator.admin.addFault({ kind: "secondary-rate-limit", retryAfterSeconds: 42 });
             const seen: number[] = [];
-            const client = new Client({
-                auth: TOKENS.admin,
-                baseUrl: emulator.url,
-                log: quiet,
-                throttle: {
-                    onRateLimit: () => false,
-                    onSecondaryRateLimit: (retryAfter: number) => {
-                        seen.push(retryAfter);
-                        return false;
-                    },
-                },
-            });
+            const client = recordingClient("onSecondaryRateLimit", seen);
             await assert.rejects(client.rest.packages.listPackagesForOrganization({ org: "acme", package_type: "npm" }), (error: RequestError) => error.status === 403);
             assert.deepEqual(seen, [42]);
         });
@@ -115,18 +118,7 @@ describe("emulator with @octokit/rest", () => {
         it("recognizes the primary rate limit and its reset time", async () => {
             emulator.admin.setRateLimit(TOKENS.admin, { remaining: 0 });
             const seen: number[] = [];
-            const client = new Client({
-                auth: TOKENS.admin,
-                baseUrl: emulator.url,
-                log: quiet,
-                throttle: {
-                    onRateLimit: (retryAfter: number) => {
-                        seen.push(retryAfter);
-                        return false;
-                    },
-                    onSecondaryRateLimit: () => false,
-                },
-            });
+            const client = recordingClient("onRateLimit", seen);
             await assert.rejects(client.rest.packages.listPackagesForOrganization({ org: "acme", package_type: "npm" }), (error: RequestError) => error.status === 403);
             assert.equal(seen.length, 1);
         });
