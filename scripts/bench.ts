@@ -10,13 +10,14 @@
  * bench/results/. A benchmark, not a test: it reports figures and checks the targets, it
  * never fails on time.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiFn } from "@pulumi/pulumi/automation";
 import type { OrgPackageArgs } from "pulumi-github-packages";
 import { createEmulator, Emulator, Seed } from "../emulator";
+import { localBackend } from "./backend";
 import { installPackage, InstalledPackage } from "./installed";
 import { scratchProjectDir } from "./program";
 
@@ -140,14 +141,14 @@ async function measureProvider(n: number, installed: InstalledPackage, emulator:
 
 /** The floor: N resources of a no-op dynamic provider, hosted in this process. */
 async function measureFloor(n: number): Promise<RunFigures> {
-    const backend = mkdtempSync(path.join(tmpdir(), "pgp-bench-"));
+    const backend = localBackend("bench", "bench");
     const workDir = scratchProjectDir("bench");
     try {
         const stack = await LocalWorkspace.createStack(
-            { stackName: `bench-${path.basename(backend).slice(-6).toLowerCase()}`, projectName: "pgp-bench", program: floorProgram(n) },
+            { stackName: backend.stackName, projectName: "pgp-bench", program: floorProgram(n) },
             {
                 workDir,
-                envVars: { PULUMI_BACKEND_URL: `file://${backend}`, PULUMI_CONFIG_PASSPHRASE: "bench", PULUMI_SKIP_UPDATE_CHECK: "true" },
+                envVars: backend.envVars,
                 projectSettings: { name: "pgp-bench", runtime: "nodejs" },
             },
         );
@@ -160,7 +161,7 @@ async function measureFloor(n: number): Promise<RunFigures> {
             stateBytesPerResource: bytesPerResource(state.deployment.resources, n),
         };
     } finally {
-        rmSync(backend, { recursive: true, force: true });
+        backend.dispose();
         rmSync(workDir, { recursive: true, force: true });
     }
 }

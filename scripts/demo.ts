@@ -4,11 +4,11 @@
  * packages behind Pulumi's back, shows the drift with `pulumi preview --refresh` and
  * `pulumi refresh`, prints a summary and stops the emulator. Every run uses a fresh stack.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { createEmulator, DEMO_SEED_PATH, readSeedFile } from "../emulator";
+import { localBackend, readTree } from "./backend";
 import { projectProgram } from "./program";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -42,19 +42,13 @@ async function stateRows(stack: Stack): Promise<Map<string, Record<string, unkno
     );
 }
 
-function filesContain(dir: string, needle: string): boolean {
-    return readdirSync(dir).some((entry) => {
-        const file = path.join(dir, entry);
-        return statSync(file).isDirectory() ? filesContain(file, needle) : readFileSync(file, "latin1").includes(needle);
-    });
-}
 
 async function main(): Promise<void> {
     const emulator = await createEmulator({ seed: readSeedFile(DEMO_SEED_PATH) });
-    const backend = mkdtempSync(path.join(tmpdir(), "org-packages-demo-"));
+    const backend = localBackend("demo", "demo");
     const write = (text: string) => process.stdout.write(text);
     try {
-        banner(`GitHub Packages API emulator on ${emulator.url}, organization "${ORG}"; state in file://${backend}`);
+        banner(`GitHub Packages API emulator on ${emulator.url}, organization "${ORG}"; state in file://${backend.dir}`);
         const stack = await LocalWorkspace.createStack(
             {
                 stackName: "demo",
@@ -64,11 +58,7 @@ async function main(): Promise<void> {
             },
             {
                 workDir: ROOT,
-                envVars: {
-                    PULUMI_BACKEND_URL: `file://${backend}`,
-                    PULUMI_CONFIG_PASSPHRASE: "demo",
-                    PULUMI_SKIP_UPDATE_CHECK: "true",
-                },
+                envVars: backend.envVars,
             },
         );
         await stack.setAllConfig({
@@ -113,7 +103,7 @@ async function main(): Promise<void> {
         write(`deleted:  ${by("deleted").join(", ")}\n`);
         write(`restored: ${by("restored").join(", ")}\n`);
         write(`drift:    ${drift.length > 0 ? drift.join("\n          ") : "none"}\n`);
-        const leaked = filesContain(backend, DEMO_TOKEN);
+        const leaked = readTree(backend.dir).includes(DEMO_TOKEN);
         write(`token in state or backend files: ${leaked ? "YES (bug!)" : "no"}\n`);
         write(`API requests: ${JSON.stringify(emulator.admin.requests().counts)}\n`);
         if (leaked || by("adopted").length === 0 || by("deleted").length === 0 || by("restored").length === 0 || drift.length === 0) {
@@ -121,7 +111,7 @@ async function main(): Promise<void> {
         }
     } finally {
         await emulator.close();
-        rmSync(backend, { recursive: true, force: true });
+        backend.dispose();
         rmSync(path.join(ROOT, "Pulumi.demo.yaml"), { force: true });
     }
 }

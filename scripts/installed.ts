@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import type { ConfigMap, OutputMap } from "@pulumi/pulumi/automation";
 import * as ts from "typescript";
+import { localBackend } from "./backend";
 import type { OrgPackageArgs } from "pulumi-github-packages";
 
 const ROOT = path.resolve(__dirname, "..");
@@ -94,17 +95,13 @@ export function installPackage(): InstalledPackage {
 }
 
 async function openStack(dir: string, options: InstalledStackOptions): Promise<InstalledStack> {
-    const backend = mkdtempSync(path.join(tmpdir(), "pgp-installed-state-"));
+    const backend = localBackend("installed", "installed-passphrase-not-a-secret");
     const child = fork(path.join(dir, "host.js"), [], { cwd: dir, stdio: ["ignore", "inherit", "inherit", "ipc"] });
     const call = <T>(request: HostRequest) => send<T>(child, request);
     await call({
         op: "create",
-        stackName: `installed-${path.basename(backend).slice(-6).toLowerCase()}`,
-        envVars: {
-            PULUMI_BACKEND_URL: `file://${backend}`,
-            PULUMI_CONFIG_PASSPHRASE: "installed-passphrase-not-a-secret",
-            PULUMI_SKIP_UPDATE_CHECK: "true",
-        },
+        stackName: backend.stackName,
+        envVars: backend.envVars,
         config: options.config,
         packages: options.packages,
     });
@@ -115,7 +112,7 @@ async function openStack(dir: string, options: InstalledStackOptions): Promise<I
         exportDeployment: () => call({ op: "export" }),
         close: async () => {
             child.kill();
-            rmSync(backend, { recursive: true, force: true });
+            backend.dispose();
         },
     };
 }

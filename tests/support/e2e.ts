@@ -1,11 +1,11 @@
-import { readFileSync, readdirSync, statSync } from "node:fs";
-import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { OrgPackage, OrgPackageArgs } from "pulumi-github-packages";
 import type { Emulator } from "../../emulator";
 import { startDemo, TOKENS } from "../emulator/support";
 import { createTestStack, TestStack } from "./pulumi";
+
+export { readTree } from "../../scripts/backend";
 
 /** One package a test program declares: the resource name and its arguments. */
 export interface DeclaredPackage {
@@ -71,14 +71,4 @@ export async function startE2E(program: PulumiFn = packagesProgram): Promise<E2E
             await emulator.close();
         },
     };
-}
-
-/** Every file under `dir` as text, for leak checks of the backend directory. */
-export function readTree(dir: string): string {
-    let text = "";
-    for (const entry of readdirSync(dir)) {
-        const file = path.join(dir, entry);
-        text += statSync(file).isDirectory() ? readTree(file) : readFileSync(file, "latin1");
-    }
-    return text;
 }

@@ -1,7 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigMap, LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { localBackend } from "../../scripts/backend";
 import { projectProgram, scratchProjectDir } from "../../scripts/program";
 
 /** The repository root. */
@@ -36,17 +36,11 @@ export interface TestStackOptions {
 
 /** Creates a stack on a fresh `file://` backend, with the real Pulumi CLI found on PATH. */
 export async function createTestStack(options: TestStackOptions): Promise<TestStack> {
-    const backendDir = mkdtempSync(path.join(tmpdir(), "pgp-state-"));
-    const envVars = {
-        PULUMI_BACKEND_URL: `file://${backendDir}`,
-        PULUMI_CONFIG_PASSPHRASE: TEST_PASSPHRASE,
-        PULUMI_SKIP_UPDATE_CHECK: "true",
-        PULUMI_HOME: path.join(backendDir, ".pulumi-home"),
-        ...options.env,
-    };
-    // The workspace writes Pulumi.<stack>.yaml into the project directory: a unique name keeps
-    // parallel or leftover stacks apart, and dispose removes the file.
-    const stackName = `test-${path.basename(backendDir).replace(/^pgp-state-/, "").toLowerCase()}`;
+    const backend = localBackend("test", TEST_PASSPHRASE);
+    const backendDir = backend.dir;
+    const envVars = { ...backend.envVars, PULUMI_HOME: path.join(backendDir, ".pulumi-home"), ...options.env };
+    // The workspace writes Pulumi.<stack>.yaml into the project directory; dispose removes it.
+    const stackName = backend.stackName;
     const scratch = !("dir" in options.program) && options.workDir === undefined;
     const workDir = "dir" in options.program ? options.program.dir : (options.workDir ?? scratchProjectDir("test"));
     const stack =
@@ -70,7 +64,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
         stack,
         backendDir,
         dispose: () => {
-            rmSync(backendDir, { recursive: true, force: true });
+            backend.dispose();
             if (scratch) {
                 rmSync(workDir, { recursive: true, force: true });
             } else {
