@@ -104,11 +104,12 @@ export function withDefaults(input: OrgPackageInputs): Required<OrgPackageInputs
  * name is missing.
  */
 export function parsePackageKey(key: string): Pick<PackageRef, "packageType" | "packageName"> {
-    const [packageType, ...name] = key.split("/");
-    if (!PACKAGE_TYPES.includes(packageType as PackageType) || name.length === 0 || name.join("/") === "") {
+    const [packageType, ...rest] = key.split("/");
+    const packageName = rest.join("/");
+    if (!PACKAGE_TYPES.includes(packageType as PackageType) || packageName === "") {
         throw new Error(`"${key}" is not a package key "type/name" with a type of ${PACKAGE_TYPES.join(", ")}, e.g. "npm/widgets".`);
     }
-    return { packageType: packageType as PackageType, packageName: name.join("/") };
+    return { packageType: packageType as PackageType, packageName };
 }
 
 /** Throws one error listing every failure, for callers outside the engine's check (functions, scripts). */

@@ -8,6 +8,7 @@ import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { createEmulator, DEMO_SEED_PATH, readSeedFile } from "../emulator";
+import { ORG_PACKAGE_TYPE } from "pulumi-github-packages";
 import { localBackend, readTree } from "./backend";
 import { projectProgram } from "./program";
 
@@ -37,7 +38,7 @@ async function stateRows(stack: Stack): Promise<Map<string, Record<string, unkno
     const resources = (state.deployment.resources ?? []) as Array<{ type: string; outputs: Record<string, unknown> }>;
     return new Map(
         resources
-            .filter((r) => r.type === "pulumi-nodejs:dynamic/github-packages:OrgPackage")
+            .filter((r) => r.type === ORG_PACKAGE_TYPE)
             .map((r) => [`${r.outputs.packageType}/${r.outputs.packageName}`, r.outputs]),
     );
 }

@@ -35,17 +35,17 @@ async function handle(request: HostRequest): Promise<unknown> {
     switch (request.op) {
         case "up": {
             const result = await stack.up();
-            return { seconds: seconds(), outputs: result.outputs, stdout: result.stdout };
+            return { seconds: seconds(), outputs: result.outputs };
         }
         case "refresh": {
-            const result = await stack.refresh();
-            return { seconds: seconds(), stdout: result.stdout };
+            await stack.refresh();
+            return { seconds: seconds() };
         }
         case "export":
             return (await stack.exportStack()).deployment;
         case "destroy": {
-            const result = await stack.destroy();
-            return { seconds: seconds(), stdout: result.stdout };
+            await stack.destroy();
+            return { seconds: seconds() };
         }
     }
 }

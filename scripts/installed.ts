@@ -28,8 +28,6 @@ export type HostReply = { ok: true; value: unknown } | { ok: false; error: strin
 export interface HostRun {
     /** Wall time of the operation, measured in the host. */
     seconds: number;
-    /** The CLI's output. */
-    stdout: string;
     /** The stack outputs (`up` only). */
     outputs?: OutputMap;
 }

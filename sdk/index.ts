@@ -4,7 +4,7 @@
  * - {@link OrgPackage}: adopt, delete (`ensure: "absent"`) or restore one package.
  * - {@link listOrgPackages}, {@link getOrgPackage}, {@link restoreOrgPackage}: the REST operations as functions.
  */
-export { OrgPackage, OrgPackageArgs } from "./orgPackage";
+export { OrgPackage, OrgPackageArgs, ORG_PACKAGE_TYPE } from "./orgPackage";
 export { PackageCleanup, PackageCleanupArgs } from "./cleanup";
 export { planCleanup, checkPolicy, DEFAULT_MAX_DELETIONS } from "../provider/cleanup";
 export { parsePackageKey } from "../provider/validate";

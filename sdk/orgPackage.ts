@@ -22,6 +22,13 @@ export interface OrgPackageArgs {
     reason?: pulumi.Input<string>;
 }
 
+/** The module and type names an {@link OrgPackage} registers with; the engine prefixes the dynamic provider's package. */
+const MODULE = "github-packages";
+const TYPE = "OrgPackage";
+
+/** The type token of {@link OrgPackage} resources in state and in policy packs. */
+export const ORG_PACKAGE_TYPE = `pulumi-nodejs:dynamic/${MODULE}:${TYPE}`;
+
 /**
  * A package of a GitHub organization, managed by Pulumi. Packages are created by publishing
  * (`npm publish`, `docker push`, ...), so this resource adopts a package that exists, deletes
@@ -98,8 +105,8 @@ export class OrgPackage extends pulumi.dynamic.Resource {
                 lastAction: undefined,
             },
             opts,
-            "github-packages",
-            "OrgPackage",
+            MODULE,
+            TYPE,
         );
     }
 }

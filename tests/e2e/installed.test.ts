@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { ORG_PACKAGE_TYPE } from "pulumi-github-packages";
 import type { Emulator } from "../../emulator";
 import { installPackage, InstalledPackage, InstalledStack } from "../../scripts/installed";
 import { startDemo, TOKENS } from "../emulator/support";
@@ -43,7 +44,7 @@ describe("e2e: the installed package with the real engine", function () {
         const up = await stack.up();
         assert.equal((up.outputs?.gateway.value as { visibility: string }).visibility, "private");
         const deployment = await stack.exportDeployment();
-        const packages = deployment.resources.filter((r) => r.type === "pulumi-nodejs:dynamic/github-packages:OrgPackage");
+        const packages = deployment.resources.filter((r) => r.type === ORG_PACKAGE_TYPE);
         assert.equal(packages.length, 2);
         const provider = packages[0].outputs?.__provider as string;
         assert.match(provider, /require\("pulumi-github-packages\/shim"\)/);

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { restoreOrgPackage } from "pulumi-github-packages";
+import { ORG_PACKAGE_TYPE, restoreOrgPackage } from "pulumi-github-packages";
 import type { PackageKey } from "../../emulator";
 import { E2E, E2E_TOKEN, readTree, startE2E } from "../support/e2e";
 
@@ -32,7 +32,7 @@ interface StateResource {
 
 async function resources(e2e: E2E): Promise<StateResource[]> {
     const state = await e2e.test.stack.exportStack();
-    return (state.deployment.resources as StateResource[]).filter((r) => r.type === "pulumi-nodejs:dynamic/github-packages:OrgPackage");
+    return (state.deployment.resources as StateResource[]).filter((r) => r.type === ORG_PACKAGE_TYPE);
 }
 
 /** What a refresh may not change when it fails: which resources exist and their outputs. */
