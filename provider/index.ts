@@ -16,6 +16,7 @@ export { PackageError, REPOSITORY_SCOPED_TYPES, REQUIRED_SCOPES, isNotFound, isU
 export { PackagesApi, PAGE_SIZE, toFields, DeleteOutcome } from "./packages";
 export { PackageCatalog } from "./catalog";
 export { OrgPackageProvider, packageId, parsePackageId } from "./resource";
+export { packageKey, packageMatcher, checkGlobs, firstMatch, isKeyGlob, PackageKeyRef, MatcherOptions } from "./keys";
 export { checkInputs, checkListOptions, checkRef, assertValid, parsePackageKey, withDefaults, InputFailure, INPUT_DEFAULTS } from "./validate";
 
 let shared: OrgPackageProvider | undefined;
