@@ -1,7 +1,7 @@
 import type { components } from "@octokit/openapi-types";
 import { GitHub } from "./client";
 import { explain, isNotFound, isUndeletable, Operation, statusOf } from "./errors";
-import { ListOptions, PackageFields, PackageRef, Visibility } from "./types";
+import { ListOptions, PackageFields, PackageRef, PackageType, Visibility } from "./types";
 
 /** GitHub's package object, as its OpenAPI description defines it. */
 export type GitHubPackage = components["schemas"]["package"];
@@ -65,6 +65,22 @@ export class PackagesApi {
     }
 
     /**
+     * Whether the token can list the organization's packages of one type (one request, one
+     * entry): true on 200, false on GitHub's 404 for an organization the token cannot see.
+     */
+    async canList(org: string, packageType: PackageType): Promise<boolean> {
+        try {
+            await this.github.rest.packages.listPackagesForOrganization({ org, package_type: packageType, per_page: 1 });
+            return true;
+        } catch (error) {
+            if (isNotFound(error)) {
+                return false;
+            }
+            throw explain(error, { operation: "list", org, packageType });
+        }
+    }
+
+    /**
      * Deletes a package. A 404 means it is already gone; GitHub's refusal to delete a
      * popular public package is returned as `undeletable` when `refusal` is `report`.
      */
@@ -87,7 +103,10 @@ export class PackagesApi {
         }
     }
 
-    /** Restores a deleted package; GitHub allows it within 30 days and while the name was not reused. */
+    /**
+     * Restores a deleted package; GitHub allows it within 30 days and while the name was not
+     * reused. A 409 (the name is taken) names the package that holds it, by GitHub id.
+     */
     async restore(ref: PackageRef, token?: string): Promise<void> {
         try {
             await this.github.rest.packages.restorePackageForOrg({
@@ -98,9 +117,15 @@ export class PackagesApi {
             });
         } catch (error) {
             const explained = explain(error, context("restore", ref));
-            if ([400, 404, 409, 422].includes(statusOf(error) ?? 0)) {
-                explained.message +=
-                    " GitHub restores a package only within 30 days of its deletion and only while no new package took its name; delete the new package first in that case.";
+            const status = statusOf(error) ?? 0;
+            if (status === 409) {
+                const holder = await this.get(ref).catch(() => undefined);
+                explained.message += holder
+                    ? ` A package with GitHub id ${holder.packageId} (created ${holder.createdAt}) now holds the name, so GitHub will not restore the deleted one; ` +
+                      `only if package ${holder.packageId} is not needed, delete it first, then restore.`
+                    : " GitHub restores a package only while no other package holds its name.";
+            } else if ([400, 404, 422].includes(status)) {
+                explained.message += " GitHub restores a package only within 30 days of its deletion and only while no new package took its name.";
             }
             throw explained;
         }

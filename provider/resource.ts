@@ -1,10 +1,29 @@
+/**
+ * The dynamic provider behind `OrgPackage`: adoption, drift against a baseline, deletes that
+ * act only on the package the stack adopted (by GitHub id), the provider-enforced protect
+ * list, one owner per package per run, and 404s read as "gone" only when the token can see
+ * the organization.
+ */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { OrgAccess } from "./access";
 import { PackageCatalog } from "./catalog";
+import { Claims } from "./claims";
 import { clientFor } from "./client";
 import { ConfigLookup, CONFIG_NAMESPACE, resolveClientConfig } from "./config";
 import { describe } from "./errors";
 import { PackagesApi } from "./packages";
-import { OrgPackageInputs, OrgPackageState, PackageAction, PackageFields, PackageRef, PackageStatus } from "./types";
+import { assertDeletable } from "./protection";
+import {
+    DRIFT_FIELDS,
+    OrgPackageInputs,
+    OrgPackageSettings,
+    OrgPackageState,
+    PackageAction,
+    PackageBaseline,
+    PackageFields,
+    PackageRef,
+    PackageStatus,
+} from "./types";
 import { checkInputs, withDefaults } from "./validate";
 
 /** The value Pulumi passes for inputs that are not known yet (during preview). */
@@ -14,7 +33,14 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const IDENTITY: readonly (keyof PackageRef)[] = ["org", "packageType", "packageName"];
 
 /** The inputs that only change how the package is managed. */
-const SETTINGS: readonly (keyof OrgPackageInputs)[] = ["ensure", "restoreIfDeleted", "deleteOnDestroy", "onUndeletable", "reason"];
+const SETTINGS: readonly (keyof OrgPackageSettings)[] = [
+    "ensure",
+    "restoreIfDeleted",
+    "deleteOnDestroy",
+    "onUndeletable",
+    "reason",
+    "expectedVisibility",
+];
 
 /** The resource id of a package: `org/type/name` (the name may itself contain `/`). */
 export function packageId(ref: PackageRef): string {
@@ -30,15 +56,24 @@ export function parsePackageId(id: string): PackageRef {
     return { org, packageType: packageType as PackageRef["packageType"], packageName: name.join("/") };
 }
 
+/** The services of one configuration: the REST operations, the shared reads and the access checks. */
+interface Session {
+    key: string;
+    api: PackagesApi;
+    catalog: PackageCatalog;
+    access: OrgAccess;
+}
+
 /**
  * The dynamic provider behind `OrgPackage`. Packages are published, never created through the
  * API, so `create` adopts (restoring first when asked), `ensure: "absent"` deletes, `read` is
- * GitHub's get (only a 404 means gone) and `delete` touches the package only when
- * `deleteOnDestroy` says so.
+ * GitHub's get and `delete` touches the package only when `deleteOnDestroy` says so, and only
+ * when GitHub still shows the package the stack adopted.
  */
 export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageInputs, OrgPackageState> {
     private lookup: ConfigLookup = () => undefined;
-    private session?: { key: string; api: PackagesApi; catalog: PackageCatalog };
+    private session?: Session;
+    private readonly claims = new Claims();
 
     /** Keeps the stack's config to read the token and API URL from when a call is made. */
     async configure(req: dynamic.ConfigureRequest): Promise<void> {
@@ -56,13 +91,21 @@ export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageIn
         return { inputs: unknown.size > 0 ? news : withDefaults(news) };
     }
 
-    /** Replaces on a new identity; updates when settings change or the package drifted from `ensure`. */
+    /**
+     * Replaces on a new identity, or when a different package now holds the name (status
+     * `replaced`); updates when settings change, the package drifted from its baseline, or
+     * it drifted from `ensure`. During a refresh the engine calls this with the fresh read as
+     * `olds`, so drift makes the refresh count as a change.
+     */
     async diff(_id: string, olds: OrgPackageState, news: OrgPackageInputs): Promise<dynamic.DiffResult> {
         const wanted = withDefaults(news);
-        const replaces = IDENTITY.filter((k) => !sameIdentity(k, olds[k], wanted[k]));
+        const replaces: string[] = IDENTITY.filter((k) => !sameIdentity(k, olds[k], wanted[k]));
+        if (olds.status === "replaced" && wanted.ensure === "present") {
+            replaces.push("packageId");
+        }
         const settingsChanged = SETTINGS.some((k) => olds[k] !== wanted[k]);
         return {
-            changes: replaces.length > 0 || settingsChanged || drifted(olds, wanted),
+            changes: replaces.length > 0 || settingsChanged || driftedFields(olds).length > 0 || drifted(olds, wanted),
             replaces,
             deleteBeforeReplace: false,
         };
@@ -74,48 +117,88 @@ export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageIn
         return { id: packageId(wanted), outs: await this.converge(wanted) };
     }
 
-    /** Converges the package to the new settings. */
+    /** Converges the package to the new settings and accepts the drift a refresh found as the new baseline. */
     async update(_id: string, olds: OrgPackageState, news: OrgPackageInputs): Promise<dynamic.UpdateResult<OrgPackageState>> {
         return { outs: await this.converge(withDefaults(news), olds) };
     }
 
-    /** Reads the package from GitHub. A 404 drops a `present` package from state; any other error fails the refresh. */
+    /**
+     * Reads the package from GitHub, keeping the baseline so drift shows. A 404 drops a
+     * `present` package from state only when the token can see the organization's packages;
+     * any other error fails the refresh and leaves state as it was.
+     */
     async read(id: string, props?: OrgPackageState): Promise<dynamic.ReadResult<OrgPackageState>> {
         const imported = !props?.packageName;
-        const settings = imported ? withDefaults(parsePackageId(id)) : pickInputs(props);
-        const fields = await this.services().catalog.get(settings);
+        const settings = imported ? withDefaults(parsePackageId(id)) : withDefaults(props);
+        const { catalog, access } = this.services();
+        const fields = await catalog.get(settings);
         if (fields) {
-            const keepUndeletable = props?.status === "undeletable" && fields.visibility === "public";
-            const status: PackageStatus = keepUndeletable ? "undeletable" : "present";
-            const next = state(settings, fields, status, keepUndeletable ? props.statusReason : null, props?.lastAction ?? "adopted");
+            const next = observed(settings, fields, props);
             // An import (no props yet) takes the defaults as its inputs; the engine compares them with the program's.
             return imported ? { id, props: next, inputs: settings as OrgPackageState } : { id, props: next };
         }
+        await access.assertGone(settings, "read");
         if (settings.ensure === "absent" && props) {
             return { id, props: { ...props, status: "absent", statusReason: null } };
         }
         return {};
     }
 
-    /** Deletes the package only when `deleteOnDestroy` is set; otherwise the package stays on GitHub. */
+    /**
+     * Deletes the package when `deleteOnDestroy` is set, and only the package this resource
+     * adopted: not one that took the name since, not one another resource of this run keeps
+     * present (a rename or replace), never a protected one.
+     */
     async delete(_id: string, props: OrgPackageState): Promise<void> {
         if (!props.deleteOnDestroy || props.status === "absent") {
             return;
         }
-        const settings = pickInputs(props);
-        const outcome = await this.services().api.delete(settings, props.onUndeletable);
-        await this.services().catalog.remember(settings, undefined);
+        const settings = withDefaults(props);
+        const { api, catalog, access } = this.services();
+        const claim = this.claims.claimOf(settings);
+        if (claim) {
+            console.warn(
+                `${capitalize(describe({ operation: "delete", ...settings }))} is still declared present by ${claim.resourceId} in this ` +
+                    `run (a renamed or replaced resource); it was not deleted.`,
+            );
+            return;
+        }
+        assertDeletable(settings, this.lookup, "delete");
+        const adopted = props.baseline?.packageId ?? props.packageId;
+        const current = await api.get(settings);
+        if (!current) {
+            await access.assertGone(settings, "delete");
+            await catalog.remember(settings, undefined);
+            return;
+        }
+        if (adopted === undefined || current.packageId !== adopted) {
+            console.warn(
+                `${capitalize(describe({ operation: "delete", ...settings }))} is now a different package (GitHub id ${current.packageId}; ` +
+                    `the stack adopted ${adopted ?? "none"}). It was not deleted; the resource leaves state.`,
+            );
+            return;
+        }
+        const outcome = await api.delete(settings, props.onUndeletable);
+        await catalog.remember(settings, undefined);
         if (outcome === "undeletable") {
             console.warn(`${describe({ operation: "delete", ...settings })} cannot be deleted (over 5,000 downloads); it leaves state and stays on GitHub.`);
         }
     }
 
-    private async converge(wanted: Required<OrgPackageInputs>, previous?: OrgPackageState): Promise<OrgPackageState> {
-        const { api, catalog } = this.services();
+    private async converge(wanted: OrgPackageSettings, previous?: OrgPackageState): Promise<OrgPackageState> {
+        const { api, catalog, access } = this.services();
         const current = await catalog.get(wanted);
+        if (!current) {
+            await access.assertGone(wanted, "read");
+        }
         if (wanted.ensure === "present") {
             if (current) {
-                return state(wanted, current, "present", null, previous?.status === "present" ? previous.lastAction : "adopted");
+                assertVisibility(wanted, current);
+                this.claims.claim(wanted, { packageId: current.packageId, resourceId: packageId(wanted) });
+                const lastAction = previous?.status === "present" && (previous.baseline?.packageId ?? previous.packageId) === current.packageId
+                        ? previous.lastAction
+                        : "adopted";
+                return accepted(wanted, current, "present", null, lastAction);
             }
             if (!wanted.restoreIfDeleted) {
                 throw new Error(
@@ -130,45 +213,124 @@ export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageIn
                 throw new Error(`GitHub accepted the restore of ${describe({ operation: "restore", ...wanted })} but does not show it yet; run again.`);
             }
             await catalog.remember(wanted, restored);
-            return state(wanted, restored, "present", null, "restored");
+            assertVisibility(wanted, restored);
+            this.claims.claim(wanted, { packageId: restored.packageId, resourceId: packageId(wanted) });
+            return accepted(wanted, restored, "present", null, "restored");
         }
         if (!current) {
-            return state(wanted, previous && samePackage(previous, wanted) ? previous : undefined, "absent", null, previous?.lastAction ?? "none");
+            const known = previous && samePackage(previous, wanted) ? previous : undefined;
+            return { ...accepted(wanted, undefined, "absent", null, previous?.lastAction ?? "none"), ...keptFields(known) };
         }
+        const claim = this.claims.claimOf(wanted);
+        if (claim) {
+            throw new Error(
+                `${capitalize(describe({ operation: "delete", ...wanted }))} is declared absent here and present by ${claim.resourceId} in the ` +
+                    `same stack; nothing was deleted. Declare each package once.`,
+            );
+        }
+        assertDeletable(wanted, this.lookup, 'delete (ensure: "absent")');
         const outcome = await api.delete(wanted, wanted.onUndeletable);
         if (outcome === "undeletable") {
             const reason = "GitHub refuses to delete a public package with a version over 5,000 downloads; only GitHub Support can.";
-            return state(wanted, current, "undeletable", reason, "none");
+            return accepted(wanted, current, "undeletable", reason, "none");
         }
         await catalog.remember(wanted, undefined);
-        return state(wanted, current, "absent", null, "deleted");
+        return accepted(wanted, current, "absent", null, "deleted");
     }
 
-    private services(): { api: PackagesApi; catalog: PackageCatalog } {
+    private services(): Session {
         const config = resolveClientConfig(this.lookup);
         const key = JSON.stringify(config);
         if (this.session?.key !== key) {
             const api = new PackagesApi(clientFor(config));
-            this.session = { key, api, catalog: new PackageCatalog(api) };
+            this.session = { key, api, catalog: new PackageCatalog(api), access: new OrgAccess(api) };
         }
         return this.session;
     }
 }
 
-function state(
-    inputs: Required<OrgPackageInputs>,
-    fields: Partial<PackageFields> | undefined,
+/** The state after `pulumi up` converged: GitHub's fields, accepted as the new baseline. */
+function accepted(
+    settings: OrgPackageSettings,
+    fields: PackageFields | undefined,
     status: PackageStatus,
     statusReason: string | null,
     lastAction: PackageAction,
 ): OrgPackageState {
+    return { ...settings, ...keptFields(fields), ...(fields ? { baseline: baselineOf(fields) } : {}), status, statusReason, lastAction };
+}
+
+/**
+ * The state after a refresh read `fields`: GitHub's fields as they are now, the baseline as
+ * the stack last accepted it. A different GitHub id under the name is status `replaced`.
+ */
+function observed(settings: OrgPackageSettings, fields: PackageFields, props: OrgPackageState | undefined): OrgPackageState {
+    const baseline = props?.baseline ?? (props?.packageId !== undefined ? legacyBaseline(props) : baselineOf(fields));
+    const lastAction = props?.lastAction ?? "adopted";
+    if (baseline.packageId !== fields.packageId && props?.status !== "absent") {
+        const reason =
+            `A different package (GitHub id ${fields.packageId}, created ${fields.createdAt}) now holds this name; the package the stack ` +
+            `adopted (id ${baseline.packageId}) is gone. pulumi up adopts the new package (shown as a replace); the old one is not deleted.`;
+        return { ...settings, ...keptFields(fields), baseline, status: "replaced", statusReason: reason, lastAction };
+    }
+    if (settings.ensure === "absent" && props?.status === "absent") {
+        const reason = `A package (GitHub id ${fields.packageId}) was published under this name after the stack saw it gone; pulumi up deletes it.`;
+        return { ...settings, ...keptFields(fields), baseline, status: "present", statusReason: reason, lastAction };
+    }
+    const keepUndeletable = props?.status === "undeletable" && fields.visibility === "public";
+    return {
+        ...settings,
+        ...keptFields(fields),
+        baseline,
+        status: keepUndeletable ? "undeletable" : "present",
+        statusReason: keepUndeletable ? props.statusReason : null,
+        lastAction,
+    };
+}
+
+/** The baseline of state written before baselines existed: its own fields, as last accepted. */
+function legacyBaseline(props: OrgPackageState): PackageBaseline {
+    return baselineOf(props as PackageFields);
+}
+
+function baselineOf(fields: PackageFields): PackageBaseline {
+    const baseline = {} as Record<string, unknown>;
+    for (const key of DRIFT_FIELDS) {
+        baseline[key] = fields[key] ?? null;
+    }
+    return baseline as PackageBaseline;
+}
+
+/** The drift fields whose value differs from the baseline. */
+export function driftedFields(state: OrgPackageState): string[] {
+    const baseline = state.baseline;
+    if (!baseline || state.status === "absent") {
+        return [];
+    }
+    return DRIFT_FIELDS.filter((key) => (state[key] ?? null) !== (baseline[key] ?? null));
+}
+
+/** Fails `pulumi up` while the package's visibility is not the declared one: GitHub's API cannot change it. */
+function assertVisibility(settings: OrgPackageSettings, fields: PackageFields): void {
+    if (settings.expectedVisibility === undefined || settings.expectedVisibility === fields.visibility) {
+        return;
+    }
+    const settingsPage = `${fields.htmlUrl.replace(/\/+$/, "")}/settings`;
+    throw new Error(
+        `${capitalize(describe({ operation: "read", ...settings }))} is ${fields.visibility}, but the stack expects it ${settings.expectedVisibility}. ` +
+            `GitHub's REST API cannot change a package's visibility: change it in the package's settings (${settingsPage}, ` +
+            `"Danger Zone" > "Change visibility"), then run pulumi up again; or change expectedVisibility if ${fields.visibility} is intended.`,
+    );
+}
+
+function keptFields(fields: Partial<PackageFields> | undefined): Partial<PackageFields> {
     const known: Partial<PackageFields> = {};
     for (const key of FIELD_KEYS) {
         if (fields?.[key] !== undefined) {
             (known as Record<string, unknown>)[key] = fields[key];
         }
     }
-    return { ...inputs, ...known, status, statusReason, lastAction };
+    return known;
 }
 
 const FIELD_KEYS: readonly (keyof PackageFields)[] = [
@@ -184,18 +346,14 @@ const FIELD_KEYS: readonly (keyof PackageFields)[] = [
     "updatedAt",
 ];
 
-function pickInputs(props: OrgPackageState): Required<OrgPackageInputs> {
-    return withDefaults(props);
-}
-
-function drifted(olds: OrgPackageState, wanted: Required<OrgPackageInputs>): boolean {
+function drifted(olds: OrgPackageState, wanted: OrgPackageSettings): boolean {
     if (wanted.ensure === "present") {
         return olds.status !== "present";
     }
     if (olds.status === "undeletable") {
         return olds.visibility !== "public";
     }
-    return olds.status === "present";
+    return olds.status === "present" || olds.status === "replaced";
 }
 
 function sameIdentity(key: keyof PackageRef, old: unknown, wanted: unknown): boolean {

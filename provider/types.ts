@@ -49,10 +49,16 @@ export interface OrgPackageInputs extends PackageRef {
     onUndeletable?: UndeletableAction;
     /** Why the stack declares this package, e.g. the cleanup rule that matched; kept in state, shown in previews. */
     reason?: string;
+    /** The visibility the package must have; `pulumi up` fails while GitHub shows another. Unset: any visibility, drift still reported. */
+    expectedVisibility?: Visibility;
 }
 
-/** What the provider found the package to be, after converging. */
-export type PackageStatus = "present" | "absent" | "undeletable";
+/**
+ * What the provider found the package to be: `present`, `absent`, `undeletable` (GitHub
+ * refused the delete), or `replaced` (a different package, with another GitHub id, now holds
+ * the name the stack adopted).
+ */
+export type PackageStatus = "present" | "absent" | "undeletable" | "replaced";
 
 /** The last change the provider made to the package. */
 export type PackageAction = "adopted" | "restored" | "deleted" | "none";
@@ -81,8 +87,23 @@ export interface PackageFields {
     updatedAt: string;
 }
 
+/** The fields of a package whose out-of-band change is drift. */
+export const DRIFT_FIELDS = ["packageId", "visibility", "repository", "versionCount", "updatedAt"] as const;
+
+/**
+ * What the stack last accepted of its package (at adoption, or the last `pulumi up`): a
+ * refresh updates the package's fields but not this, so any difference is drift that
+ * `--expect-no-changes` catches until `pulumi up` accepts it.
+ */
+export type PackageBaseline = Pick<PackageFields, (typeof DRIFT_FIELDS)[number]>;
+
+/** The inputs with defaults applied; `expectedVisibility` stays optional. */
+export type OrgPackageSettings = Required<Omit<OrgPackageInputs, "expectedVisibility">> & Pick<OrgPackageInputs, "expectedVisibility">;
+
 /** The state an `OrgPackage` keeps: its inputs with defaults applied, GitHub's fields and the provider's status. */
-export interface OrgPackageState extends Required<OrgPackageInputs>, Partial<PackageFields> {
+export interface OrgPackageState extends OrgPackageSettings, Partial<PackageFields> {
+    /** What the stack last accepted of the package; drift is any difference from the fields above. Absent when no package was seen. */
+    baseline?: PackageBaseline;
     /** What the provider found after converging. */
     status: PackageStatus;
     /** Why the status is what it is, when that is not obvious (e.g. GitHub's refusal). */

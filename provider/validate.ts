@@ -2,6 +2,7 @@ import {
     ENSURES,
     ListOptions,
     OrgPackageInputs,
+    OrgPackageSettings,
     PACKAGE_TYPES,
     PackageRef,
     PackageType,
@@ -67,6 +68,7 @@ export function checkInputs(input: Partial<Record<keyof OrgPackageInputs, unknow
         ...checkRef(input),
         ...oneOf(input.ensure, ENSURES, "ensure", false),
         ...oneOf(input.onUndeletable, UNDELETABLE_ACTIONS, "onUndeletable", false),
+        ...oneOf(input.expectedVisibility, VISIBILITIES, "expectedVisibility", false),
         ...flag(input.restoreIfDeleted, "restoreIfDeleted"),
         ...flag(input.deleteOnDestroy, "deleteOnDestroy"),
         ...(input.reason === undefined || typeof input.reason === "string"
@@ -85,8 +87,9 @@ export function checkListOptions(input: Partial<Record<keyof ListOptions, unknow
 }
 
 /** Applies {@link INPUT_DEFAULTS} to valid inputs. */
-export function withDefaults(input: OrgPackageInputs): Required<OrgPackageInputs> {
+export function withDefaults(input: OrgPackageInputs): OrgPackageSettings {
     return {
+        ...(input.expectedVisibility === undefined ? {} : { expectedVisibility: input.expectedVisibility }),
         org: input.org,
         packageType: input.packageType,
         packageName: input.packageName,

@@ -29,6 +29,8 @@ export interface ListOrgPackagesArgs {
 export interface RestoreOrgPackageArgs extends GetOrgPackageArgs {
     /** The package token GitHub's restore endpoint accepts, when one is needed. */
     token?: string;
+    /** The GitHub id of the deleted package; when given, a different package under the name is an error naming both ids. */
+    packageId?: number;
 }
 
 /** Reads `github-packages:*` from the stack's config in a Pulumi program; nothing outside one. */
@@ -52,20 +54,48 @@ export async function listOrgPackages(args: ListOrgPackagesArgs): Promise<OrgPac
     return packages.map((p) => ({ org: args.org, packageType: args.packageType, packageName: p.name, ...p }));
 }
 
+/** What {@link restoreOrgPackage} returns: the package, and whether this call restored it. */
+export interface RestoredOrgPackage extends OrgPackageInfo {
+    /** True when this call restored the package; false when it was already present and nothing was done. */
+    restored: boolean;
+}
+
 /**
- * Restores a deleted package, then returns it. GitHub restores only within 30 days of the
- * deletion and only while no new package took the name. Runs when called, also in preview:
- * call it from scripts or guard it with `pulumi.runtime.isDryRun()`.
+ * Restores a deleted package, then returns it; a package already present is returned as it
+ * is (`restored: false`), so a program may call this on every run. GitHub restores only
+ * within 30 days of the deletion and only while no new package took the name. Runs when
+ * called, also in preview: call it from scripts or guard it with `pulumi.runtime.isDryRun()`.
  */
-export async function restoreOrgPackage(args: RestoreOrgPackageArgs): Promise<OrgPackageInfo> {
+export async function restoreOrgPackage(args: RestoreOrgPackageArgs): Promise<RestoredOrgPackage> {
     assertValid(checkRef(args), "restoreOrgPackage arguments");
+    if (args.packageId !== undefined && !(Number.isInteger(args.packageId) && args.packageId > 0)) {
+        throw new Error(`Invalid restoreOrgPackage arguments: packageId must be a GitHub package id (a whole number > 0), got ${JSON.stringify(args.packageId)}.`);
+    }
     const api = packagesApi(stackConfig());
-    await api.restore(args, args.token);
-    const fields = await api.get(args);
+    const ref = { org: args.org, packageType: args.packageType, packageName: args.packageName };
+    const present = await api.get(ref);
+    if (present && args.packageId !== undefined && present.packageId !== args.packageId) {
+        throw new Error(
+            `Cannot restore package ${args.packageId} as ${args.org}/${args.packageType}/${args.packageName}: a different package ` +
+                `(GitHub id ${present.packageId}, created ${present.createdAt}) now holds the name, and GitHub restores a package only ` +
+                `while no other package holds its name. Only if package ${present.packageId} is not needed, delete it first, then restore.`,
+        );
+    }
+    if (present) {
+        await pulumi.log.info(`${args.org}/${args.packageType}/${args.packageName} is already present (GitHub id ${present.packageId}); nothing was restored.`);
+        return { ...ref, ...present, restored: false };
+    }
+    await api.restore(ref, args.token);
+    const fields = await api.get(ref);
     if (!fields) {
         throw new Error(`GitHub accepted the restore of ${args.org}/${args.packageType}/${args.packageName} but does not show it yet; try again.`);
     }
-    return { org: args.org, packageType: args.packageType, packageName: args.packageName, ...fields };
+    return { ...ref, ...fields, restored: true };
+}
+
+/** {@link restoreOrgPackage} for Output arguments. */
+export function restoreOrgPackageOutput(args: pulumi.Input<RestoreOrgPackageArgs>): pulumi.Output<RestoredOrgPackage> {
+    return pulumi.output(args).apply((a) => restoreOrgPackage(a as RestoreOrgPackageArgs));
 }
 
 /** {@link listOrgPackages} for Output arguments. */

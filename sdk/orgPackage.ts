@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Ensure, PackageAction, PackageStatus, PackageType, UndeletableAction, Visibility } from "../provider/types";
+import type { Ensure, PackageAction, PackageBaseline, PackageStatus, PackageType, UndeletableAction, Visibility } from "../provider/types";
+import { declarePackage } from "./declarations";
 import orgPackageShim = require("./shim");
 
 /** The arguments of an {@link OrgPackage}. */
@@ -20,6 +21,8 @@ export interface OrgPackageArgs {
     onUndeletable?: pulumi.Input<UndeletableAction>;
     /** Why the stack declares this package, e.g. the cleanup rule that matched; kept in state and shown in previews. */
     reason?: pulumi.Input<string>;
+    /** The visibility the package must have: `pulumi up` fails, linking the package's settings, while GitHub shows another. */
+    expectedVisibility?: pulumi.Input<Visibility>;
 }
 
 /** The module and type names an {@link OrgPackage} registers with; the engine prefixes the dynamic provider's package. */
@@ -43,6 +46,8 @@ export class OrgPackage extends pulumi.dynamic.Resource {
     declare public readonly packageName: pulumi.Output<string>;
     /** The desired state. */
     declare public readonly ensure: pulumi.Output<Ensure>;
+    /** The visibility the stack expects, when declared. */
+    declare public readonly expectedVisibility: pulumi.Output<Visibility | undefined>;
     /** Whether `pulumi up` restores the package when it is missing. */
     declare public readonly restoreIfDeleted: pulumi.Output<boolean>;
     /** Whether destroying the resource deletes the package. */
@@ -77,6 +82,8 @@ export class OrgPackage extends pulumi.dynamic.Resource {
     declare public readonly statusReason: pulumi.Output<string | null>;
     /** The last change the provider made: adopted, restored, deleted or none. */
     declare public readonly lastAction: pulumi.Output<PackageAction>;
+    /** What the stack last accepted of the package (id, visibility, repository, version count, update time); a refresh that finds other values reports drift. */
+    declare public readonly baseline: pulumi.Output<PackageBaseline | undefined>;
 
     /**
      * Manages the package `args.packageName` of `args.org`.
@@ -90,6 +97,7 @@ export class OrgPackage extends pulumi.dynamic.Resource {
             name,
             {
                 ...args,
+                packageName: owned(name, args),
                 packageId: undefined,
                 name: undefined,
                 visibility: undefined,
@@ -103,10 +111,28 @@ export class OrgPackage extends pulumi.dynamic.Resource {
                 status: undefined,
                 statusReason: undefined,
                 lastAction: undefined,
+                baseline: undefined,
             },
             opts,
             MODULE,
             TYPE,
         );
     }
+}
+
+/**
+ * The package name, once this resource is recorded as the package's one declaration in the
+ * run: at once for plain values, else when the Outputs resolve (a second declaration then
+ * fails this resource's registration, naming both).
+ */
+function owned(resource: string, args: OrgPackageArgs): pulumi.Input<string> {
+    const { org, packageType, packageName, ensure } = args;
+    if (typeof org === "string" && typeof packageType === "string" && typeof packageName === "string" && (ensure === undefined || typeof ensure === "string")) {
+        declarePackage({ org, packageType, packageName }, { resource, ensure: ensure ?? "present" });
+        return packageName;
+    }
+    return pulumi.all([org, packageType, packageName, ensure]).apply(([o, t, n, e]) => {
+        declarePackage({ org: o, packageType: t, packageName: n }, { resource, ensure: e ?? "present" });
+        return n;
+    });
 }

@@ -130,18 +130,37 @@ describe("e2e: OrgPackage with the real engine", function () {
         assert.deepEqual((await resources(e2e)).map((r) => r.id), ["acme/npm/old-dashboard"]);
     });
 
-    it("explains a refused explicit restore after a new package took the name", async () => {
+    it("explains a refused explicit restore after a new package took the name, naming both ids", async () => {
+        await e2e.dispose();
+        e2e = await startE2E(async () => {
+            const restored = await restoreOrgPackage({ ...recentlyDeleted, packageId: deletedId });
+            return { versions: restored.versionCount };
+        });
+        const deletedId = e2e.emulator.admin
+            .snapshot()
+            .orgs.find((o) => o.login === "acme")!
+            .packages!.find((p) => p.name === recentlyDeleted.packageName && p.deletedAt)!.id!;
+        const newcomer = e2e.emulator.admin.publishPackage("acme", { name: recentlyDeleted.packageName, packageType: recentlyDeleted.packageType });
+        const message = await failure(e2e.test.stack.up());
+        assert.match(message, /acme\/npm\/old-dashboard/);
+        assert.match(message, new RegExp(`package ${deletedId} .*GitHub id ${newcomer.id}.* now holds the name`), "the advice names both packages");
+        assert.ok(!message.includes(E2E_TOKEN));
+    });
+
+    it("restoreOrgPackage in a program is idempotent: the next up finds it present and restores nothing", async () => {
         const program: PulumiFn = async () => {
             const restored = await restoreOrgPackage(recentlyDeleted);
-            return { versions: restored.versionCount };
+            return { restored: restored.restored, id: restored.packageId };
         };
         await e2e.dispose();
         e2e = await startE2E(program);
-        e2e.emulator.admin.publishPackage("acme", { name: recentlyDeleted.packageName, packageType: recentlyDeleted.packageType });
-        const message = await failure(e2e.test.stack.up());
-        assert.match(message, /acme\/npm\/old-dashboard/);
-        assert.match(message, /delete the new package first/);
-        assert.ok(!message.includes(E2E_TOKEN));
+        const first = await e2e.test.stack.up();
+        assert.equal(first.outputs.restored.value, true);
+        const second = await e2e.test.stack.up();
+        assert.equal(second.outputs.restored.value, false, second.stdout);
+        assert.equal(second.outputs.id.value, first.outputs.id.value);
+        assert.equal(exists(e2e, recentlyDeleted), true);
+        assert.equal(e2e.emulator.admin.requests().counts["packages/restore-package-for-org"], 1);
     });
 
     it("restores on up a package deleted out of band, when asked", async () => {

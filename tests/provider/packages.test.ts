@@ -57,11 +57,11 @@ describe("provider/packages", () => {
     it("restores within 30 days, and explains the refusal after namespace reuse", async () => {
         const api = apiFor(emulator);
         const ref = { org: "acme", packageType: "npm" as const, packageName: "old-dashboard" };
-        emulator.admin.publishPackage("acme", { name: "old-dashboard", packageType: "npm" });
+        const newcomer = emulator.admin.publishPackage("acme", { name: "old-dashboard", packageType: "npm" });
         const error = await rejection(api.restore(ref));
         assert.ok(error instanceof PackageError);
         assert.match(error.message, /acme\/npm\/old-dashboard/);
-        assert.match(error.message, /delete the new package first/);
+        assert.match(error.message, new RegExp(`GitHub id ${newcomer.id} .* now holds the name`), "the package in the way is named by id");
         assert.match(error.message, /POST \/orgs\/acme\/packages\/npm\/old-dashboard\/restore/);
         emulator.admin.deletePackage({ org: "acme", packageType: "npm", name: "old-dashboard" });
         emulator.admin.advance("31d");

@@ -21,6 +21,12 @@ function exists(emulator: Emulator, ref: OrgPackageInputs): boolean {
     return !!org?.packages?.some((p) => p.name === ref.packageName && p.packageType === ref.packageType && !p.deletedAt);
 }
 
+/** The GitHub id of the active package under the name, read through the admin interface. */
+function idOf(emulator: Emulator, ref: OrgPackageInputs): number | undefined {
+    const org = emulator.admin.snapshot().orgs.find((o) => o.login === ref.org);
+    return org?.packages?.find((p) => p.name === ref.packageName && p.packageType === ref.packageType && !p.deletedAt)?.id;
+}
+
 function count(emulator: Emulator, operation: string): number {
     return emulator.admin.requests().counts[operation] ?? 0;
 }
@@ -208,17 +214,161 @@ describe("provider/resource", () => {
             assert.equal(count(emulator, "packages/delete-package-for-org"), 0);
         });
 
-        it("deletes the package when deleteOnDestroy is set", async () => {
+        it("deletes the package when deleteOnDestroy is set (a later run, another provider process)", async () => {
             const { id, outs } = await provider.create({ ...stale, deleteOnDestroy: true });
-            await provider.delete(id, outs as OrgPackageState);
+            const later = await providerFor(emulator, TOKENS.admin);
+            await later.delete(id, outs as OrgPackageState);
             assert.equal(exists(emulator, stale), false);
         });
 
         it("fails on a refused delete, so the engine keeps the resource", async () => {
             const { id, outs } = await provider.create({ ...widgets, deleteOnDestroy: true });
-            const error = await rejection(provider.delete(id, outs as OrgPackageState));
+            const later = await providerFor(emulator, TOKENS.admin);
+            const error = await rejection(later.delete(id, outs as OrgPackageState));
             assert.match(error.message, /5,000 downloads/);
             assert.equal(exists(emulator, widgets), true);
+        });
+    });
+
+    describe("identity: a package is its GitHub id", () => {
+        it("never deletes a package that took the name after the adopted one was deleted", async () => {
+            const { id, outs } = await provider.create({ ...stale, deleteOnDestroy: true });
+            emulator.admin.deletePackage(key(stale));
+            const newcomer = emulator.admin.publishPackage("acme", { name: stale.packageName, packageType: stale.packageType, visibility: "public" });
+            assert.notEqual(newcomer.id, (outs as OrgPackageState).packageId);
+            const later = await providerFor(emulator, TOKENS.admin);
+            await later.delete(id, outs as OrgPackageState);
+            assert.equal(idOf(emulator, stale), newcomer.id, "the newcomer is still there");
+            assert.equal(count(emulator, "packages/delete-package-for-org"), 0);
+        });
+
+        it("a refresh that finds another id under the name reports status replaced and keeps the adopted id as baseline", async () => {
+            const { id, outs } = await provider.create(stale);
+            const adopted = (outs as OrgPackageState).packageId;
+            emulator.admin.deletePackage(key(stale));
+            const newcomer = emulator.admin.publishPackage("acme", { name: stale.packageName, packageType: stale.packageType });
+            const later = await providerFor(emulator, TOKENS.admin);
+            const read = await later.read(id, outs as OrgPackageState);
+            assert.equal(read.props?.status, "replaced");
+            assert.equal(read.props?.packageId, newcomer.id);
+            assert.equal(read.props?.baseline?.packageId, adopted);
+            assert.match(String(read.props?.statusReason), new RegExp(`id ${newcomer.id}`));
+            const diff = await later.diff(id, read.props!, stale);
+            assert.equal(diff.changes, true);
+            assert.deepEqual(diff.replaces, ["packageId"], "adopting the newcomer is a visible replace, never a silent update");
+            const destroyOld = await providerFor(emulator, TOKENS.admin);
+            await destroyOld.delete(id, { ...read.props!, deleteOnDestroy: true });
+            assert.equal(idOf(emulator, stale), newcomer.id, "the replace's delete leaves the newcomer alone");
+        });
+
+        it("a rename in one run (create the new resource, then delete the old) keeps the package", async () => {
+            const old = await providerFor(emulator, TOKENS.admin);
+            const { id, outs } = await old.create({ ...stale, deleteOnDestroy: true });
+            const run = await providerFor(emulator, TOKENS.admin);
+            await run.create({ ...stale, deleteOnDestroy: true });
+            await run.delete(id, outs as OrgPackageState);
+            assert.equal(exists(emulator, stale), true);
+            assert.equal(count(emulator, "packages/delete-package-for-org"), 0);
+        });
+
+        it("refuses ensure: absent for a package another resource of the run keeps present", async () => {
+            await provider.create(stale);
+            const error = await rejection(provider.create({ ...stale, ensure: "absent" }));
+            assert.match(error.message, /declared absent here and present by acme\/docker\/legacy-service/);
+            assert.equal(exists(emulator, stale), true);
+        });
+    });
+
+    describe("protection the provider enforces (github-packages:protect)", () => {
+        const protect = { protect: JSON.stringify(["docker/legacy-*", "container/platform/**"]) };
+
+        it("refuses deleteOnDestroy and ensure: absent for a protected package, before any delete", async () => {
+            const guarded = await providerFor(emulator, TOKENS.admin, protect);
+            const { id, outs } = await provider.create({ ...stale, deleteOnDestroy: true });
+            const destroy = await rejection(guarded.delete(id, outs as OrgPackageState));
+            assert.match(destroy.message, /protected by "docker\/legacy-\*"/);
+            const absent = await rejection(guarded.create({ ...gateway, ensure: "absent" }));
+            assert.match(absent.message, /protected by "container\/platform\/\*\*"/);
+            assert.equal(exists(emulator, stale), true);
+            assert.equal(exists(emulator, gateway), true);
+            assert.equal(count(emulator, "packages/delete-package-for-org"), 0);
+        });
+
+        it("matches case-insensitively and reads GITHUB_PACKAGES_PROTECT too", async () => {
+            process.env.GITHUB_PACKAGES_PROTECT = JSON.stringify(["DOCKER/Legacy-Service"]);
+            try {
+                const guarded = await providerFor(emulator, TOKENS.admin);
+                const error = await rejection(guarded.create({ ...stale, ensure: "absent" }));
+                assert.match(error.message, /protected/);
+            } finally {
+                delete process.env.GITHUB_PACKAGES_PROTECT;
+            }
+            assert.equal(exists(emulator, stale), true);
+        });
+
+        it("refuses every delete while the protect list is malformed (fails closed)", async () => {
+            for (const bad of ["npm/x", '["legacy-*"]', '"docker/*"']) {
+                const guarded = await providerFor(emulator, TOKENS.admin, { protect: bad });
+                const error = await rejection(guarded.create({ ...stale, ensure: "absent" }));
+                assert.match(error.message, /github-packages:protect/);
+                assert.match(error.message, /nothing was deleted/);
+            }
+            assert.equal(exists(emulator, stale), true);
+        });
+    });
+
+    describe("a 404 means gone only when the token can see the organization", () => {
+        it("a refresh with another organization's token fails instead of dropping the resource", async () => {
+            const { id, outs } = await provider.create(gateway);
+            const stranger = await providerFor(emulator, TOKENS.globexOnly);
+            const error = await rejection(stranger.read(id, outs as OrgPackageState));
+            assert.match(error.message, /cannot list the container packages of "acme"/);
+            assert.match(error.message, /SSO/);
+        });
+
+        it("ensure: absent never records absent for an organization the token cannot see", async () => {
+            const stranger = await providerFor(emulator, TOKENS.globexOnly);
+            const error = await rejection(stranger.create({ ...stale, ensure: "absent" }));
+            assert.match(error.message, /organization name \("acme"\)/);
+            const typo = await rejection(provider.create({ ...stale, org: "acmee", ensure: "absent" }));
+            assert.match(typo.message, /"acmee"/);
+            assert.equal(exists(emulator, stale), true);
+        });
+
+        it("a package really gone from a visible organization still leaves state", async () => {
+            const { id, outs } = await provider.create(gateway);
+            emulator.admin.deletePackage(key(gateway));
+            const later = await providerFor(emulator, TOKENS.admin);
+            assert.deepEqual(await later.read(id, outs as OrgPackageState), {});
+        });
+    });
+
+    describe("drift against the baseline", () => {
+        it("a refresh keeps the baseline, so diff reports visibility, versions and repository drift until up accepts it", async () => {
+            const { id, outs } = await provider.create(gateway);
+            const state = outs as OrgPackageState;
+            assert.equal((await provider.diff(id, state, gateway)).changes, false, "no drift right after adoption");
+            emulator.admin.setVisibility(key(gateway), "public");
+            emulator.admin.publishVersion(key(gateway));
+            const later = await providerFor(emulator, TOKENS.admin);
+            const read = await later.read(id, state);
+            assert.equal(read.props?.visibility, "public");
+            assert.equal(read.props?.baseline?.visibility, "private");
+            assert.equal((await later.diff(id, read.props!, gateway)).changes, true);
+            const { outs: updated } = await later.update(id, read.props!, gateway);
+            assert.equal(updated?.baseline?.visibility, "public", "up accepts the drift");
+            assert.equal((await later.diff(id, updated as OrgPackageState, gateway)).changes, false);
+        });
+
+        it("expectedVisibility holds the line: up fails while GitHub shows another visibility, linking the settings page", async () => {
+            emulator.admin.setVisibility(key(gateway), "public");
+            const error = await rejection(provider.create({ ...gateway, expectedVisibility: "private" }));
+            assert.match(error.message, /is public, but the stack expects it private/);
+            assert.match(error.message, /\/settings/);
+            emulator.admin.setVisibility(key(gateway), "private");
+            const nextRun = await providerFor(emulator, TOKENS.admin);
+            const { outs } = await nextRun.create({ ...gateway, expectedVisibility: "private" });
+            assert.equal(outs?.status, "present");
         });
     });
 
