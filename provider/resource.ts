@@ -194,6 +194,7 @@ export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageIn
         if (wanted.ensure === "present") {
             if (current) {
                 assertVisibility(wanted, current);
+                warnIfExposed(wanted, previous, current);
                 this.claims.claim(wanted, { packageId: current.packageId, resourceId: packageId(wanted) });
                 const lastAction = previous?.status === "present" && (previous.baseline?.packageId ?? previous.packageId) === current.packageId
                         ? previous.lastAction
@@ -321,6 +322,17 @@ function assertVisibility(settings: OrgPackageSettings, fields: PackageFields): 
             `GitHub's REST API cannot change a package's visibility: change it in the package's settings (${settingsPage}, ` +
             `"Danger Zone" > "Change visibility"), then run pulumi up again; or change expectedVisibility if ${fields.visibility} is intended.`,
     );
+}
+
+/** Says so when `pulumi up` accepts a package that turned public behind the stack's back. */
+function warnIfExposed(settings: OrgPackageSettings, previous: OrgPackageState | undefined, current: PackageFields): void {
+    const before = previous?.baseline?.visibility;
+    if (before !== undefined && before !== "public" && current.visibility === "public" && settings.expectedVisibility === undefined) {
+        console.warn(
+            `${capitalize(describe({ operation: "read", ...settings }))} turned public outside the stack (it was ${before}); accepted as the ` +
+                `new baseline. If that was not intended, change it in ${current.htmlUrl}/settings and declare expectedVisibility: "${before}".`,
+        );
+    }
 }
 
 function keptFields(fields: Partial<PackageFields> | undefined): Partial<PackageFields> {
