@@ -90,7 +90,8 @@ export function checkRef(input: Partial<Record<keyof PackageRef, unknown>>, pref
     failures.push(...checkOrg(org, `${prefix}org`));
     failures.push(...checkPackageType(packageType, prefix));
     if (typeof packageName !== "string" || packageName === "") {
-        failures.push({ property: `${prefix}packageName`, reason: `packageName is required: the package's name as GitHub shows it, got ${describeValue(packageName)}.` });
+        const need = packageName === undefined || packageName === "" ? "is required" : "must be text";
+        failures.push({ property: `${prefix}packageName`, reason: `packageName ${need}: the package's name as GitHub shows it, got ${describeValue(packageName)}.` });
     } else {
         const reason = packageNameProblem(packageName, packageType);
         if (reason) {
