@@ -2,8 +2,10 @@
  * Cleanup durations (`olderThan`): whole numbers of unambiguous units, largest first, e.g.
  * `180d`, `26w`, `6mo`, `1y6mo`, `36h`. No minutes, no bare numbers, no ISO 8601: `6m`, `6M`,
  * `180` and `P6M` are refused rather than read as minutes or milliseconds. Months and years
- * are calendar months and years, counted back from now by date-fns.
+ * are calendar months and years in UTC (whatever the machine's time zone), counted back from
+ * now by date-fns.
  */
+import { utc } from "@date-fns/utc";
 import { sub } from "date-fns";
 
 /** A parsed duration: how many of each unit. */
@@ -55,7 +57,7 @@ export function parseDuration(text: string): Duration {
 
 /** The instant `duration` before `now`: packages not updated since then are older than the duration. */
 export function cutoff(duration: Duration, now: Date): Date {
-    return sub(now, duration);
+    return new Date(sub(now, duration, { in: utc }).getTime());
 }
 
 function hint(text: string): string {
