@@ -180,7 +180,7 @@ export function parsePackageKey(key: string): Pick<PackageRef, "packageType" | "
 export function assertValid(failures: InputFailure[], what: string): void {
     if (failures.length > 0) {
         const count = failures.length === 1 ? "1 problem" : `${failures.length} problems`;
-        throw new Error(`Invalid ${what} (${count}), nothing was called:\n${failures.map((f) => `  - ${f.property}: ${f.reason}`).join("\n")}`);
+        throw new Error(`Invalid ${what} (${count}), nothing was called:\n${failures.map((f) => `  - ${f.reason.startsWith(f.property) ? "" : `${f.property}: `}${f.reason}`).join("\n")}`);
     }
 }
 

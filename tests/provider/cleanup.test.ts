@@ -74,7 +74,7 @@ describe("provider/cleanup", () => {
         assert.match(checkPolicy({ org: "acme", rules: [{ name: "all" }] })[0].reason, /rules\[0\] \(all\) needs at least one criterion/);
         assert.match(checkPolicy({ org: "acme", rules: [{ olderThan: "ages" }] })[0].reason, /"ages" is not a duration/);
         assert.match(checkPolicy({ org: "acme", rules: [] })[0].reason, /at least one rule/);
-        assert.throws(() => planCleanup({ org: "acme", rules: [{ olderThan: "soon" }] }, packages, NOW), /Invalid cleanup policy \(1 problem\), nothing was called:\n  - rules\[0\]\.olderThan/);
+        assert.throws(() => planCleanup({ org: "acme", rules: [{ olderThan: "soon" }] }, packages, NOW), /Invalid cleanup policy \(1 problem\), nothing was called:\n  - rules\[0\]\.olderThan: "soon" is not a duration/);
     });
 
     it("keeps packages named type/name or by bare name, case-insensitively", () => {
@@ -183,7 +183,7 @@ describe("provider/cleanup", () => {
                 // The component checks before it lists anything: the constructor throws before registering or calling.
                 const error = assertThrows(() => new PackageCleanup("cleanup", policy as unknown as CleanupPolicy));
                 assert.match(error.message, /^Invalid PackageCleanup "cleanup" arguments \(1 problem\), nothing was called:/);
-                assert.ok(error.message.includes(`  - ${property}: ${failures[0].reason}`), error.message);
+                assert.ok(error.message.includes(`\n  - ${failures[0].reason}`), error.message);
             });
         }
 
@@ -191,7 +191,7 @@ describe("provider/cleanup", () => {
             const policy = { org: "acme", keep: "x", maxDeletions: "5", rules: [{ olderThan: "6M", visiblity: "private" }, { include: "tmp-*" }] };
             const error = assertThrows(() => new PackageCleanup("cleanup", policy as unknown as CleanupPolicy));
             for (const property of ["keep", "maxDeletions", "rules[0].olderThan", "rules[0].visiblity", "rules[1].include"]) {
-                assert.ok(error.message.includes(`  - ${property}: `), `${property} in:\n${error.message}`);
+                assert.ok(error.message.includes(`\n  - ${property}`), `${property} in:\n${error.message}`);
             }
             assert.match(error.message, /\(5 problems\)/);
         });
