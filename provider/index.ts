@@ -16,8 +16,20 @@ export { PackageError, REPOSITORY_SCOPED_TYPES, REQUIRED_SCOPES, isNotFound, isU
 export { PackagesApi, PAGE_SIZE, toFields, DeleteOutcome } from "./packages";
 export { PackageCatalog } from "./catalog";
 export { OrgPackageProvider, packageId, parsePackageId } from "./resource";
-export { packageKey, packageMatcher, checkGlobs, firstMatch, isKeyGlob, PackageKeyRef, MatcherOptions } from "./keys";
-export { checkInputs, checkListOptions, checkRef, assertValid, parsePackageKey, withDefaults, InputFailure, INPUT_DEFAULTS } from "./validate";
+export { packageKey, packageMatcher, checkGlobs, firstMatch, isKeyGlob, PackageKeyRef, MatcherOptions, GlobProblem } from "./keys";
+export {
+    checkInputs,
+    checkListOptions,
+    checkRef,
+    assertValid,
+    parsePackageKey,
+    withDefaults,
+    InputFailure,
+    INPUT_DEFAULTS,
+    ORG_PACKAGE_INPUTS,
+    ORG_PACKAGE_OUTPUTS,
+} from "./validate";
+export { parseDuration, cutoff, Duration, DURATION_UNITS } from "./duration";
 
 let shared: OrgPackageProvider | undefined;
 

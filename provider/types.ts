@@ -140,35 +140,39 @@ export interface ListOptions {
     visibility?: Visibility;
 }
 
-/** One cleanup rule: a package matches when every criterion the rule sets holds. */
+/**
+ * One cleanup rule: a package matches when every criterion the rule sets holds. A rule sets at
+ * least one criterion (`olderThan`, `visibility`, `include`, `withoutRepository`,
+ * `withoutVersions`); unknown fields are refused. See docs/cleanup.md.
+ */
 export interface CleanupRule {
     /** A name for the rule, shown as the reason of each deletion. Defaults to `rules[i]`. */
     name?: string;
-    /** Only packages of these registries. Defaults to all six. */
+    /** Only packages of these registries (a non-empty list, e.g. `["npm"]`). Defaults to all six. */
     packageTypes?: PackageType[];
-    /** Only packages not updated for longer than this, e.g. `180d`, `26w`. */
+    /** Only packages not updated for longer than this: whole y, mo, w, d, h, largest first (`180d`, `26w`, `6mo`, `1y6mo`); `m`, bare numbers and ISO 8601 are refused. */
     olderThan?: string;
-    /** Only packages with this visibility (or one of these). */
+    /** Only packages with this visibility (or one of a non-empty list). */
     visibility?: Visibility | Visibility[];
-    /** Only packages whose name matches one of these globs (`legacy-*`, `tools/**`). */
+    /** Only packages matching one of these globs: `type/name` (`npm/legacy-*`) or a bare name (`legacy-*`, `tools/**`); case-insensitive. */
     include?: string[];
-    /** Never packages whose name matches one of these globs, for this rule. */
+    /** Never packages matching one of these globs (`type/name` or bare name), for this rule. */
     exclude?: string[];
-    /** Only packages with no linked repository. */
+    /** `true`: only packages with no linked repository (`false` is refused: it is not a criterion). */
     withoutRepository?: boolean;
-    /** Only packages with no versions left. */
+    /** `true`: only packages with no versions left (`false` is refused: it is not a criterion). */
     withoutVersions?: boolean;
 }
 
-/** What a cleanup deletes from one organization. */
+/** What a cleanup deletes from one organization; checked in full before anything is listed. */
 export interface CleanupPolicy {
     /** The organization's login. */
     org: string;
-    /** The rules; a package matching any of them is deleted. */
+    /** The rules (at least one); a package matching any of them is deleted. */
     rules: CleanupRule[];
-    /** Globs of package names never deleted, whatever the rules say. */
+    /** Globs of packages never deleted, whatever the rules say: `type/name` (`npm/app-web`, `container/platform/**`) or a bare name (`platform/*`, `com.acme.*`); case-insensitive. */
     keep?: string[];
-    /** The most packages one run may delete; more matches refuse the whole run. Defaults to 10. */
+    /** The most packages one run may delete (a whole number >= 0); more matches refuse the whole run. Defaults to 10. */
     maxDeletions?: number;
 }
 

@@ -1,5 +1,10 @@
+/**
+ * The `PackageCleanup` component: checks a cleanup policy when constructed, then lists the
+ * organization's packages and declares each package the policy deletes as an `OrgPackage`.
+ */
 import * as pulumi from "@pulumi/pulumi";
-import { planCleanup, policyTypes } from "../provider/cleanup";
+import { checkPolicy, planCleanup, policyTypes } from "../provider/cleanup";
+import { assertValid } from "../provider/validate";
 import type { CleanupMatch, CleanupPolicy } from "../provider/types";
 import { listOrgPackages } from "./functions";
 import { OrgPackage } from "./orgPackage";
@@ -18,7 +23,9 @@ interface PackageCleanupOutputs {
  * Declarative cleanup of an organization's packages. Lists the packages of every type the
  * rules name (all pages) and declares each match an `OrgPackage` with `ensure: "absent"`, so
  * `pulumi preview` shows what would be deleted and why, and `pulumi up` deletes exactly that.
- * A policy that matches more than `maxDeletions` packages fails before anything is deleted.
+ * The policy is checked when the component is constructed, before anything is listed: an
+ * invalid one throws, naming every problem at once. A policy that matches more than
+ * `maxDeletions` packages fails before anything is deleted.
  * GitHub's refusal to delete a popular public package is reported as status `undeletable`.
  */
 export class PackageCleanup extends pulumi.ComponentResource<PackageCleanupOutputs> {
@@ -34,8 +41,10 @@ export class PackageCleanup extends pulumi.ComponentResource<PackageCleanupOutpu
      * @param name The Pulumi resource name.
      * @param args The cleanup policy.
      * @param opts Pulumi resource options.
+     * @throws When the policy is invalid, listing every problem; nothing is listed or deleted then.
      */
     constructor(name: string, args: PackageCleanupArgs, opts?: pulumi.ComponentResourceOptions) {
+        assertValid(checkPolicy(args), `PackageCleanup "${name}" arguments`);
         super("github-packages:index:PackageCleanup", name, args, opts);
         const data = pulumi.output(this.getData());
         this.deletions = data.deletions;
