@@ -7,6 +7,7 @@ import { checkPolicy, planCleanup, policyTypes } from "../provider/cleanup";
 import { assertValid } from "../provider/validate";
 import type { CleanupMatch, CleanupPolicy } from "../provider/types";
 import { listOrgPackages } from "./functions";
+import { declarationOf } from "./declarations";
 import { OrgPackage } from "./orgPackage";
 
 /** The arguments of a {@link PackageCleanup}: the policy, as plain values. */
@@ -31,7 +32,7 @@ interface PackageCleanupOutputs {
 export class PackageCleanup extends pulumi.ComponentResource<PackageCleanupOutputs> {
     /** The packages this run deletes (or deleted), each with the rule and the reason. */
     public readonly deletions: pulumi.Output<CleanupMatch[]>;
-    /** Packages a rule matched but a keep glob saved (`type/name`). */
+    /** Packages a rule matched but a keep glob, or another resource of the stack declaring them, saved (`type/name`). */
     public readonly kept: pulumi.Output<string[]>;
     /** Packages GitHub refused to delete (public, a version over 5,000 downloads). */
     public readonly undeletable: pulumi.Output<string[]>;
@@ -56,7 +57,13 @@ export class PackageCleanup extends pulumi.ComponentResource<PackageCleanupOutpu
     protected override async initialize(args: pulumi.Inputs, _opts?: pulumi.ComponentResourceOptions, name = "cleanup"): Promise<PackageCleanupOutputs> {
         const policy = args as PackageCleanupArgs;
         const listed = await Promise.all(policyTypes(policy).map((packageType) => listOrgPackages({ org: policy.org, packageType })));
-        const plan = planCleanup(policy, listed.flat(), new Date());
+        // One owner per package: a package another resource of this program declares is never planned here.
+        const now = new Date();
+        const candidates = listed.flat();
+        const declared = candidates.filter((c) => declarationOf(c) !== undefined);
+        const plan = planCleanup(policy, candidates.filter((c) => declarationOf(c) === undefined), now);
+        const savedByDeclaration = planCleanup({ ...policy, maxDeletions: Number.MAX_SAFE_INTEGER }, declared, now).deletions.map((d) => d.package);
+        plan.kept.push(...savedByDeclaration);
         const resources = plan.deletions.map(
             (match) =>
                 new OrgPackage(

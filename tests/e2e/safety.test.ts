@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { OrgPackage, ORG_PACKAGE_TYPE } from "pulumi-github-packages";
+import { OrgPackage, ORG_PACKAGE_TYPE, PackageCleanup } from "pulumi-github-packages";
 import type { Emulator, PackageKey } from "../../emulator";
 import { TOKENS } from "../emulator/support";
 import { E2E, startE2E } from "../support/e2e";
@@ -152,5 +152,34 @@ describe("e2e: never delete the wrong package", function () {
         assert.match(up, /cannot list the npm packages of "acme"/);
         assert.ok(!(await packagesInState(e2e)).some((r) => r.id === "acme/npm/tmp-absent"), "no absent recorded for a package it could not see");
         assert.ok(activeId(e2e.emulator, { org: "acme", packageType: "npm", packageName: "tmp-absent" }));
+    });
+
+    it("a cleanup rule never plans a package an OrgPackage of the stack declares present: no delete-restore loop", async () => {
+        const program: PulumiFn = async () => {
+            new OrgPackage("utils", { org: "acme", packageType: "npm", packageName: "internal-utils", restoreIfDeleted: true });
+            const cleanup = new PackageCleanup("cleanup", { org: "acme", rules: [{ name: "sweep", packageTypes: ["npm"], olderThan: "36h" }], keep: ["npm/widgets"] });
+            return { deletions: cleanup.deletions, kept: cleanup.kept };
+        };
+        await e2e.dispose();
+        e2e = await startE2E(program);
+        const utils = { org: "acme", packageType: "npm", packageName: "internal-utils" } as const;
+        const id = activeId(e2e.emulator, utils);
+        for (let run = 0; run < 2; run++) {
+            const up = await e2e.test.stack.up();
+            assert.deepEqual(up.outputs.deletions.value, []);
+            assert.deepEqual((up.outputs.kept.value as string[]).sort(), ["npm/internal-utils", "npm/widgets"]);
+        }
+        assert.equal(activeId(e2e.emulator, utils), id);
+        assert.equal(deletes(e2e.emulator), 0);
+        assert.equal(e2e.emulator.admin.requests().counts["packages/restore-package-for-org"] ?? 0, 0);
+    });
+
+    it("an unknown OrgPackage argument fails the preview, naming the nearest known one, before any request", async () => {
+        await e2e.declare([{ resource: "stale", args: { ...stale, ensrue: "absent" } as never }]);
+        const preview = await failure(e2e.test.stack.preview());
+        assert.match(preview, /ensrue/);
+        assert.match(preview, /did you mean "ensure"/);
+        assert.equal(e2e.emulator.admin.requests().total, 0);
+        assert.ok(activeId(e2e.emulator, stale));
     });
 });
