@@ -74,6 +74,9 @@ export const ORG_PACKAGE_OUTPUTS = [
     "baseline",
 ] as const;
 
+/** The options of a list call; any other is refused. */
+const LIST_OPTIONS = ["org", "packageType", "visibility"] as const satisfies readonly (keyof ListOptions)[];
+
 /** The serialized provider the engine adds to a dynamic resource's inputs. */
 const SERIALIZED_PROVIDER = "__provider";
 
@@ -149,7 +152,12 @@ export function checkInputs(input: Partial<Record<keyof OrgPackageInputs, unknow
 
 /** Checks the options of a list call. */
 export function checkListOptions(input: Partial<Record<keyof ListOptions, unknown>>): InputFailure[] {
-    return [...checkOrg(input.org), ...checkPackageType(input.packageType), ...oneOf(input.visibility, VISIBILITIES, "visibility", false)];
+    return [
+        ...unknownFields(input, LIST_OPTIONS, "", "an argument of listOrgPackages"),
+        ...checkOrg(input.org),
+        ...checkPackageType(input.packageType),
+        ...oneOf(input.visibility, VISIBILITIES, "visibility", false),
+    ];
 }
 
 /** Applies {@link INPUT_DEFAULTS} to valid inputs. */

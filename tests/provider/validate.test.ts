@@ -51,6 +51,9 @@ describe("provider/validate", () => {
             checkListOptions({ org: "acme", packageType: "container", visibility: "secret" }).map((f) => f.property),
             ["visibility"],
         );
+        const [unknown] = checkListOptions({ org: "acme", packageType: "npm", visiblity: "private" } as never);
+        assert.equal(unknown.property, "visiblity");
+        assert.match(unknown.reason, /not an argument of listOrgPackages; did you mean "visibility"/);
     });
 
     it("applies defaults that keep packages safe", () => {
