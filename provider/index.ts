@@ -28,6 +28,7 @@ export {
     INPUT_DEFAULTS,
     ORG_PACKAGE_INPUTS,
     ORG_PACKAGE_OUTPUTS,
+    unknownFields,
 } from "./validate";
 export { parseDuration, cutoff, Duration, DURATION_UNITS } from "./duration";
 

@@ -24,7 +24,7 @@ import {
     PackageRef,
     PackageStatus,
 } from "./types";
-import { checkInputs, withDefaults } from "./validate";
+import { checkInputs, ORG_PACKAGE_INPUTS, withDefaults } from "./validate";
 
 /** The value Pulumi passes for inputs that are not known yet (during preview). */
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -83,7 +83,9 @@ export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageIn
 
     /** Validates inputs before any API call and applies defaults. */
     async check(_olds: OrgPackageInputs, news: OrgPackageInputs): Promise<dynamic.CheckResult<OrgPackageInputs>> {
-        const unknown = new Set(Object.entries(news).filter(([, v]) => v === UNKNOWN).map(([k]) => k));
+        // A value not known yet (preview) is checked at up; an unknown field name fails now, whatever its value.
+        const known: readonly string[] = ORG_PACKAGE_INPUTS;
+        const unknown = new Set(Object.entries(news).filter(([k, v]) => v === UNKNOWN && known.includes(k)).map(([k]) => k));
         const failures = checkInputs(news).filter((f) => !unknown.has(f.property));
         if (failures.length > 0) {
             return { failures };

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { assertValid, checkListOptions, checkRef, CONFIG_NAMESPACE, ConfigLookup, packagesApi } from "../provider";
+import { assertValid, checkListOptions, checkRef, CONFIG_NAMESPACE, ConfigLookup, packagesApi, unknownFields } from "../provider";
 import type { ListOptions, PackageFields, PackageRef, PackageType, Visibility } from "../provider/types";
 
 /** A package as the functions return it: its reference and GitHub's fields. */
@@ -41,7 +41,7 @@ function stackConfig(): ConfigLookup {
 
 /** Gets one package of an organization; undefined when GitHub answers 404. */
 export async function getOrgPackage(args: GetOrgPackageArgs): Promise<OrgPackageInfo | undefined> {
-    assertValid(checkRef(args), "getOrgPackage arguments");
+    assertValid([...unknownFields(args, ["org", "packageType", "packageName"], "", "a getOrgPackage argument"), ...checkRef(args)], "getOrgPackage arguments");
     const fields = await packagesApi(stackConfig()).get(args);
     return fields && { org: args.org, packageType: args.packageType, packageName: args.packageName, ...fields };
 }
@@ -67,7 +67,10 @@ export interface RestoredOrgPackage extends OrgPackageInfo {
  * called, also in preview: call it from scripts or guard it with `pulumi.runtime.isDryRun()`.
  */
 export async function restoreOrgPackage(args: RestoreOrgPackageArgs): Promise<RestoredOrgPackage> {
-    assertValid(checkRef(args), "restoreOrgPackage arguments");
+    assertValid(
+        [...unknownFields(args, ["org", "packageType", "packageName", "token", "packageId"], "", "a restoreOrgPackage argument"), ...checkRef(args)],
+        "restoreOrgPackage arguments",
+    );
     if (args.packageId !== undefined && !(Number.isInteger(args.packageId) && args.packageId > 0)) {
         throw new Error(`Invalid restoreOrgPackage arguments: packageId must be a GitHub package id (a whole number > 0), got ${JSON.stringify(args.packageId)}.`);
     }
