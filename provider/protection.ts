@@ -57,7 +57,7 @@ function parse(text: string | undefined, source: string): string[] {
     }
     const problems = checkGlobs(value, source);
     if (problems.length > 0) {
-        throw new Error(problems.join(" "));
+        throw new Error(problems.map((p) => p.reason).join(" "));
     }
     return value as string[];
 }
