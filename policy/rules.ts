@@ -167,7 +167,6 @@ export function uncoveredGlobs(resources: readonly SeenResource[], globs: readon
     if (providers.length === 0) {
         return [{ message: `The stack declares OrgPackages but its ${DYNAMIC_PROVIDER_TYPE} provider is not visible, so ${PROTECT_CONFIG_KEY} cannot be checked.` }];
     }
-    const example = `pulumi config set ${PROTECT_CONFIG_KEY} '${JSON.stringify(globs)}'`;
     const findings: Finding[] = [];
     for (const provider of providers) {
         let list: string[];
@@ -179,6 +178,7 @@ export function uncoveredGlobs(resources: readonly SeenResource[], globs: readon
         }
         const missing = globs.filter((glob) => !list.some((covering) => covers(covering, glob)));
         if (missing.length > 0) {
+            const example = `pulumi config set ${PROTECT_CONFIG_KEY} '${JSON.stringify([...list, ...missing])}'`;
             findings.push({
                 urn: provider.urn,
                 message:

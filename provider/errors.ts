@@ -22,8 +22,8 @@ export const REQUIRED_SCOPES: Record<Operation, readonly string[]> = {
 
 /** The command that makes `pulumi refresh` and `pulumi destroy` use a token rotated in stack config. */
 export const ROTATION_HINT =
-    "If you changed github-packages:token since the last `pulumi up`, refresh and destroy still use the token stored with the stack's provider: " +
-    "run them with --run-program (or PULUMI_RUN_PROGRAM=true), or run `pulumi up` once.";
+    "If you rotated github-packages:token since the last `pulumi up`: refresh and destroy authenticate with the token stored (encrypted) " +
+    "with the stack's provider until the program runs again; run `pulumi refresh --run-program` once to apply the new token (or set PULUMI_RUN_PROGRAM=true).";
 
 /** What a failed GitHub call was about. */
 export interface ErrorContext {
