@@ -4,7 +4,7 @@
  * (stack config only), each checked before any call to GitHub. A bad value is a `ConfigError`
  * naming the key and the fix; the token's value never appears in one.
  */
-import { ConfigError, describeValue } from "./errors";
+import { ConfigError, describeValue, scrubError } from "./errors";
 import { checkGlobs } from "./keys";
 import { ClientConfig } from "./types";
 
@@ -59,16 +59,21 @@ export function resolveClientConfig(lookup: ConfigLookup = () => undefined, env:
         return parsed;
     };
     const token = raw("token");
-    checkToken(token);
-    return {
-        token,
-        baseUrl: checkApiUrl(raw("baseUrl") ?? DEFAULTS.baseUrl),
-        retries: count("retries"),
-        retryBaseMs: count("retryBaseMs"),
-        requestTimeoutMs: count("requestTimeoutMs"),
-        rateLimitRetries: count("rateLimitRetries"),
-        rateLimitMaxWaitSeconds: count("rateLimitMaxWaitSeconds"),
-    };
+    try {
+        checkToken(token);
+        return {
+            token,
+            baseUrl: checkApiUrl(raw("baseUrl") ?? DEFAULTS.baseUrl),
+            retries: count("retries"),
+            retryBaseMs: count("retryBaseMs"),
+            requestTimeoutMs: count("requestTimeoutMs"),
+            rateLimitRetries: count("rateLimitRetries"),
+            rateLimitMaxWaitSeconds: count("rateLimitMaxWaitSeconds"),
+        };
+    } catch (error) {
+        // A message quotes the bad value; should the token have been pasted into another setting, it goes unseen.
+        throw scrubError(error, [token]);
+    }
 }
 
 /**

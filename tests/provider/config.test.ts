@@ -43,6 +43,13 @@ describe("provider/config", () => {
                 );
             });
         }
+        it("never quotes the token, even pasted into another setting", () => {
+            const token = "ghp_PastedIntoRetries0123";
+            assert.throws(
+                () => resolveClientConfig((key) => ({ token, retries: token })[key], {}),
+                (e: Error) => e instanceof ConfigError && /github-packages:retries/.test(e.message) && !e.message.includes(token) && !(e.stack ?? "").includes(token),
+            );
+        });
         it("accepts 0 and surrounding spaces", () => {
             assert.equal(resolveClientConfig(undefined, { GITHUB_PACKAGES_RETRIES: " 0 " }).retries, 0);
         });
