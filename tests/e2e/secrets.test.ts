@@ -71,6 +71,9 @@ describe("e2e: the token in config and in the environment, and its rotation", fu
             assert.match(refused, /pulumi refresh --run-program/);
             assert.deepEqual(logins(e2e.emulator), ["(none)"], "the plain refresh authenticated with the old token");
 
+            const checked = await e2e.test.stack.preview({ refresh: true, runProgram: true });
+            assert.deepEqual(logins(e2e.emulator), [NEW.login], "preview --refresh --run-program (a drift check) refreshes with the current config");
+
             const applied = await e2e.test.stack.refresh({ runProgram: true });
             assert.deepEqual(logins(e2e.emulator), [NEW.login], "refresh --run-program configures the provider from the current config");
             const plain = await e2e.test.stack.refresh();
@@ -80,7 +83,7 @@ describe("e2e: the token in config and in the environment, and its rotation", fu
             assert.deepEqual(logins(e2e.emulator), [NEW.login]);
             assert.ok(deleted(e2e.emulator), "destroy deleted the package with the new token");
 
-            const everything = [up.stdout, up.stderr, refused, applied.stdout, applied.stderr, plain.stdout, destroy.stdout, destroy.stderr, readTree(e2e.test.backendDir)].join("\n");
+            const everything = [up.stdout, up.stderr, refused, checked.stdout, checked.stderr, applied.stdout, applied.stderr, plain.stdout, destroy.stdout, destroy.stderr, readTree(e2e.test.backendDir)].join("\n");
             for (const token of [OLD.token, NEW.token]) {
                 assert.ok(!everything.includes(token), "no token text in any output or file of the backend");
             }
