@@ -1,73 +1,67 @@
 /**
- * A CrossGuard policy pack for stacks that manage GitHub organization packages:
+ * The CrossGuard policy pack `github-packages`, for stacks that manage GitHub organization
+ * packages. It ships compiled in the npm package (`dist/policy`, run through `policy/`):
  *
- *     pulumi preview --policy-pack ./policy [--policy-pack-config policy-config.json]
+ *     npm install pulumi-github-packages @pulumi/policy
+ *     pulumi preview --policy-pack node_modules/pulumi-github-packages/policy [--policy-pack-config policy-config.json]
  *
- * - `protected-packages` (mandatory): a package listed as protected is never deleted.
+ * - `protected-packages` (mandatory): the program declares no protected package for deletion,
+ *   and the provider's own protect list (`github-packages:protect`) covers every protected glob,
+ *   because this pack only sees resources still in the program.
  * - `no-public-packages-without-repository` (mandatory): a public package links a repository.
  * - `stale-packages` (advisory): packages kept present but not updated for `maxIdleDays`.
+ *
+ * The logic is in `rules.ts`; see docs/policy.md.
  */
-import { PolicyPack, ReportViolation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
-import picomatch from "picomatch";
+import { PolicyPack, ReportViolation, StackValidationArgs } from "@pulumi/policy";
+import {
+    checkConfig,
+    Finding,
+    protectedDeletions,
+    PROTECTED_CONFIG,
+    ProtectedConfig,
+    publicWithoutRepository,
+    SeenResource,
+    STALE_CONFIG,
+    StaleConfig,
+    stalePackages,
+    uncoveredGlobs,
+} from "./rules";
 
-/** The type token of OrgPackage resources in state. */
-export const ORG_PACKAGE_TYPE = "pulumi-nodejs:dynamic/github-packages:OrgPackage";
-
-/** The properties of an OrgPackage the policies read (inputs, and outputs once known). */
-interface OrgPackageProps {
-    org: string;
-    packageType: string;
-    packageName: string;
-    ensure?: string;
-    deleteOnDestroy?: boolean;
-    visibility?: string;
-    repository?: string | null;
-    updatedAt?: string;
+function report(findings: readonly Finding[], reportViolation: ReportViolation): void {
+    for (const { message, urn } of findings) {
+        reportViolation(message, urn);
+    }
 }
 
-function label(props: OrgPackageProps): string {
-    return `${props.org}/${props.packageType}/${props.packageName}`;
-}
-
-function orgPackages(args: StackValidationArgs): OrgPackageProps[] {
-    return args.resources.filter((r) => r.type === ORG_PACKAGE_TYPE).map((r) => r.props as OrgPackageProps);
-}
-
-/** Policy config: globs over `type/name` of packages that must never be deleted. */
-interface ProtectedConfig {
-    packages: string[];
-}
-
-/** Policy config: how many days without an update make a package stale. */
-interface StaleConfig {
-    maxIdleDays: number;
+function seen(args: StackValidationArgs): SeenResource[] {
+    return args.resources.map((r) => ({ type: r.type, urn: r.urn, props: r.props as Record<string, unknown> }));
 }
 
 new PolicyPack("github-packages", {
     policies: [
         {
             name: "protected-packages",
-            description: "Packages listed as protected are never deleted (no ensure: absent, no deleteOnDestroy).",
+            description:
+                "Packages matching the protected type/name globs are not declared for deletion (ensure: absent, deleteOnDestroy) by the program, " +
+                "and the provider's protect list (github-packages:protect) covers every glob. CrossGuard sees only resources still in the program; " +
+                "the provider's list is what stops the deletion of a resource dropped from the program, or of a destroy.",
             enforcementLevel: "mandatory",
             configSchema: {
                 properties: {
                     packages: { type: "array", items: { type: "string" }, default: [] },
                 },
             },
-            validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
-                if (args.type !== ORG_PACKAGE_TYPE) {
+            validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+                const config = args.getConfig<ProtectedConfig>();
+                const problems = checkConfig("protected-packages", config, PROTECTED_CONFIG);
+                if (problems.length > 0) {
+                    report(problems.map((message) => ({ message: `Policy config error: ${message}` })), reportViolation);
                     return;
                 }
-                const props = args.props as OrgPackageProps;
-                const globs = args.getConfig<ProtectedConfig>().packages;
-                if (globs.length === 0 || !picomatch(globs, { dot: true })(`${props.packageType}/${props.packageName}`)) {
-                    return;
-                }
-                if (props.ensure === "absent") {
-                    reportViolation(`${label(props)} is protected and must not be declared ensure: "absent".`);
-                } else if (props.deleteOnDestroy) {
-                    reportViolation(`${label(props)} is protected; deleteOnDestroy must stay false.`);
-                }
+                const resources = seen(args);
+                report(protectedDeletions(resources, config.packages), reportViolation);
+                report(uncoveredGlobs(resources, config.packages), reportViolation);
             },
         },
         {
@@ -75,16 +69,12 @@ new PolicyPack("github-packages", {
             description: "A public package must be linked to a repository, so its source and owners are known.",
             enforcementLevel: "mandatory",
             validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-                for (const props of orgPackages(args)) {
-                    if (props.ensure !== "absent" && props.visibility === "public" && !props.repository) {
-                        reportViolation(`${label(props)} is public but linked to no repository; link one, make it private, or declare it absent.`);
-                    }
-                }
+                report(publicWithoutRepository(seen(args)), reportViolation);
             },
         },
         {
             name: "stale-packages",
-            description: "Packages kept present that have not been updated for a long time.",
+            description: "Packages kept present that have not been updated for maxIdleDays days (default 180).",
             enforcementLevel: "advisory",
             configSchema: {
                 properties: {
@@ -92,15 +82,13 @@ new PolicyPack("github-packages", {
                 },
             },
             validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-                const { maxIdleDays } = args.getConfig<StaleConfig>();
-                const now = Date.now();
-                for (const props of orgPackages(args)) {
-                    const updated = props.updatedAt ? Date.parse(props.updatedAt) : Number.NaN;
-                    const idleDays = Math.floor((now - updated) / 86_400_000);
-                    if (props.ensure !== "absent" && idleDays > maxIdleDays) {
-                        reportViolation(`${label(props)} has not been updated for ${idleDays} days (more than ${maxIdleDays}); consider a cleanup rule.`);
-                    }
+                const config = args.getConfig<StaleConfig>();
+                const problems = checkConfig("stale-packages", config, STALE_CONFIG);
+                if (problems.length > 0) {
+                    report(problems.map((message) => ({ message: `Policy config error: ${message}` })), reportViolation);
+                    return;
                 }
+                report(stalePackages(seen(args), config.maxIdleDays, Date.now()), reportViolation);
             },
         },
     ],

@@ -1,11 +1,32 @@
+/**
+ * The Octokit client the provider talks to GitHub with: REST methods, pagination, retries,
+ * throttling and a per-request timeout, shared per configuration in a process. Every error it
+ * raises has the token scrubbed from its message, stack and causes, and records how many
+ * attempts were made, so messages can say whether the call was retried.
+ */
+import type { Octokit as OctokitCore } from "@octokit/core";
 import { Octokit } from "@octokit/rest";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import { recordAttempts, scrubError } from "./errors";
 import { fetchWithTimeout } from "./timeout";
 import { ClientConfig } from "./types";
 
+const sent = new WeakMap<object, number>();
+
+/**
+ * Counts the attempts of each call. Registered before the retry and throttling plugins, its
+ * hook is the innermost, so it runs once per attempt; they pass the same options object each time.
+ */
+function countAttempts(octokit: OctokitCore): void {
+    octokit.hook.wrap("request", (request, options) => {
+        sent.set(options, (sent.get(options) ?? 0) + 1);
+        return request(options);
+    });
+}
+
 /** The Octokit class the provider talks to GitHub with: REST methods, pagination, retries and throttling. */
-export const GitHubClient = Octokit.plugin(throttling, retry);
+export const GitHubClient = Octokit.plugin(countAttempts, throttling, retry);
 
 /** An Octokit instance with the provider's plugins. */
 export type GitHub = InstanceType<typeof GitHubClient>;
@@ -33,7 +54,7 @@ export function clientFor(config: ClientConfig): GitHub {
 export function createClient(config: ClientConfig): GitHub {
     const allowRetry = (retryAfterSeconds: number, retryCount: number): boolean =>
         retryCount < config.rateLimitRetries && retryAfterSeconds <= config.rateLimitMaxWaitSeconds;
-    return new GitHubClient({
+    const client = new GitHubClient({
         auth: config.token,
         baseUrl: config.baseUrl,
         userAgent: "pulumi-github-packages",
@@ -46,4 +67,14 @@ export function createClient(config: ClientConfig): GitHub {
         },
         log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
     });
+    // Registered last, this hook is the outermost: it sees the error the caller will get.
+    client.hook.wrap("request", async (request, options) => {
+        try {
+            return await request(options);
+        } catch (error) {
+            recordAttempts(error, sent.get(options) ?? 1);
+            throw scrubError(error, [config.token]);
+        }
+    });
+    return client;
 }

@@ -1,3 +1,11 @@
+/**
+ * The provider's settings: the client settings (where each comes from: stack config under
+ * `github-packages:`, then an environment variable, then a default) and the protect list
+ * (stack config only), each checked before any call to GitHub. A bad value is a `ConfigError`
+ * naming the key and the fix; the token's value never appears in one.
+ */
+import { ConfigError, describeValue, scrubError } from "./errors";
+import { checkGlobs } from "./keys";
 import { ClientConfig } from "./types";
 
 /** The Pulumi config namespace of this package: `pulumi config set github-packages:apiUrl ...`. */
@@ -14,7 +22,7 @@ export const DEFAULTS: Readonly<ClientConfig> = {
 };
 
 /** Where each setting comes from: a key under {@link CONFIG_NAMESPACE}, then an environment variable. */
-const SOURCES: { [K in keyof ClientConfig]-?: { key: string; env: string } } = {
+export const SOURCES: { readonly [K in keyof ClientConfig]-?: { readonly key: string; readonly env: string } } = {
     token: { key: "token", env: "GITHUB_TOKEN" },
     baseUrl: { key: "apiUrl", env: "GITHUB_API_URL" },
     retries: { key: "retries", env: "GITHUB_PACKAGES_RETRIES" },
@@ -28,9 +36,10 @@ const SOURCES: { [K in keyof ClientConfig]-?: { key: string; env: string } } = {
 export type ConfigLookup = (key: string) => string | undefined;
 
 /**
- * Resolves the client settings from Pulumi config (through `lookup`) and the environment.
- * Call it when a request is about to be made, never at module load: a token read at load
- * time would be captured in the serialized provider and written to state.
+ * Resolves the client settings from Pulumi config (through `lookup`) and the environment, and
+ * checks them, throwing a {@link ConfigError} for the first bad one. Call it when a request is
+ * about to be made, never at module load: a token read at load time would be captured in the
+ * serialized provider and written to state.
  */
 export function resolveClientConfig(lookup: ConfigLookup = () => undefined, env: NodeJS.ProcessEnv = process.env): ClientConfig {
     const raw = (name: keyof ClientConfig): string | undefined => {
@@ -43,21 +52,107 @@ export function resolveClientConfig(lookup: ConfigLookup = () => undefined, env:
         if (value === undefined) {
             return DEFAULTS[name];
         }
-        const parsed = Number(value);
-        if (!Number.isInteger(parsed) || parsed < 0) {
-            throw new Error(
-                `${CONFIG_NAMESPACE}:${SOURCES[name].key} (or ${SOURCES[name].env}) must be a whole number >= 0, got "${value}".`,
-            );
+        const parsed = /^\s*\d+\s*$/.test(value) ? Number(value) : Number.NaN;
+        if (!Number.isSafeInteger(parsed)) {
+            throw configError(name, `must be a whole number >= 0 such as "${DEFAULTS[name]}", got ${describeValue(value)}.`);
         }
         return parsed;
     };
-    return {
-        token: raw("token"),
-        baseUrl: (raw("baseUrl") ?? DEFAULTS.baseUrl).replace(/\/+$/, ""),
-        retries: count("retries"),
-        retryBaseMs: count("retryBaseMs"),
-        requestTimeoutMs: count("requestTimeoutMs"),
-        rateLimitRetries: count("rateLimitRetries"),
-        rateLimitMaxWaitSeconds: count("rateLimitMaxWaitSeconds"),
-    };
+    const token = raw("token");
+    try {
+        checkToken(token);
+        return {
+            token,
+            baseUrl: checkApiUrl(raw("baseUrl") ?? DEFAULTS.baseUrl),
+            retries: count("retries"),
+            retryBaseMs: count("retryBaseMs"),
+            requestTimeoutMs: count("requestTimeoutMs"),
+            rateLimitRetries: count("rateLimitRetries"),
+            rateLimitMaxWaitSeconds: count("rateLimitMaxWaitSeconds"),
+        };
+    } catch (error) {
+        // A message quotes the bad value; should the token have been pasted into another setting, it goes unseen.
+        throw scrubError(error, [token]);
+    }
+}
+
+/**
+ * Refuses a token with whitespace or control characters (a trailing newline from a file, a
+ * pasted `token ` prefix), which GitHub would never accept and which `fetch` would print in
+ * its own error. The message says where the bad character is, never what the token is.
+ */
+export function checkToken(token: string | undefined): void {
+    if (token === undefined) {
+        return;
+    }
+    const bad = /[\s\p{Cc}\p{Cf}]/u.exec(token);
+    if (bad) {
+        const where = bad.index === token.length - 1 ? "at its end" : bad.index === 0 ? "at its start" : `at character ${bad.index + 1} of ${token.length}`;
+        const what = /[\r\n]/.test(bad[0]) ? "a line break" : /\s/u.test(bad[0]) ? "whitespace" : "a control character";
+        throw configError(
+            "token",
+            `contains ${what} ${where}; the value is not shown. A GitHub token is one word: set it again without it, ` +
+                `e.g. \`tr -d '[:space:]' < token.txt | pulumi config set --secret github-packages:token\` or GITHUB_TOKEN="$(tr -d '[:space:]' < token.txt)".`,
+        );
+    }
+}
+
+/**
+ * Checks the REST API base URL: an absolute `http(s)` URL without credentials, query or
+ * fragment, e.g. `https://api.github.com` or `https://ghe.example.com/api/v3`. Returns it
+ * without trailing slashes.
+ */
+export function checkApiUrl(value: string): string {
+    const example = `such as "https://api.github.com" or "https://github.example.com/api/v3"`;
+    let url: URL;
+    try {
+        url = new URL(value);
+    } catch {
+        throw configError("baseUrl", `must be an absolute http(s) URL ${example}, got ${describeValue(value)}: it is not a URL (the scheme is missing?).`);
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
+        throw configError("baseUrl", `must be an absolute http(s) URL ${example}, got ${describeValue(value)}: the scheme "${url.protocol}" is not http or https.`);
+    }
+    if (url.username || url.password) {
+        throw configError("baseUrl", `must not contain credentials (user:password@); the value is not shown. Set the token with github-packages:token or GITHUB_TOKEN instead.`);
+    }
+    if (url.search || url.hash) {
+        throw configError("baseUrl", `must be a base URL without a query or fragment ${example}, got ${describeValue(value)}.`);
+    }
+    return value.replace(/\/+$/, "");
+}
+
+function configError(name: keyof ClientConfig, problem: string): ConfigError {
+    const { key, env } = SOURCES[name];
+    return new ConfigError(`${CONFIG_NAMESPACE}:${key}`, env, problem);
+}
+
+/** The config key (under {@link CONFIG_NAMESPACE}) of the packages the provider refuses to delete. */
+export const PROTECT_KEY = "protect";
+
+/**
+ * Parses the protect list, `github-packages:protect`: a JSON list of `type/name` globs (the
+ * syntax of `keys.ts`), e.g. `["npm/widgets", "container/platform/**"]`. Unset is an empty
+ * list; anything else that is not such a list is a {@link ConfigError} naming the fix. Accepts
+ * the list itself too, for callers that see the config already parsed.
+ */
+export function parseProtectList(value: unknown): string[] {
+    if (value === undefined || value === "") {
+        return [];
+    }
+    const key = `${CONFIG_NAMESPACE}:${PROTECT_KEY}`;
+    const fix = `set it with \`pulumi config set ${key} '["npm/widgets", "container/platform/**"]'\``;
+    let list: unknown = value;
+    if (typeof value === "string") {
+        try {
+            list = JSON.parse(value);
+        } catch {
+            throw new ConfigError(key, undefined, `must be a JSON list of type/name globs, got ${describeValue(value)}, which is not JSON; ${fix}.`);
+        }
+    }
+    const problems = checkGlobs(list, key);
+    if (!Array.isArray(list) || problems.length > 0) {
+        throw new ConfigError(key, undefined, `must be a JSON list of type/name globs: ${problems.join(" ")} ${fix}.`);
+    }
+    return list as string[];
 }

@@ -1,3 +1,8 @@
+/**
+ * The provider's errors and their messages: a failed GitHub call explained as what happened
+ * and the next step (`PackageError`), a bad setting named as a configuration error
+ * (`ConfigError`), and the scrubbing that keeps the token out of every message and stack.
+ */
 import { RequestError } from "@octokit/request-error";
 import { PackageType } from "./types";
 
@@ -14,6 +19,11 @@ export const REQUIRED_SCOPES: Record<Operation, readonly string[]> = {
     delete: ["read:packages", "delete:packages"],
     restore: ["read:packages", "write:packages"],
 };
+
+/** The command that makes `pulumi refresh` and `pulumi destroy` use a token rotated in stack config. */
+export const ROTATION_HINT =
+    "If you rotated github-packages:token since the last `pulumi up`: refresh and destroy authenticate with the token stored (encrypted) " +
+    "with the stack's provider until the program runs again; run `pulumi refresh --run-program` once to apply the new token (or set PULUMI_RUN_PROGRAM=true).";
 
 /** What a failed GitHub call was about. */
 export interface ErrorContext {
@@ -47,6 +57,123 @@ export class PackageError extends Error {
     }
 }
 
+/** A setting (stack config or environment variable) that cannot be used; raised before any API call. */
+export class ConfigError extends Error {
+    override readonly name = "ConfigError";
+
+    constructor(
+        /** The config key, e.g. `github-packages:apiUrl`. */
+        readonly key: string,
+        /** The environment variable that can also set it, e.g. `GITHUB_API_URL`; undefined when only config can. */
+        readonly env: string | undefined,
+        /** What is wrong and how to fix it; must not contain a secret value. */
+        problem: string,
+    ) {
+        super(`Configuration error: ${key}${env ? ` (or ${env})` : ""} ${problem}`);
+    }
+}
+
+/** Renders a value for a message with its type, e.g. `"5" (a string)`, `5 (a number)`, `["a"] (a list)`. */
+export function describeValue(value: unknown): string {
+    if (value === null) {
+        return "null";
+    }
+    if (value === undefined) {
+        return "nothing";
+    }
+    const kind = Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`;
+    let text: string;
+    try {
+        text = JSON.stringify(value) ?? String(value);
+    } catch {
+        text = String(value);
+    }
+    return `${text.length > 80 ? `${text.slice(0, 77)}...` : text} (${kind})`;
+}
+
+/** What a message says instead of a secret. */
+export const REDACTED = "[redacted]";
+
+/**
+ * Replaces every occurrence of each secret in `text` (the whole value, and each run of it
+ * between whitespace, so a token with a stray newline is caught however a message cut it).
+ */
+export function scrub(text: string, secrets: readonly (string | undefined)[]): string {
+    const needles = new Set<string>();
+    for (const secret of secrets) {
+        if (!secret) {
+            continue;
+        }
+        needles.add(secret);
+        for (const part of secret.split(/[\s\p{Cc}]+/u)) {
+            if (part.length >= 8) {
+                needles.add(part);
+            }
+        }
+    }
+    let result = text;
+    for (const needle of [...needles].sort((a, b) => b.length - a.length)) {
+        result = result.split(needle).join(REDACTED);
+    }
+    return result;
+}
+
+/**
+ * Removes every secret from an error's message and stack (the stack repeats the message as it
+ * was when the error was made) and from its causes, in place; returns the error.
+ */
+export function scrubError<E>(error: E, secrets: readonly (string | undefined)[]): E {
+    if (!secrets.some((s) => s)) {
+        return error;
+    }
+    const seen = new Set<unknown>();
+    let current: unknown = error;
+    while (current instanceof Error && !seen.has(current)) {
+        seen.add(current);
+        for (const key of ["message", "stack"] as const) {
+            const text = current[key];
+            if (typeof text === "string") {
+                const clean = scrub(text, secrets);
+                if (clean !== text) {
+                    Object.defineProperty(current, key, { value: clean, writable: true, configurable: true });
+                }
+            }
+        }
+        scrubResponse(current, secrets);
+        current = current.cause;
+    }
+    return error;
+}
+
+/** Cleans the string fields of GitHub's error body (a `RequestError`'s `response.data`), which messages quote. */
+function scrubResponse(error: Error, secrets: readonly (string | undefined)[]): void {
+    const response = (error as Error & { response?: { data?: unknown } }).response;
+    const data = response?.data;
+    if (response && typeof data === "string") {
+        response.data = scrub(data, secrets);
+    } else if (typeof data === "object" && data !== null) {
+        for (const [key, value] of Object.entries(data)) {
+            if (typeof value === "string") {
+                (data as Record<string, unknown>)[key] = scrub(value, secrets);
+            }
+        }
+    }
+}
+
+const attempts = new WeakMap<object, number>();
+
+/** Records how many times the client sent the request that failed with `error`. */
+export function recordAttempts(error: unknown, count: number): void {
+    if (typeof error === "object" && error !== null) {
+        attempts.set(error, count);
+    }
+}
+
+/** How many times the request that failed with `error` was sent; 1 when unrecorded. */
+export function attemptsOf(error: unknown): number {
+    return typeof error === "object" && error !== null ? (attempts.get(error) ?? 1) : 1;
+}
+
 /** True when `error` is GitHub's 404: the package (or org) does not exist or cannot be seen. */
 export function isNotFound(error: unknown): boolean {
     return statusOf(error) === 404;
@@ -73,6 +200,18 @@ export function describe(context: ErrorContext): string {
 }
 
 /**
+ * What a 404 may mean besides "gone": GitHub answers 404 for an organization the token cannot
+ * see, so the message lists what to check.
+ */
+export function tokenVisibilityHint(org: string): string {
+    return (
+        `GitHub also answers 404 when the token cannot see organization "${org}": check the organization name, ` +
+        `that the token has read:packages and access to ${org} (a fine-grained token must have ${org} as its resource owner), ` +
+        `and that the token is authorized for SSO if ${org} uses SAML single sign-on.`
+    );
+}
+
+/**
  * Turns an error from Octokit into a {@link PackageError} whose message names the package
  * and the fix. Errors that are not GitHub responses (bugs) are passed through unchanged.
  */
@@ -85,21 +224,37 @@ export function explain(error: unknown, context: ErrorContext): Error {
     const target = describe(context);
     const headers = error.response?.headers ?? {};
     const scopes = requiredScopes(context);
+    const limit = rateLimitKind(error);
     let message: string;
     if (status === 401) {
-        message = `GitHub rejected the token while trying to ${context.operation} ${target} (401: ${said}). Set a valid token with \`pulumi config set --secret github-packages:token\` or the GITHUB_TOKEN environment variable.`;
+        message =
+            `GitHub rejected the token while trying to ${context.operation} ${target} (401: ${said}). ` +
+            `Set a valid token with \`pulumi config set --secret github-packages:token\` or the GITHUB_TOKEN environment variable. ${ROTATION_HINT}`;
     } else if (isUndeletable(error)) {
         message = `GitHub refused to delete ${target}: it is public and a version has more than 5,000 downloads (${status}: ${said}). Only GitHub Support can delete it; keep it (ensure: "present", deleteOnDestroy: false) or set onUndeletable: "report".`;
-    } else if (isRateLimited(error)) {
+    } else if (limit === "secondary") {
+        const after = Number(headers["retry-after"]);
+        const wait = Number.isFinite(after) && after >= 0 ? `GitHub asks to wait ${after} second${after === 1 ? "" : "s"} (retry-after)` : "GitHub asks to wait at least a minute";
+        message =
+            `GitHub's secondary rate limit (too many requests in a short time, or too many at once) stopped the ${context.operation} of ${target} (${status}: ${said}). ` +
+            `${wait}; run again after that, and if it recurs, run fewer operations at once (pulumi up --parallel 2) or let the provider wait longer ` +
+            `(github-packages:rateLimitRetries, github-packages:rateLimitMaxWaitSeconds).`;
+    } else if (limit === "primary") {
         const reset = Number(headers["x-ratelimit-reset"]);
+        const quota = headers["x-ratelimit-limit"] !== undefined ? ` of ${String(headers["x-ratelimit-limit"])} requests an hour` : "";
         const when = Number.isFinite(reset) && reset > 0 ? ` until ${new Date(reset * 1000).toISOString()}` : "";
-        message = `GitHub's rate limit stopped the ${context.operation} of ${target}${when} (${status}: ${said}). Wait and run again, or use a token with a higher limit.`;
+        message =
+            `The token's rate limit${quota} is spent${when}; it stopped the ${context.operation} of ${target} (${status}: ${said}). ` +
+            `Run again after the reset, or use a token with a higher limit (a GitHub App installation token gets more than a personal token).`;
     } else if (status === 403) {
         message = `The token may not ${context.operation} ${target} (403: ${said}). It needs the scopes ${scopes.join(", ")} and, for ${context.operation === "read" || context.operation === "list" ? "reading" : "changing"} packages, the matching permission in the organization.`;
     } else if (status === 404) {
-        message = `GitHub found no ${target} (404: ${said}). Check the org, type and name; an organization the token cannot see also answers 404.`;
+        message = `GitHub found no ${target} (404: ${said}). Check the org, type and name. ${tokenVisibilityHint(context.org)}`;
     } else if (status >= 500) {
-        message = `GitHub failed to ${context.operation} ${target} after retries (${status}: ${said}). Nothing was changed in state; run again later.`;
+        const tries = attemptsOf(error);
+        const retried = tries > 1 ? ` after ${tries} attempts` : "";
+        const reached = error.response ? "" : " (no answer came: a timeout, a reset connection or an unreachable API URL)";
+        message = `GitHub failed to ${context.operation} ${target}${retried}${reached} (${status}: ${said}). Nothing was changed in state; run again later.`;
     } else {
         message = `GitHub refused to ${context.operation} ${target} (${status}: ${said}).`;
     }
@@ -114,12 +269,23 @@ function requiredScopes(context: ErrorContext): string[] {
     return scopes;
 }
 
-function isRateLimited(error: RequestError): boolean {
+/**
+ * Which of GitHub's rate limits an error is: the secondary limit (abuse detection: a
+ * `retry-after` header or GitHub's "secondary rate limit" message) or the primary hourly
+ * budget (`x-ratelimit-remaining: 0`); undefined when it is neither.
+ */
+export function rateLimitKind(error: unknown): "primary" | "secondary" | undefined {
+    if (!(error instanceof RequestError) || (error.status !== 403 && error.status !== 429)) {
+        return undefined;
+    }
     const headers = error.response?.headers ?? {};
-    return (
-        error.status === 429 ||
-        (error.status === 403 && (headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined))
-    );
+    if (headers["retry-after"] !== undefined || /secondary rate limit/i.test(githubMessage(error))) {
+        return "secondary";
+    }
+    if (headers["x-ratelimit-remaining"] === "0" || error.status === 429) {
+        return "primary";
+    }
+    return undefined;
 }
 
 function githubMessage(error: unknown): string {

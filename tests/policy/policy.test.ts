@@ -4,7 +4,10 @@ import * as path from "node:path";
 import { E2E, startE2E } from "../support/e2e";
 import { REPO_ROOT } from "../support/pulumi";
 
+/** The pack as the repository holds it: policy/ runs the compiled dist/policy (`tsc -p tsconfig.build.json` first). */
 const POLICY_PACK = path.join(REPO_ROOT, "policy");
+
+const PROTECTED = ["npm/widgets", "container/platform/*"];
 
 describe("policy pack (real `pulumi preview --policy-pack`)", () => {
     let e2e: E2E;
@@ -13,7 +16,7 @@ describe("policy pack (real `pulumi preview --policy-pack`)", () => {
     beforeEach(async () => {
         e2e = await startE2E();
         configFile = path.join(e2e.test.backendDir, "policy-config.json");
-        writeFileSync(configFile, JSON.stringify({ "protected-packages": { packages: ["npm/widgets", "container/platform/*"] } }));
+        writeFileSync(configFile, JSON.stringify({ "protected-packages": { packages: PROTECTED } }));
     });
 
     afterEach(async () => e2e?.dispose());
@@ -27,16 +30,51 @@ describe("policy pack (real `pulumi preview --policy-pack`)", () => {
         }
     }
 
-    it("blocks deleting a protected package", async () => {
-        await e2e.declare([{ resource: "widgets", args: { org: "acme", packageType: "npm", packageName: "widgets", ensure: "absent" } }]);
+    function protect(globs: unknown): Promise<void> {
+        return e2e.test.stack.setConfig("github-packages:protect", { value: typeof globs === "string" ? globs : JSON.stringify(globs) });
+    }
+
+    it("blocks deleting a protected package the program declares", async () => {
+        await protect(PROTECTED);
+        await e2e.declare([{ resource: "widgets", args: { org: "acme", packageType: "npm", packageName: "WIDGETS", ensure: "absent" } }]);
         const { ok, output } = await previewWithPolicies();
         assert.equal(ok, false, output);
         assert.match(output, /protected-packages/);
-        assert.match(output, /acme\/npm\/widgets is protected/);
+        assert.match(output, /acme\/npm\/WIDGETS is protected and must not be declared ensure: "absent"/, "globs match names case-insensitively");
+        assert.doesNotMatch(output, /does not cover/);
         assert.equal(e2e.emulator.admin.requests().counts["packages/delete-package-for-org"] ?? 0, 0);
     });
 
+    it("requires the provider's protect list to cover the pack's globs (the engine shows the provider's config to stack policies)", async () => {
+        await protect(["npm/widgets"]);
+        await e2e.declare([{ resource: "gateway", args: { org: "acme", packageType: "container", packageName: "platform/api-gateway" } }]);
+        const { ok, output } = await previewWithPolicies();
+        assert.equal(ok, false, output);
+        assert.match(output, /protected-packages {2}\(pulumi:providers:pulumi-nodejs: default\)/);
+        assert.match(output, /github-packages:protect: \["npm\/widgets"\]\) does not cover "container\/platform\/\*"/);
+        assert.match(output, /pulumi config set github-packages:protect/);
+    });
+
+    it("refuses a malformed protect list with the key and the fix", async () => {
+        await protect("npm/widgets");
+        await e2e.declare([{ resource: "gateway", args: { org: "acme", packageType: "container", packageName: "platform/api-gateway" } }]);
+        const { ok, output } = await previewWithPolicies();
+        assert.equal(ok, false, output);
+        assert.match(output, /Configuration error: github-packages:protect must be a JSON list of type\/name globs/);
+    });
+
+    it("refuses unknown keys and bare names in its own config, naming them", async () => {
+        writeFileSync(configFile, JSON.stringify({ "protected-packages": { packages: ["widgets"], pakages: ["npm/x"] } }));
+        await protect(PROTECTED);
+        await e2e.declare([{ resource: "gateway", args: { org: "acme", packageType: "container", packageName: "platform/api-gateway" } }]);
+        const { ok, output } = await previewWithPolicies();
+        assert.equal(ok, false, output);
+        assert.match(output, /Policy config error: protected-packages.packages\[0\] "widgets" does not name a registry; write it as type\/name/);
+        assert.match(output, /Policy config error: protected-packages.pakages is not a setting of this policy; it has packages/);
+    });
+
     it("blocks a public package without a repository, and advises on stale ones", async () => {
+        await protect(PROTECTED);
         await e2e.declare([
             { resource: "runner", args: { org: "acme", packageType: "container", packageName: "tools/ci-runner" } },
             { resource: "legacy", args: { org: "acme", packageType: "docker", packageName: "legacy-service" } },
@@ -50,7 +88,8 @@ describe("policy pack (real `pulumi preview --policy-pack`)", () => {
         assert.match(output, /acme\/docker\/legacy-service has not been updated for \d+ days/);
     });
 
-    it("passes a compliant stack", async () => {
+    it("passes a compliant stack whose provider protects at least the pack's globs", async () => {
+        await protect(["NPM/widgets", "container/**"]);
         await e2e.declare([{ resource: "gateway", args: { org: "acme", packageType: "container", packageName: "platform/api-gateway" } }]);
         await e2e.test.stack.up();
         const { ok, output } = await previewWithPolicies();

@@ -1,0 +1,131 @@
+import { strict as assert } from "node:assert";
+import { parseProtectList } from "../../provider/config";
+import { ConfigError } from "../../provider/errors";
+import {
+    checkConfig,
+    covers,
+    DYNAMIC_PROVIDER_TYPE,
+    ORG_PACKAGE_TYPE,
+    PROTECTED_CONFIG,
+    protectedDeletions,
+    SeenResource,
+    STALE_CONFIG,
+    uncoveredGlobs,
+} from "../../policy/rules";
+
+function pkg(name: string, packageType: string, packageName: string, extra: Record<string, unknown> = {}): SeenResource {
+    return { type: ORG_PACKAGE_TYPE, urn: `urn:${name}`, props: { org: "acme", packageType, packageName, ...extra } };
+}
+
+function provider(protect?: unknown): SeenResource {
+    return { type: DYNAMIC_PROVIDER_TYPE, urn: "urn:provider", props: protect === undefined ? {} : { "github-packages:protect": protect } };
+}
+
+describe("policy/rules", () => {
+    describe("config checks (every setting of every policy)", () => {
+        const cases: { policy: string; config: unknown; known: typeof PROTECTED_CONFIG | typeof STALE_CONFIG; problem?: RegExp }[] = [
+            { policy: "protected-packages", config: { packages: ["npm/widgets", "container/platform/**", "{npm,maven}/legacy-*", "*/tmp-*"] }, known: PROTECTED_CONFIG },
+            { policy: "protected-packages", config: { packages: [], enforcementLevel: "mandatory" }, known: PROTECTED_CONFIG },
+            { policy: "protected-packages", config: { pakages: ["npm/x"] }, known: PROTECTED_CONFIG, problem: /protected-packages\.pakages is not a setting of this policy; it has packages\./ },
+            { policy: "protected-packages", config: { packages: "npm/widgets" }, known: PROTECTED_CONFIG, problem: /protected-packages\.packages must be a list of globs such as \["npm\/legacy-\*"\], got "npm\/widgets"/ },
+            { policy: "protected-packages", config: { packages: ["widgets"] }, known: PROTECTED_CONFIG, problem: /protected-packages\.packages\[0\] "widgets" does not name a registry; write it as type\/name, e\.g\. "npm\/widgets"/ },
+            { policy: "protected-packages", config: { packages: ["platform/*"] }, known: PROTECTED_CONFIG, problem: /packages\[0\] "platform\/\*" does not name a registry/ },
+            { policy: "protected-packages", config: { packages: [""] }, known: PROTECTED_CONFIG, problem: /packages\[0\] must be a non-empty glob, got ""/ },
+            { policy: "protected-packages", config: { packages: [7] }, known: PROTECTED_CONFIG, problem: /packages\[0\] must be a non-empty glob, got 7/ },
+            { policy: "protected-packages", config: ["npm/widgets"], known: PROTECTED_CONFIG, problem: /the config must be an object with the keys packages, got \["npm\/widgets"\] \(a list\)/ },
+            { policy: "stale-packages", config: { maxIdleDays: 90 }, known: STALE_CONFIG },
+            { policy: "stale-packages", config: { maxIdleDays: "90" }, known: STALE_CONFIG, problem: /stale-packages\.maxIdleDays must be a whole number of days >= 1 such as 180, got "90" \(a string\)/ },
+            { policy: "stale-packages", config: { maxIdleDays: 0 }, known: STALE_CONFIG, problem: /got 0 \(a number\)/ },
+            { policy: "stale-packages", config: { maxIdleDays: 1.5 }, known: STALE_CONFIG, problem: /got 1\.5 \(a number\)/ },
+            { policy: "stale-packages", config: { maxIdleDay: 90 }, known: STALE_CONFIG, problem: /stale-packages\.maxIdleDay is not a setting of this policy; it has maxIdleDays\./ },
+        ];
+        for (const { policy, config, known, problem } of cases) {
+            it(`${problem ? "refuses" : "accepts"} ${policy} ${JSON.stringify(config)}`, () => {
+                const problems = checkConfig(policy, config, known);
+                if (problem) {
+                    assert.equal(problems.length, 1, problems.join("\n"));
+                    assert.match(problems[0], problem);
+                } else {
+                    assert.deepEqual(problems, []);
+                }
+            });
+        }
+    });
+
+    describe("the provider's protect list (github-packages:protect)", () => {
+        const bad: [unknown, RegExp][] = [
+            ["npm/widgets", /which is not JSON/],
+            ['{"packages":["npm/widgets"]}', /must be a list of globs/],
+            ['["widgets"]', /\[0\] "widgets" does not name a registry/],
+            ['["npm/widgets", 3]', /\[1\] must be a non-empty glob, got 3/],
+        ];
+        for (const [value, problem] of bad) {
+            it(`refuses ${JSON.stringify(value)}`, () => {
+                assert.throws(
+                    () => parseProtectList(value),
+                    (e: Error) => e instanceof ConfigError && e.message.startsWith("Configuration error: github-packages:protect must be a JSON list") && problem.test(e.message) && /pulumi config set github-packages:protect/.test(e.message),
+                );
+            });
+        }
+        it("reads a JSON list, a parsed list, and nothing", () => {
+            assert.deepEqual(parseProtectList('["npm/widgets", "container/platform/**"]'), ["npm/widgets", "container/platform/**"]);
+            assert.deepEqual(parseProtectList(["npm/widgets"]), ["npm/widgets"]);
+            assert.deepEqual(parseProtectList(undefined), []);
+        });
+    });
+
+    describe("covers", () => {
+        const cases: [string, string, boolean][] = [
+            ["npm/widgets", "npm/widgets", true],
+            ["NPM/Widgets", "npm/widgets", true],
+            ["npm/*", "npm/widgets", true],
+            ["**", "container/platform/*", true],
+            ["*/**", "npm/widgets", true],
+            ["container/**", "container/platform/*", true],
+            ["container/platform/**", "container/platform/*", true],
+            ["container/platform/*", "container/platform/api", true],
+            ["container/platform/*", "container/platform/**", false],
+            ["npm/*", "npm/a*", false],
+            ["npm/?", "npm/*", false],
+            ["npm/widgets", "npm/*", false],
+            ["maven/*", "npm/widgets", false],
+            ["container/platform/*", "container/platform/api/v2", false],
+        ];
+        for (const [covering, glob, expected] of cases) {
+            it(`${covering} ${expected ? "covers" : "does not cover"} ${glob}`, () => assert.equal(covers(covering, glob), expected));
+        }
+    });
+
+    describe("findings", () => {
+        it("flags protected packages declared for deletion, case-insensitively, and nothing else", () => {
+            const findings = protectedDeletions(
+                [
+                    pkg("a", "npm", "Widgets", { ensure: "absent" }),
+                    pkg("b", "container", "platform/api", { deleteOnDestroy: true }),
+                    pkg("c", "container", "platform/api/v2", { deleteOnDestroy: true }),
+                    pkg("d", "npm", "widgets", { ensure: "present" }),
+                    pkg("e", "npm", "other", { ensure: "absent" }),
+                ],
+                ["npm/widgets", "container/platform/*"],
+            );
+            assert.deepEqual(
+                findings.map((f) => f.urn),
+                ["urn:a", "urn:b"],
+            );
+        });
+
+        it("requires the provider to cover every protected glob, only when the stack has packages", () => {
+            const globs = ["npm/widgets", "container/platform/*"];
+            assert.deepEqual(uncoveredGlobs([provider()], globs), [], "no OrgPackage, nothing to check");
+            assert.deepEqual(uncoveredGlobs([pkg("a", "npm", "x"), provider('["npm/*","container/**"]')], globs), []);
+            const missing = uncoveredGlobs([pkg("a", "npm", "x"), provider('["npm/widgets"]')], globs);
+            assert.equal(missing.length, 1);
+            assert.equal(missing[0].urn, "urn:provider");
+            assert.match(missing[0].message, /does not cover "container\/platform\/\*"/);
+            assert.match(missing[0].message, /does not cover "container\/platform\/\*"\. /);
+            assert.match(missing[0].message, /pulumi config set github-packages:protect '\["npm\/widgets","container\/platform\/\*"\]'/);
+            assert.match(uncoveredGlobs([pkg("a", "npm", "x")], globs)[0].message, /provider is not visible/);
+            assert.match(uncoveredGlobs([pkg("a", "npm", "x"), provider("nope")], globs)[0].message, /Configuration error: github-packages:protect/);
+        });
+    });
+});
