@@ -100,7 +100,7 @@ export function checkConfig(policy: string, config: unknown, known: Record<strin
 
 /** The config checks of `protected-packages`: `packages` is a list of `type/name` globs. */
 export const PROTECTED_CONFIG = {
-    packages: (value: unknown, property: string): string[] => checkGlobs(value, property),
+    packages: (value: unknown, property: string): string[] => checkGlobs(value, property).map((p) => p.reason),
 };
 
 /** The config checks of `stale-packages`: `maxIdleDays` is a whole number >= 1. */

@@ -130,6 +130,9 @@ function configError(name: keyof ClientConfig, problem: string): ConfigError {
 /** The config key (under {@link CONFIG_NAMESPACE}) of the packages the provider refuses to delete. */
 export const PROTECT_KEY = "protect";
 
+/** The environment variable that adds to the protect list (both apply). */
+export const PROTECT_ENV = "GITHUB_PACKAGES_PROTECT";
+
 /**
  * Parses the protect list, `github-packages:protect`: a JSON list of `type/name` globs (the
  * syntax of `keys.ts`), e.g. `["npm/widgets", "container/platform/**"]`. Unset is an empty
@@ -147,12 +150,12 @@ export function parseProtectList(value: unknown): string[] {
         try {
             list = JSON.parse(value);
         } catch {
-            throw new ConfigError(key, undefined, `must be a JSON list of type/name globs, got ${describeValue(value)}, which is not JSON; ${fix}.`);
+            throw new ConfigError(key, PROTECT_ENV, `must be a JSON list of type/name globs, got ${describeValue(value)}, which is not JSON; ${fix}.`);
         }
     }
     const problems = checkGlobs(list, key);
     if (!Array.isArray(list) || problems.length > 0) {
-        throw new ConfigError(key, undefined, `must be a JSON list of type/name globs: ${problems.join(" ")} ${fix}.`);
+        throw new ConfigError(key, PROTECT_ENV, `must be a JSON list of type/name globs: ${problems.map((p) => p.reason).join(" ")} ${fix}.`);
     }
     return list as string[];
 }

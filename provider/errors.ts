@@ -73,23 +73,8 @@ export class ConfigError extends Error {
     }
 }
 
-/** Renders a value for a message with its type, e.g. `"5" (a string)`, `5 (a number)`, `["a"] (a list)`. */
-export function describeValue(value: unknown): string {
-    if (value === null) {
-        return "null";
-    }
-    if (value === undefined) {
-        return "nothing";
-    }
-    const kind = Array.isArray(value) ? "a list" : typeof value === "object" ? "an object" : `a ${typeof value}`;
-    let text: string;
-    try {
-        text = JSON.stringify(value) ?? String(value);
-    } catch {
-        text = String(value);
-    }
-    return `${text.length > 80 ? `${text.slice(0, 77)}...` : text} (${kind})`;
-}
+/** Renders a value for a message with its type, e.g. `"5" (a string)`; one implementation, in validate.ts. */
+export { describeValue } from "./validate";
 
 /** What a message says instead of a secret. */
 export const REDACTED = "[redacted]";
