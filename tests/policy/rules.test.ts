@@ -30,8 +30,8 @@ describe("policy/rules", () => {
             { policy: "protected-packages", config: { packages: "npm/widgets" }, known: PROTECTED_CONFIG, problem: /protected-packages\.packages must be a list of globs such as \["npm\/legacy-\*"\], got "npm\/widgets"/ },
             { policy: "protected-packages", config: { packages: ["widgets"] }, known: PROTECTED_CONFIG, problem: /protected-packages\.packages\[0\] "widgets" does not name a registry; write it as type\/name, e\.g\. "npm\/widgets"/ },
             { policy: "protected-packages", config: { packages: ["platform/*"] }, known: PROTECTED_CONFIG, problem: /packages\[0\] "platform\/\*" does not name a registry/ },
-            { policy: "protected-packages", config: { packages: [""] }, known: PROTECTED_CONFIG, problem: /packages\[0\] must be a non-empty glob, got ""/ },
-            { policy: "protected-packages", config: { packages: [7] }, known: PROTECTED_CONFIG, problem: /packages\[0\] must be a non-empty glob, got 7/ },
+            { policy: "protected-packages", config: { packages: [""] }, known: PROTECTED_CONFIG, problem: /packages\[0\] must be a non-empty glob such as "npm\/legacy-\*", got "" \(a string\)/ },
+            { policy: "protected-packages", config: { packages: [7] }, known: PROTECTED_CONFIG, problem: /packages\[0\] must be a non-empty glob such as "npm\/legacy-\*", got 7 \(a number\)/ },
             { policy: "protected-packages", config: ["npm/widgets"], known: PROTECTED_CONFIG, problem: /the config must be an object with the keys packages, got \["npm\/widgets"\] \(a list\)/ },
             { policy: "stale-packages", config: { maxIdleDays: 90 }, known: STALE_CONFIG },
             { policy: "stale-packages", config: { maxIdleDays: "90" }, known: STALE_CONFIG, problem: /stale-packages\.maxIdleDays must be a whole number of days >= 1 such as 180, got "90" \(a string\)/ },
@@ -57,13 +57,13 @@ describe("policy/rules", () => {
             ["npm/widgets", /which is not JSON/],
             ['{"packages":["npm/widgets"]}', /must be a list of globs/],
             ['["widgets"]', /\[0\] "widgets" does not name a registry/],
-            ['["npm/widgets", 3]', /\[1\] must be a non-empty glob, got 3/],
+            ['["npm/widgets", 3]', /\[1\] must be a non-empty glob such as "npm\/legacy-\*", got 3/],
         ];
         for (const [value, problem] of bad) {
             it(`refuses ${JSON.stringify(value)}`, () => {
                 assert.throws(
                     () => parseProtectList(value),
-                    (e: Error) => e instanceof ConfigError && e.message.startsWith("Configuration error: github-packages:protect must be a JSON list") && problem.test(e.message) && /pulumi config set github-packages:protect/.test(e.message),
+                    (e: Error) => e instanceof ConfigError && e.message.startsWith("Configuration error: github-packages:protect (or GITHUB_PACKAGES_PROTECT) must be a JSON list") && problem.test(e.message) && /pulumi config set github-packages:protect/.test(e.message),
                 );
             });
         }
