@@ -116,6 +116,9 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
     const subject = options.subject ?? "the package";
     const ids = new Set<number>();
     for (const version of versions) {
+        if (typeof (version as { deletedAt?: unknown }).deletedAt === "string") {
+            throw new Error(`Version ${version.versionId} of ${subject} is deleted; plan the active versions only (listOrgPackageVersions with state "active").`);
+        }
         if (ids.has(version.versionId)) {
             throw new Error(`The version list of ${subject} has version ${version.versionId} twice (pages shifted while listing?); nothing was planned. List again.`);
         }

@@ -225,6 +225,10 @@ describe("provider/retention", () => {
         });
     });
 
+    it("refuses deleted versions in the list", () => {
+        assert.throws(() => plan({ keepLatest: 1 }, [...NPM, { ...v(9, "0.9.0", 500), deletedAt: daysAgo(1) } as RetentionCandidate]), /Version 9 of acme\/npm\/app is deleted/);
+    });
+
     it("refuses a version list with an id twice (pages shifted while listing)", () => {
         assert.throws(() => plan({ keepLatest: 1 }, [...NPM, NPM[2]]), /has version 3 twice .* nothing was planned/);
     });
