@@ -176,12 +176,14 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
         if (lastVersion === "keep-newest") {
             kept.push({ ...pick(last), keptBy: "last-version", reason: `the package's ${what} (lastVersion: "keep-newest"); the rules selected every other one.` });
         } else {
+            const advice =
+                lastVersion === "delete-package"
+                    ? "The package keeps untagged versions, so it is not deleted as a whole."
+                    : `Set lastVersion: "keep-newest" to keep it without this report, or "delete-package" to delete the whole package.`;
             blocked.push({
                 ...pick(last),
                 blockedBy: "last-version",
-                reason:
-                    `the rules select every version, but GitHub refuses to delete a package's ${what}; it is kept. ` +
-                    `Set lastVersion: "keep-newest" to keep it without this report, or "delete-package" to delete the whole package.`,
+                reason: `the rules select every ${images && !emptied ? "tagged " : ""}version, but GitHub refuses to delete a package's ${what}; it is kept. ${advice}`,
             });
         }
     }

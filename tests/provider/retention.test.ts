@@ -142,6 +142,22 @@ const ROWS: Row[] = [
         deleted: [41],
         blocked: { 42: "last-version" },
     },
+    {
+        name: "for images delete-package does not apply while untagged versions stay",
+        packageType: "container",
+        policy: { tagged: {}, lastVersion: "delete-package" },
+        versions: [v(41, digest(41), 20, ["a"]), v(42, digest(42), 10, ["b"]), v(43, digest(43), 5, [])],
+        deleted: [41],
+        blocked: { 42: "last-version" },
+    },
+    {
+        name: "for images delete-package applies when every version is tagged and selected",
+        packageType: "container",
+        policy: { tagged: {}, lastVersion: "delete-package" },
+        versions: [v(41, digest(41), 20, ["a"]), v(42, digest(42), 10, ["b"])],
+        deleted: [41, 42],
+        deletePackage: true,
+    },
     { name: "docker follows the container rules", packageType: "docker", policy: { tagged: { include: ["pr-*"] } }, versions: IMAGES, deleted: [11, 13, 17], kept: { 14: "partial-tag-match" } },
 ];
 
@@ -173,6 +189,9 @@ describe("provider/retention", () => {
         const blocked = plan({ olderThan: "1d" }, NPM).blocked[0];
         assert.match(blocked.reason, /GitHub refuses to delete a package's last version/);
         assert.match(blocked.reason, /lastVersion: "keep-newest"/);
+        const images = [v(41, digest(41), 20, ["a"]), v(43, digest(43), 5, [])];
+        const lastTagged = plan({ tagged: {}, lastVersion: "delete-package" }, images, "container").blocked[0];
+        assert.match(lastTagged.reason, /select every tagged version, .* last tagged version; it is kept\. The package keeps untagged versions/);
     });
 
     describe("caps", () => {
