@@ -124,7 +124,7 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
         }
         ids.add(version.versionId);
     }
-    const newestFirst = [...versions].sort(newerFirst);
+    const newestFirst = sortNewestFirst(versions);
     const ranks = {
         all: rankOf(newestFirst),
         tagged: rankOf(newestFirst.filter((v) => v.tags.length > 0)),
@@ -202,12 +202,16 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
             versions.length,
         );
     }
-    return { total: versions.length, deletions, kept: kept.sort(newerFirst), blocked: blocked.sort(newerFirst), deletePackage, maxDeletions };
+    const byRank = (a: RetentionCandidate, b: RetentionCandidate) => ranks.all.get(a.versionId)! - ranks.all.get(b.versionId)!;
+    return { total: versions.length, deletions, kept: kept.sort(byRank), blocked: blocked.sort(byRank), deletePackage, maxDeletions };
 }
 
-/** Newest first: by creation time, then by version id (GitHub's ids grow). */
-function newerFirst(a: RetentionCandidate, b: RetentionCandidate): number {
-    return Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.versionId - a.versionId;
+/** Newest first: by creation time, then by version id (GitHub's ids grow). Parses each time once. */
+function sortNewestFirst(versions: readonly RetentionCandidate[]): RetentionCandidate[] {
+    return versions
+        .map((version) => ({ version, time: Date.parse(version.createdAt) }))
+        .sort((a, b) => b.time - a.time || b.version.versionId - a.version.versionId)
+        .map((entry) => entry.version);
 }
 
 /** Version id to 0-based rank in a newest-first list. */
@@ -366,8 +370,19 @@ function matcher(globs: readonly string[] | undefined): ((text: string) => boole
     return globs && globs.length > 0 ? picomatch([...globs], { dot: true }) : undefined;
 }
 
+const compiled = new Map<string, (text: string) => boolean>();
+
+/** The first of `globs` that matches `text`, quoted, for reasons; each glob is compiled once. */
 function firstGlob(globs: readonly string[], text: string): string {
-    return JSON.stringify(globs.find((glob) => picomatch(glob, { dot: true })(text)) ?? globs[0]);
+    const matches = (glob: string) => {
+        let match = compiled.get(glob);
+        if (!match) {
+            match = picomatch(glob, { dot: true });
+            compiled.set(glob, match);
+        }
+        return match(text);
+    };
+    return JSON.stringify(globs.find(matches) ?? globs[0]);
 }
 
 function list(items: readonly string[]): string {
