@@ -249,11 +249,7 @@ function listVersions(context: RouteContext): Reply {
         throw new GitHubError(422, MESSAGES.stateInvalid);
     }
     const pkg = findPackage(context);
-    if (state === "deleted" && !context.token.scopes.includes("delete:packages")) {
-        throw new GitHubError(403, "You need at least delete:packages and read:packages scopes to get a package's deleted versions.", undefined, {
-            "x-accepted-oauth-scopes": DELETE.join(", "),
-        });
-    }
+    // GitHub documents read:packages alone for this operation, whatever `state` asks for.
     const versions = (
         state === "deleted"
             ? pkg.versions.filter((version) => version.deletedAt !== undefined && withinRestoreWindow(version.deletedAt, context.now))

@@ -215,6 +215,11 @@ export function unknownFields(input: object, known: readonly string[], prefix: s
         }));
 }
 
+/** True when `value` is a plain object (not null, not a list). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+    return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /** Checks an optional field that must be true or false. */
 export function checkFlag(value: unknown, property: string): InputFailure[] {
     return value === undefined || typeof value === "boolean"

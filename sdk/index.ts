@@ -21,6 +21,24 @@ export {
     OrgPackageInfo,
     RestoreOrgPackageArgs,
 } from "./functions";
+export {
+    getOrgPackageVersion,
+    getOrgPackageVersionOutput,
+    listOrgPackageVersions,
+    listOrgPackageVersionsOutput,
+    restoreOrgPackageVersion,
+    restoreOrgPackageVersionOutput,
+    GetOrgPackageVersionArgs,
+    ListOrgPackageVersionsArgs,
+    OrgPackageVersionInfo,
+    RestoreOrgPackageVersionArgs,
+    RestoredOrgPackageVersion,
+} from "./versions";
+export { planRetention, RetentionCapError } from "../provider/retention";
+export type { BlockedVersion, BlockReason, KeepReason, KeptVersion, RetentionOptions, RetentionPlan, VersionDeletion } from "../provider/retention";
+export { checkRetentionPolicy, RETENTION_DEFAULTS } from "../provider/retention-policy";
+export type { AgeField, LastVersionAction, NameRule, ProtectList, RetentionPolicy, TaggedRule, UntaggedRule } from "../provider/retention-policy";
+export type { PackageVersionFields, VersionState } from "../provider/versions";
 export type {
     CleanupMatch,
     CleanupPlan,

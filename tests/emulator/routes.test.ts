@@ -276,10 +276,14 @@ describe("emulator/routes", () => {
             assert.equal(answer.body.message, MESSAGES.undeletableVersion);
         });
 
-        it("needs delete:packages to list deleted versions, and a known state", async () => {
-            const forbidden = await call<BasicError>(emulator, "GET", `${versions}?state=deleted`, { token: TOKENS.readonly });
-            assert.equal(forbidden.status, 403);
-            assert.match(forbidden.body.message ?? "", /delete:packages/);
+        it("lists deleted versions with read:packages alone, as GitHub documents, and needs a known state", async () => {
+            const list = (await call<PackageVersion[]>(emulator, "GET", versions, admin)).body;
+            const victim = list[0];
+            assert.equal((await call(emulator, "DELETE", `${versions}/${victim.id}`, admin)).status, 204);
+            const deleted = await call<PackageVersion[]>(emulator, "GET", `${versions}?state=deleted`, { token: TOKENS.readonly });
+            assert.equal(deleted.status, 200);
+            assert.deepEqual(deleted.body.map((v) => v.id), [victim.id]);
+            assert.equal(deleted.headers.get("x-accepted-oauth-scopes"), "read:packages");
             assert.equal((await call(emulator, "GET", `${versions}?state=gone`, admin)).status, 422);
         });
     });
