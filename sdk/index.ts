@@ -3,6 +3,9 @@
  *
  * - {@link OrgPackage}: adopt, delete (`ensure: "absent"`) or restore one package.
  * - {@link listOrgPackages}, {@link getOrgPackage}, {@link restoreOrgPackage}: the REST operations as functions.
+ * - {@link PackageCleanup}: declarative, capped cleanup of an organization's packages.
+ * - {@link listOrgPackageVersions}, {@link getOrgPackageVersion}, {@link restoreOrgPackageVersion}: a package's versions.
+ * - {@link planRetention}: which versions a retention policy deletes, keeps and why (pure).
  */
 export { OrgPackage, OrgPackageArgs, ORG_PACKAGE_TYPE } from "./orgPackage";
 export { PackageCleanup, PackageCleanupArgs } from "./cleanup";
