@@ -34,11 +34,6 @@ export class OrgAccess {
         return answer;
     }
 
-    /** Records that a list of `org`'s `packageType` packages succeeded, so no probe is needed. */
-    sawList(org: string, packageType: PackageType): void {
-        this.visible.set(`${org.toLowerCase()}/${packageType}`, Promise.resolve(true));
-    }
-
     /**
      * Throws {@link InvisibleOrganizationError} unless a 404 for `ref` can mean the package
      * is gone. `operation` names what was being done, for the message.

@@ -27,11 +27,6 @@ export class Claims {
     claimOf(ref: PackageRef): Claim | undefined {
         return this.present.get(key(ref));
     }
-
-    /** Forgets the claim (the package was deleted). */
-    release(ref: PackageRef): void {
-        this.present.delete(key(ref));
-    }
 }
 
 /** Organizations and names compare case-insensitively on GitHub. */

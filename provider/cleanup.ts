@@ -196,7 +196,8 @@ function compile(rule: CleanupRule, index: number, now: Date): CompiledRule {
             if (!(updated < notSince)) {
                 return undefined;
             }
-            why.push(`not updated for ${Math.floor((at.getTime() - updated) / 86_400_000)} days (more than ${rule.olderThan})`);
+            // Stable from run to run (no day count), so a clean cleanup stack passes --expect-no-changes.
+            why.push(`last updated ${candidate.updatedAt.slice(0, 10)}, more than ${rule.olderThan} ago`);
         }
         if (visibilities) {
             if (!visibilities.has(candidate.visibility)) {

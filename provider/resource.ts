@@ -101,6 +101,13 @@ export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageIn
      */
     async diff(_id: string, olds: OrgPackageState, news: OrgPackageInputs): Promise<dynamic.DiffResult> {
         const wanted = withDefaults(news);
+        // The engine diffs every resource the program still declares before it deletes the ones
+        // that left it: a package kept present here is never deleted through another resource in
+        // this run, even when this resource needs no update (a rename whose first up failed).
+        const adopted = adoptedId(olds);
+        if (wanted.ensure === "present" && adopted !== undefined && olds.status !== "replaced" && samePackage(olds, wanted)) {
+            this.claims.claim(wanted, { packageId: adopted, resourceId: packageId(wanted) });
+        }
         const replaces: string[] = IDENTITY.filter((k) => !sameIdentity(k, olds[k], wanted[k]));
         if (olds.status === "replaced" && wanted.ensure === "present") {
             replaces.push("packageId");
@@ -166,7 +173,7 @@ export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageIn
             return;
         }
         assertDeletable(settings, this.lookup, "delete");
-        const adopted = props.baseline?.packageId ?? props.packageId;
+        const adopted = adoptedId(props);
         const current = await api.get(settings);
         if (!current) {
             await access.assertGone(settings, "delete");
@@ -195,10 +202,11 @@ export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageIn
         }
         if (wanted.ensure === "present") {
             if (current) {
+                assertSamePackage(wanted, previous, current);
                 assertVisibility(wanted, current);
                 warnIfExposed(wanted, previous, current);
                 this.claims.claim(wanted, { packageId: current.packageId, resourceId: packageId(wanted) });
-                const lastAction = previous?.status === "present" && (previous.baseline?.packageId ?? previous.packageId) === current.packageId
+                const lastAction = previous?.status === "present" && adoptedId(previous) === current.packageId
                         ? previous.lastAction
                         : "adopted";
                 return accepted(wanted, current, "present", null, lastAction);
@@ -222,7 +230,7 @@ export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageIn
         }
         if (!current) {
             const known = previous && samePackage(previous, wanted) ? previous : undefined;
-            return { ...accepted(wanted, undefined, "absent", null, previous?.lastAction ?? "none"), ...keptFields(known) };
+            return { ...accepted(wanted, undefined, "absent", null, previous?.lastAction ?? "none"), ...keptFields(known), baseline: known?.baseline ?? null };
         }
         const claim = this.claims.claimOf(wanted);
         if (claim) {
@@ -232,6 +240,13 @@ export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageIn
             );
         }
         assertDeletable(wanted, this.lookup, 'delete (ensure: "absent")');
+        const seen = previous && adoptedId(previous);
+        if (seen !== undefined && seen !== current.packageId) {
+            console.warn(
+                `${capitalize(describe({ operation: "delete", ...wanted }))}: deleting package ${current.packageId}, which the stack had not seen ` +
+                    `(it knew ${seen}); ensure: "absent" means no package may hold this name.`,
+            );
+        }
         const outcome = await api.delete(wanted, wanted.onUndeletable);
         if (outcome === "undeletable") {
             const reason = "GitHub refuses to delete a public package with a version over 5,000 downloads; only GitHub Support can.";
@@ -260,7 +275,7 @@ function accepted(
     statusReason: string | null,
     lastAction: PackageAction,
 ): OrgPackageState {
-    return { ...settings, ...keptFields(fields), ...(fields ? { baseline: baselineOf(fields) } : {}), status, statusReason, lastAction };
+    return { ...settings, ...keptFields(fields), baseline: fields ? baselineOf(fields) : null, status, statusReason, lastAction };
 }
 
 /**
@@ -268,9 +283,10 @@ function accepted(
  * the stack last accepted it. A different GitHub id under the name is status `replaced`.
  */
 function observed(settings: OrgPackageSettings, fields: PackageFields, props: OrgPackageState | undefined): OrgPackageState {
-    const baseline = props?.baseline ?? (props?.packageId !== undefined ? legacyBaseline(props) : baselineOf(fields));
+    // A baseline comes from what the stack accepted; only an import (no state yet) takes GitHub's fields as its baseline.
+    const baseline = props ? ("baseline" in props ? (props.baseline ?? null) : props.packageId !== undefined ? legacyBaseline(props) : null) : baselineOf(fields);
     const lastAction = props?.lastAction ?? "adopted";
-    if (baseline.packageId !== fields.packageId && props?.status !== "absent") {
+    if (baseline && baseline.packageId !== fields.packageId && props?.status !== "absent") {
         const reason =
             `A different package (GitHub id ${fields.packageId}, created ${fields.createdAt}) now holds this name; the package the stack ` +
             `adopted (id ${baseline.packageId}) is gone. pulumi up adopts the new package (shown as a replace); the old one is not deleted.`;
@@ -289,6 +305,14 @@ function observed(settings: OrgPackageSettings, fields: PackageFields, props: Or
         statusReason: keepUndeletable ? props.statusReason : null,
         lastAction,
     };
+}
+
+/**
+ * The GitHub id of the package the stack accepted: the baseline's; in state written before
+ * baselines existed, the recorded `packageId`; undefined when the stack accepted none.
+ */
+function adoptedId(state: OrgPackageState): number | undefined {
+    return "baseline" in state ? (state.baseline?.packageId ?? undefined) : state.packageId;
 }
 
 /** The baseline of state written before baselines existed: its own fields, as last accepted. */
@@ -311,6 +335,23 @@ export function driftedFields(state: OrgPackageState): string[] {
         return [];
     }
     return DRIFT_FIELDS.filter((key) => (state[key] ?? null) !== (baseline[key] ?? null));
+}
+
+/**
+ * Fails `pulumi up` when a different package (another GitHub id) holds the name the stack
+ * adopted and no refresh has shown it yet: adopting it must be a visible replace, never a
+ * silent update that a later destroy would act on.
+ */
+function assertSamePackage(settings: OrgPackageSettings, previous: OrgPackageState | undefined, current: PackageFields): void {
+    const adopted = previous?.status === "present" || previous?.status === "undeletable" ? adoptedId(previous) : undefined;
+    if (adopted === undefined || adopted === current.packageId) {
+        return;
+    }
+    throw new Error(
+        `${capitalize(describe({ operation: "read", ...settings }))} is now a different package (GitHub id ${current.packageId}; the stack ` +
+            `adopted ${adopted}, which is gone). Nothing was changed. Run pulumi refresh (or pulumi up --refresh): the plan then shows ` +
+            `the new package's adoption as a replace, which deletes nothing.`,
+    );
 }
 
 /** Fails `pulumi up` while the package's visibility is not the declared one: GitHub's API cannot change it. */
@@ -370,8 +411,9 @@ function drifted(olds: OrgPackageState, wanted: OrgPackageSettings): boolean {
     return olds.status === "present" || olds.status === "replaced";
 }
 
+/** GitHub looks organizations and package names up case-insensitively: a change of case is not another package. */
 function sameIdentity(key: keyof PackageRef, old: unknown, wanted: unknown): boolean {
-    return key === "org" && typeof old === "string" && typeof wanted === "string" ? old.toLowerCase() === wanted.toLowerCase() : old === wanted;
+    return key !== "packageType" && typeof old === "string" && typeof wanted === "string" ? old.toLowerCase() === wanted.toLowerCase() : old === wanted;
 }
 
 function samePackage(a: PackageRef, b: PackageRef): boolean {

@@ -102,8 +102,8 @@ export type OrgPackageSettings = Required<Omit<OrgPackageInputs, "expectedVisibi
 
 /** The state an `OrgPackage` keeps: its inputs with defaults applied, GitHub's fields and the provider's status. */
 export interface OrgPackageState extends OrgPackageSettings, Partial<PackageFields> {
-    /** What the stack last accepted of the package; drift is any difference from the fields above. Absent when no package was seen. */
-    baseline?: PackageBaseline;
+    /** What the stack last accepted of the package; drift is any difference from the fields above. Null when the stack accepted none (an absent name); missing only in state written before baselines. */
+    baseline?: PackageBaseline | null;
     /** What the provider found after converging. */
     status: PackageStatus;
     /** Why the status is what it is, when that is not obvious (e.g. GitHub's refusal). */

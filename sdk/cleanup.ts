@@ -7,7 +7,7 @@ import { checkPolicy, planCleanup, policyTypes } from "../provider/cleanup";
 import { assertValid } from "../provider/validate";
 import type { CleanupMatch, CleanupPolicy } from "../provider/types";
 import { listOrgPackages } from "./functions";
-import { declarationOf } from "./declarations";
+import { declarationOf, settled } from "./declarations";
 import { OrgPackage } from "./orgPackage";
 
 /** The arguments of a {@link PackageCleanup}: the policy, as plain values. */
@@ -57,7 +57,9 @@ export class PackageCleanup extends pulumi.ComponentResource<PackageCleanupOutpu
     protected override async initialize(args: pulumi.Inputs, _opts?: pulumi.ComponentResourceOptions, name = "cleanup"): Promise<PackageCleanupOutputs> {
         const policy = args as PackageCleanupArgs;
         const listed = await Promise.all(policyTypes(policy).map((packageType) => listOrgPackages({ org: policy.org, packageType })));
-        // One owner per package: a package another resource of this program declares is never planned here.
+        // One owner per package: a package another resource of this program declares is never planned here
+        // (declarations whose inputs are Outputs are awaited first).
+        await settled();
         const now = new Date();
         const candidates = listed.flat();
         const declared = candidates.filter((c) => declarationOf(c) !== undefined);

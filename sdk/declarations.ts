@@ -1,31 +1,42 @@
 /**
  * The packages one program run declares, so that a package has one owner per stack: two
  * `OrgPackage`s of one package fail the run naming both, and a cleanup never plans a
- * package another resource declares. Runs are told apart by their resource monitor, so
- * inline programs that run many times in one process (Automation API) start afresh.
+ * package another resource declares. Declarations whose inputs are Outputs are known only
+ * when those resolve: until then they are pending, and a cleanup or an `ensure: "absent"`
+ * resource waits for them. Runs are told apart by their resource monitor, so inline
+ * programs that run many times in one process (Automation API) start afresh.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Ensure, PackageRef } from "../provider/types";
 
 /** One declaration: which resource declared the package, wanting what. */
 export interface Declaration {
-    /** The Pulumi resource name of the declaring resource. */
+    /** The Pulumi resource name of the declaring resource, for messages. */
     resource: string;
+    /** The declaring resource's identity (two resources may share a name under different parents). */
+    owner: object;
     /** What the resource wants of the package. */
     ensure: Ensure;
 }
 
-const runs = new WeakMap<object, Map<string, Declaration>>();
+/** What one run knows: the declarations, the packages declared twice, and declarations still pending. */
+interface RunDeclarations {
+    byPackage: Map<string, Declaration>;
+    conflicts: Set<string>;
+    pending: Set<Promise<unknown>>;
+}
+
+const runs = new WeakMap<object, RunDeclarations>();
 const outsideRuns = {};
 
-function declarations(): Map<string, Declaration> {
+function current(): RunDeclarations {
     const run = pulumi.runtime.getMonitor() ?? outsideRuns;
-    let map = runs.get(run);
-    if (!map) {
-        map = new Map();
-        runs.set(run, map);
+    let state = runs.get(run);
+    if (!state) {
+        state = { byPackage: new Map(), conflicts: new Set(), pending: new Set() };
+        runs.set(run, state);
     }
-    return map;
+    return state;
 }
 
 /** GitHub compares organizations and package names case-insensitively. */
@@ -33,21 +44,51 @@ function key(ref: PackageRef): string {
     return `${ref.org}/${ref.packageType}/${ref.packageName}`.toLowerCase();
 }
 
-/** Records that `declaration.resource` declares `ref`; throws, naming both resources, when another resource already does. */
+/** Records that `declaration` declares `ref`; throws, naming both resources, when another resource already does. */
 export function declarePackage(ref: PackageRef, declaration: Declaration): void {
-    const map = declarations();
-    const other = map.get(key(ref));
-    if (other && other.resource !== declaration.resource) {
+    const run = current();
+    const other = run.byPackage.get(key(ref));
+    if (other && other.owner !== declaration.owner) {
+        run.conflicts.add(key(ref));
         throw new Error(
             `Package ${ref.org}/${ref.packageType}/${ref.packageName} is declared twice in this stack: by "${other.resource}" ` +
                 `(ensure: "${other.ensure}") and by "${declaration.resource}" (ensure: "${declaration.ensure}"). A package has one ` +
                 `owner per stack: remove one declaration (for a cleanup rule, add the package to its keep list).`,
         );
     }
-    map.set(key(ref), declaration);
+    run.byPackage.set(key(ref), declaration);
+}
+
+/** Throws when a second declaration of `ref` was refused in this run: the first one must not act either. */
+export function assertUncontested(ref: PackageRef, declaration: Declaration): void {
+    if (current().conflicts.has(key(ref))) {
+        throw new Error(
+            `Package ${ref.org}/${ref.packageType}/${ref.packageName} is declared twice in this stack ("${declaration.resource}" is one); ` +
+                `nothing is done to it until one declaration is removed.`,
+        );
+    }
 }
 
 /** The declaration of `ref` in this run, if a resource declared it. */
 export function declarationOf(ref: PackageRef): Declaration | undefined {
-    return declarations().get(key(ref));
+    return current().byPackage.get(key(ref));
+}
+
+/** Tracks a declaration that waits for Outputs; {@link settled} waits for it. */
+export function pendingDeclaration<T>(declaration: Promise<T>): void {
+    const run = current();
+    run.pending.add(declaration);
+    declaration.then(
+        () => run.pending.delete(declaration),
+        () => run.pending.delete(declaration),
+    );
+}
+
+/** Resolves once every declaration pending has resolved or failed, counting those the program's current turn still makes. */
+export async function settled(): Promise<void> {
+    const run = current();
+    await new Promise((resolve) => setImmediate(resolve));
+    while (run.pending.size > 0) {
+        await Promise.allSettled([...run.pending]);
+    }
 }

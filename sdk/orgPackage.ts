@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { Ensure, PackageAction, PackageBaseline, PackageStatus, PackageType, UndeletableAction, Visibility } from "../provider/types";
-import { declarePackage } from "./declarations";
+import { assertUncontested, declarePackage, pendingDeclaration, settled } from "./declarations";
 import orgPackageShim = require("./shim");
 
 /** The arguments of an {@link OrgPackage}. */
@@ -123,16 +123,35 @@ export class OrgPackage extends pulumi.dynamic.Resource {
 /**
  * The package name, once this resource is recorded as the package's one declaration in the
  * run: at once for plain values, else when the Outputs resolve (a second declaration then
- * fails this resource's registration, naming both).
+ * fails this resource's registration, naming both). A resource that deletes
+ * (`ensure: "absent"`) also waits for the declarations still pending, and fails when one of
+ * them declares the same package.
  */
 function owned(resource: string, args: OrgPackageArgs): pulumi.Input<string> {
+    const owner = {};
     const { org, packageType, packageName, ensure } = args;
+    const declare = (ref: { org: string; packageType: PackageType; packageName: string }, wanted: Ensure | undefined): string => {
+        declarePackage(ref, { resource, owner, ensure: wanted ?? "present" });
+        return ref.packageName;
+    };
+    const gate = (ref: { org: string; packageType: PackageType; packageName: string }, wanted: Ensure | undefined): Promise<string> =>
+        wanted === "absent"
+            ? settled().then(() => {
+                  assertUncontested(ref, { resource, owner, ensure: wanted });
+                  return ref.packageName;
+              })
+            : Promise.resolve(ref.packageName);
     if (typeof org === "string" && typeof packageType === "string" && typeof packageName === "string" && (ensure === undefined || typeof ensure === "string")) {
-        declarePackage({ org, packageType, packageName }, { resource, ensure: ensure ?? "present" });
-        return packageName;
+        declare({ org, packageType, packageName }, ensure);
+        return ensure === "absent" ? gate({ org, packageType, packageName }, ensure) : packageName;
     }
-    return pulumi.all([org, packageType, packageName, ensure]).apply(([o, t, n, e]) => {
-        declarePackage({ org: o, packageType: t, packageName: n }, { resource, ensure: e ?? "present" });
-        return n;
+    const resolved = pulumi.all([org, packageType, packageName, ensure]).apply(([o, t, n, e]) => {
+        const ref = { org: o, packageType: t, packageName: n };
+        declare(ref, e);
+        return gate(ref, e);
     });
+    // `isKnown` settles whether the apply ran, threw, or was skipped for unknown values (preview), so nothing waits forever.
+    const isKnown = (resolved as unknown as { isKnown?: Promise<boolean> }).isKnown ?? Promise.resolve(true);
+    pendingDeclaration(isKnown);
+    return resolved;
 }

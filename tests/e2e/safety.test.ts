@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { OrgPackage, ORG_PACKAGE_TYPE, PackageCleanup } from "pulumi-github-packages";
 import type { Emulator, PackageKey } from "../../emulator";
@@ -111,6 +112,35 @@ describe("e2e: never delete the wrong package", function () {
         ]);
         const preview = await failure(e2e.test.stack.preview());
         assert.match(preview, /declared twice in this stack: by "keep-it" \(ensure: "present"\) and by "drop-it" \(ensure: "absent"\)/);
+        const up = await failure(e2e.test.stack.up());
+        assert.match(up, /declared twice/);
+        assert.ok(activeId(e2e.emulator, cli));
+        assert.equal(deletes(e2e.emulator), 0);
+    });
+
+    it("an absent declaration waits for a present one with Output inputs, and neither acts", async () => {
+        const program: PulumiFn = async () => {
+            new OrgPackage("drop-it", { ...cli, ensure: "absent" });
+            const holder = new OrgPackage("holder", gateway);
+            new OrgPackage("keep-it", { ...cli, org: holder.org });
+        };
+        await e2e.dispose();
+        e2e = await startE2E(program);
+        const up = await failure(e2e.test.stack.up());
+        assert.match(up, /declared twice/);
+        assert.ok(activeId(e2e.emulator, cli), "the absent resource did not delete it");
+        assert.equal(deletes(e2e.emulator), 0);
+    });
+
+    it("two resources of one name under different parents are two declarations", async () => {
+        const program: PulumiFn = async () => {
+            const a = new pulumi.ComponentResource("test:index:Group", "a");
+            const b = new pulumi.ComponentResource("test:index:Group", "b");
+            new OrgPackage("same", cli, { parent: a });
+            new OrgPackage("same", { ...cli, ensure: "absent" }, { parent: b });
+        };
+        await e2e.dispose();
+        e2e = await startE2E(program);
         const up = await failure(e2e.test.stack.up());
         assert.match(up, /declared twice/);
         assert.ok(activeId(e2e.emulator, cli));

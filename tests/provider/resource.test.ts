@@ -271,6 +271,47 @@ describe("provider/resource", () => {
             assert.equal(count(emulator, "packages/delete-package-for-org"), 0);
         });
 
+        it("a rename whose first up failed before its deletes keeps the package on the next up (diff claims it)", async () => {
+            const { id, outs } = await provider.create({ ...stale, deleteOnDestroy: true });
+            const nextRun = await providerFor(emulator, TOKENS.admin);
+            // The renamed resource is in state already and needs no update: the engine only diffs it.
+            const diff = await nextRun.diff(id, outs as OrgPackageState, { ...stale, deleteOnDestroy: true });
+            assert.equal(diff.changes, false);
+            await nextRun.delete(id, outs as OrgPackageState);
+            assert.equal(exists(emulator, stale), true);
+            assert.equal(count(emulator, "packages/delete-package-for-org"), 0);
+        });
+
+        it("an up without refresh never adopts a package that took the name silently", async () => {
+            const { id, outs } = await provider.create({ ...stale, deleteOnDestroy: true });
+            emulator.admin.deletePackage(key(stale));
+            const newcomer = emulator.admin.publishPackage("acme", { name: stale.packageName, packageType: stale.packageType });
+            const nextRun = await providerFor(emulator, TOKENS.admin);
+            const error = await rejection(nextRun.update(id, outs as OrgPackageState, { ...stale, deleteOnDestroy: true, reason: "changed" }));
+            assert.match(error.message, new RegExp(`now a different package \\(GitHub id ${newcomer.id}; the stack adopted ${(outs as OrgPackageState).packageId}`));
+            assert.match(error.message, /pulumi refresh/);
+            assert.equal(idOf(emulator, stale), newcomer.id);
+        });
+
+        it("an absent resource that never saw a package takes no baseline from one published later, so destroy leaves it", async () => {
+            const { id, outs } = await provider.create({ ...stale, packageName: "never-there", ensure: "absent", deleteOnDestroy: true });
+            assert.equal(outs?.baseline, null, "the stack accepted no package");
+            const newcomer = emulator.admin.publishPackage("acme", { name: "never-there", packageType: "docker" });
+            const nextRun = await providerFor(emulator, TOKENS.admin);
+            const read = await nextRun.read(id, outs as OrgPackageState);
+            assert.equal(read.props?.status, "present");
+            assert.equal(read.props?.baseline, null, "no invented baseline");
+            const destroyRun = await providerFor(emulator, TOKENS.admin);
+            await destroyRun.delete(id, read.props!);
+            assert.equal(idOf(emulator, { ...stale, packageName: "never-there" }), newcomer.id);
+        });
+
+        it("a change of case in the name is the same package: an update, not a replace", async () => {
+            const { id, outs } = await provider.create(gateway);
+            const diff = await provider.diff(id, outs as OrgPackageState, { ...gateway, packageName: "Platform/API-Gateway" });
+            assert.deepEqual(diff.replaces, []);
+        });
+
         it("refuses ensure: absent for a package another resource of the run keeps present", async () => {
             await provider.create(stale);
             const error = await rejection(provider.create({ ...stale, ensure: "absent" }));
