@@ -151,7 +151,7 @@ describe("provider/catalog", () => {
             assert.equal(found?.name, "published-later");
         });
 
-        it("forgets a package a write deleted, and sees one a write restored", async () => {
+        it("forgets a package a write deleted, and keeps serving the others", async () => {
             const catalog = catalogFor(emulator);
             await readAll(catalog, [ref(1), ref(2)], "sequential");
             await catalog.remember(ref(1), undefined);
