@@ -10,7 +10,7 @@
  *
  * The floor is the engine's own cost: the same resources from a no-op dynamic provider whose
  * inputs and outputs have the same properties and sizes as the OrgPackage's (copied from the
- * provider's state, the package name swapped). It does not touch the emulator, so latency
+ * provider's state, the package name swapped) and the same stack config. It does not touch the emulator, so latency
  * does not change it; it is measured once per shape.
  *
  * Prints requests (per registry, against 2 x min(reads, pages) + 2), wall times, ratios and
@@ -22,7 +22,7 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
+import { ConfigMap, LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import type { OrgPackageArgs } from "pulumi-github-packages";
 import { createEmulator, Emulator, RequestLogEntry, Seed, SeedPackage } from "../emulator";
 import { localBackend } from "./backend";
@@ -154,7 +154,7 @@ type FloorTemplates = Record<string, { name: string; inputs: Record<string, unkn
 async function measureManaged(shape: Shape, latencyMs: number, installed: InstalledPackage): Promise<{ rows: Row[]; templates: FloorTemplates }> {
     const emulator = await startEmulator(shape, latencyMs);
     const stack = await installed.openStack({
-        config: { "github-packages:apiUrl": { value: emulator.url }, "github-packages:token": { value: TOKEN, secret: true } },
+        config: stackConfig(emulator.url),
         packages: programPackages(shape),
     });
     try {
@@ -216,7 +216,16 @@ class FloorPackage extends pulumi.dynamic.Resource {
     }
 }
 
-/** The floor: the same resources, inputs and output sizes from the no-op provider, hosted in this process. */
+/** The stack config of a provider run: the emulator's URL and the token as a secret. */
+function stackConfig(url: string): ConfigMap {
+    return { "github-packages:apiUrl": { value: url }, "github-packages:token": { value: TOKEN, secret: true } };
+}
+
+/**
+ * The floor: the same resources, inputs and output sizes from the no-op provider, hosted in this
+ * process, with the same stack config (decrypting a secret config value costs the engine a key
+ * derivation on every operation, which is not the provider's cost).
+ */
 async function measureFloor(shape: Shape, templates: FloorTemplates): Promise<Record<"up" | "refresh", number>> {
     const program: PulumiFn = async () => {
         shape.managed.forEach((p, i) => {
@@ -232,6 +241,7 @@ async function measureFloor(shape: Shape, templates: FloorTemplates): Promise<Re
             { stackName: backend.stackName, projectName: "pgp-bench", program },
             { workDir, envVars: { ...backend.envVars, [FLOOR_TEMPLATE_ENV]: JSON.stringify(templates) }, projectSettings: { name: "pgp-bench", runtime: "nodejs" } },
         );
+        await stack.setAllConfig(stackConfig("http://127.0.0.1:9"));
         const up = await timed(() => stack.up());
         const refreshes: number[] = [];
         for (let i = 0; i < REPEATS; i++) {
@@ -270,7 +280,7 @@ async function measureCleanup(shape: Shape, latencyMs: number): Promise<Row[]> {
             { stackName: backend.stackName, projectName: "pgp-bench-cleanup", program },
             { workDir, envVars: backend.envVars, projectSettings: { name: "pgp-bench-cleanup", runtime: "nodejs" } },
         );
-        await stack.setAllConfig({ "github-packages:apiUrl": { value: emulator.url }, "github-packages:token": { value: TOKEN, secret: true } });
+        await stack.setAllConfig(stackConfig(emulator.url));
         const rows: Row[] = [];
         for (const operation of ["preview", "up"] as const) {
             let changes = 0;
