@@ -6,6 +6,7 @@
  */
 import { EmulatorCore } from "./core";
 import { FaultSpecError } from "./faults";
+import { visibilityProblem } from "./github";
 import { packageSnapshot, versionSnapshot } from "./state";
 import {
     FaultRule,
@@ -77,12 +78,16 @@ export class EmulatorAdmin {
         return versionSnapshot(this.core.store().addVersion(this.package(key), input, this.core.clock.now()));
     }
 
-    /** Makes a package public or private. */
+    /** Makes a package public, private or (in registries with granular permissions) internal. */
     setVisibility(key: PackageKey, visibility: Visibility): SeedPackage {
         if (!VISIBILITIES.includes(visibility)) {
             throw new AdminError(400, `visibility must be one of ${VISIBILITIES.join(", ")}`);
         }
         const pkg = this.package(key);
+        const problem = visibilityProblem(pkg.packageType, visibility);
+        if (problem) {
+            throw new AdminError(400, `visibility: ${problem}`);
+        }
         pkg.visibility = visibility;
         return packageSnapshot(pkg);
     }
@@ -243,6 +248,10 @@ function checkPublishPackage(input: PublishPackageInput): void {
     }
     if (input.visibility !== undefined && !VISIBILITIES.includes(input.visibility)) {
         throw new AdminError(400, `visibility must be one of ${VISIBILITIES.join(", ")}`);
+    }
+    const problem = input.visibility === undefined ? undefined : visibilityProblem(input.packageType, input.visibility);
+    if (problem) {
+        throw new AdminError(400, `visibility: ${problem}`);
     }
     if (input.repository !== undefined && (typeof input.repository !== "string" || input.repository === "")) {
         throw new AdminError(400, "repository must be a non-empty string");

@@ -1,7 +1,8 @@
+/** The defaults of `createEmulator`'s options, the interface it listens on and the admin prefix. */
 import { EmulatorOptions } from "./types";
 
 /** The options of `createEmulator` that have defaults, with those defaults. */
-export type DefaultedOptions = Required<Pick<EmulatorOptions, "port" | "tick" | "faultSeed" | "defaultRateLimit" | "anonymousRateLimit" | "requestLogLimit">>;
+export type DefaultedOptions = Required<Pick<EmulatorOptions, "port" | "tick" | "faultSeed" | "defaultRateLimit" | "anonymousRateLimit" | "requestLogLimit" | "latencyMs" | "latencyJitterMs">>;
 
 /** The defaults of the emulator's options, in one place. */
 export const DEFAULT_OPTIONS: Readonly<DefaultedOptions> = {
@@ -12,6 +13,9 @@ export const DEFAULT_OPTIONS: Readonly<DefaultedOptions> = {
     defaultRateLimit: 5000,
     anonymousRateLimit: 60,
     requestLogLimit: 10_000,
+    // Answers come at once unless asked; GitHub's API answers CI runners in about 100-500 ms.
+    latencyMs: 0,
+    latencyJitterMs: 0,
 };
 
 /** The only interface the emulator listens on. */
@@ -33,5 +37,7 @@ export function withDefaults(options: EmulatorOptions): EmulatorOptions & Defaul
         defaultRateLimit: options.defaultRateLimit ?? DEFAULT_OPTIONS.defaultRateLimit,
         anonymousRateLimit: options.anonymousRateLimit ?? DEFAULT_OPTIONS.anonymousRateLimit,
         requestLogLimit: options.requestLogLimit ?? DEFAULT_OPTIONS.requestLogLimit,
+        latencyMs: options.latencyMs ?? DEFAULT_OPTIONS.latencyMs,
+        latencyJitterMs: options.latencyJitterMs ?? DEFAULT_OPTIONS.latencyJitterMs,
     };
 }

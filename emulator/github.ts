@@ -2,7 +2,7 @@
  * What the emulator knows about GitHub, in one place: limits, error messages and
  * documentation links, each with where it comes from. emulator/README.md lists the sources.
  */
-import { PackageType } from "./types";
+import { PackageType, Visibility } from "./types";
 
 const DAY_MS = 86_400_000;
 
@@ -78,4 +78,21 @@ export const MESSAGES = {
 /** True when packages of `type` only support repository-scoped permissions. */
 export function isRepositoryScoped(type: PackageType): boolean {
     return REPOSITORY_SCOPED_TYPES.includes(type);
+}
+
+/**
+ * Why `visibility` cannot be a visibility of a `type` package, or undefined when it can. The
+ * `visibility` parameter of the list endpoint (OpenAPI `package-visibility`): "The `internal`
+ * visibility is only supported for GitHub Packages registries that allow for granular
+ * permissions. For other ecosystems `internal` is synonymous with `private`."
+ */
+export function visibilityProblem(type: PackageType, visibility: Visibility): string | undefined {
+    return visibility === "internal" && isRepositoryScoped(type)
+        ? `"internal" exists only in registries with granular permissions (container, npm, nuget, rubygems); a ${type} package is public or private`
+        : undefined;
+}
+
+/** The visibility a list's `visibility` filter selects in `type`: `internal` means `private` in repository-scoped registries. */
+export function listedVisibility(type: PackageType, filter: Visibility): Visibility {
+    return filter === "internal" && isRepositoryScoped(type) ? "private" : filter;
 }

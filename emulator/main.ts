@@ -1,7 +1,7 @@
 /**
  * The emulator's command line:
  *
- *     ts-node emulator/main.ts [--port P] [--seed FILE] [--now INSTANT] [--tick] [--admin-token T] [--fault-seed N]
+ *     ts-node emulator/main.ts [--port P] [--seed FILE] [--now INSTANT] [--tick] [--admin-token T] [--fault-seed N] [--latency MS] [--latency-jitter MS]
  *
  * The seed defaults to emulator/seeds/demo.json. Prints the base URL (`http://127.0.0.1:P`) as the first and only line on stdout, so
  * scripts can read it; diagnostics go to stderr. Stops on SIGINT or SIGTERM.
@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { DEMO_SEED_PATH, readSeedFile } from "./seed";
 import { createEmulator } from "./server";
 
-const USAGE = "Usage: main.ts [--port P] [--seed FILE] [--now INSTANT] [--tick] [--admin-token TOKEN] [--fault-seed N]";
+const USAGE = "Usage: main.ts [--port P] [--seed FILE] [--now INSTANT] [--tick] [--admin-token TOKEN] [--fault-seed N] [--latency MS] [--latency-jitter MS]";
 
 async function main(argv: string[]): Promise<void> {
     const { values } = parseArgs({
@@ -22,6 +22,8 @@ async function main(argv: string[]): Promise<void> {
             tick: { type: "boolean", default: false },
             "admin-token": { type: "string" },
             "fault-seed": { type: "string" },
+            latency: { type: "string" },
+            "latency-jitter": { type: "string" },
             help: { type: "boolean", default: false },
         },
         strict: true,
@@ -37,6 +39,8 @@ async function main(argv: string[]): Promise<void> {
         tick: values.tick,
         adminToken: values["admin-token"],
         faultSeed: values["fault-seed"] === undefined ? undefined : wholeNumber(values["fault-seed"], "--fault-seed"),
+        latencyMs: values.latency === undefined ? undefined : wholeNumber(values.latency, "--latency"),
+        latencyJitterMs: values["latency-jitter"] === undefined ? undefined : wholeNumber(values["latency-jitter"], "--latency-jitter"),
     });
     process.stdout.write(`${emulator.url}\n`);
     process.stderr.write(`GitHub Packages API emulator on ${emulator.url} (seed ${values.seed}); admin at ${emulator.url}/_emulator\n`);

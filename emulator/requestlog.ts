@@ -6,15 +6,17 @@ export class RequestLog {
     private entries: RequestLogEntry[] = [];
     private counts: Record<string, number> = {};
     private total = 0;
+    private pending = 0;
 
     /** @param limit how many entries to keep; older ones are dropped, counts stay exact */
     constructor(private readonly limit: number) {}
 
     /** Records an arriving request; the returned entry is updated in place by {@link finish}. */
-    start(entry: Omit<RequestLogEntry, "seq" | "outcome">): RequestLogEntry {
+    start(entry: Omit<RequestLogEntry, "seq" | "outcome" | "inFlight">): RequestLogEntry {
         this.total++;
         this.counts[entry.operation] = (this.counts[entry.operation] ?? 0) + 1;
-        const logged: RequestLogEntry = { seq: this.total, ...entry, outcome: "pending" };
+        const logged: RequestLogEntry = { seq: this.total, ...entry, outcome: "pending", inFlight: this.pending };
+        this.pending++;
         this.entries.push(logged);
         if (this.entries.length > this.limit) {
             this.entries.splice(0, this.entries.length - this.limit);
@@ -28,6 +30,7 @@ export class RequestLog {
             return;
         }
         entry.outcome = outcome;
+        this.pending = Math.max(0, this.pending - 1);
         if (status !== undefined) {
             entry.status = status;
         }
@@ -43,5 +46,6 @@ export class RequestLog {
         this.entries = [];
         this.counts = {};
         this.total = 0;
+        // Requests still unanswered stay in flight: they will finish after the reset.
     }
 }

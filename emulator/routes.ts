@@ -3,13 +3,13 @@
  * documentation link, required scopes and GitHub's rules. Authentication, the organization
  * check, scopes, rate limits and conditional requests happen before a handler runs (api.ts).
  */
-import { GITHUB, MESSAGES, isRepositoryScoped } from "./github";
+import { GITHUB, MESSAGES, isRepositoryScoped, listedVisibility } from "./github";
 import { matchTemplate } from "./http";
 import { linkHeader, pageOf, pageRequest } from "./pagination";
 import { packageJson, versionJson } from "./representations";
 import { activeVersions, isUndeletablePackage, isUndeletableVersion, restorable, withinRestoreWindow } from "./rules";
 import { Store } from "./state";
-import { OAuthScope, OrgRecord, PACKAGE_TYPES, PackageRecord, PackageType, TokenRecord, VersionRecord } from "./types";
+import { OAuthScope, OrgRecord, PACKAGE_TYPES, PackageRecord, PackageType, TokenRecord, VersionRecord, Visibility } from "./types";
 
 /** An answer before it is serialized: status, JSON body (none for 204/304) and extra headers. */
 export interface Reply {
@@ -197,9 +197,9 @@ function listPackages(context: RouteContext): Reply {
     if (page.page * page.perPage > GITHUB.maxListWindow) {
         throw new GitHubError(400, MESSAGES.listWindow);
     }
-    // "internal" is only distinct in registries with granular permissions; the emulator keeps
-    // public and private packages only, so it means private (the parameter's documented fallback).
-    const wanted = visibility === "internal" ? "private" : visibility;
+    // "internal" is a visibility of its own in registries with granular permissions, and means
+    // "private" in maven and docker (the parameter's documentation in GitHub's OpenAPI description).
+    const wanted = visibility === null ? null : listedVisibility(packageType, visibility as Visibility);
     const packages = context.store.activePackages(context.org, packageType).filter((pkg) => wanted === null || pkg.visibility === wanted);
     return {
         status: 200,

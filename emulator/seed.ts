@@ -6,11 +6,13 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseInstant } from "./clock";
+import { visibilityProblem } from "./github";
 import { IdSequence, Store, defaultVersionName, restoreTokenFor } from "./state";
 import {
     OAUTH_SCOPES,
     OrgRecord,
     PACKAGE_TYPES,
+    PackageType,
     PackageRecord,
     RepositoryRecord,
     Seed,
@@ -22,6 +24,7 @@ import {
     TokenRecord,
     VISIBILITIES,
     VersionRecord,
+    Visibility,
 } from "./types";
 
 /** Where assigned ids start, per kind; far apart so an id says what it is. */
@@ -113,6 +116,10 @@ function checkPackage(value: unknown, path: string): void {
     oneOf(pkg.packageType, PACKAGE_TYPES, `${path}.packageType`);
     if (pkg.visibility !== undefined) {
         oneOf(pkg.visibility, VISIBILITIES, `${path}.visibility`);
+        const problem = visibilityProblem(pkg.packageType as PackageType, pkg.visibility as Visibility);
+        if (problem) {
+            throw new SeedError(`${path}.visibility: ${problem}`);
+        }
     }
     optionalText(pkg.repository, `${path}.repository`);
     optionalInstant(pkg.createdAt, `${path}.createdAt`);
@@ -284,7 +291,7 @@ function packageRecord(
     const createdAt = at(pkg.createdAt, reference);
     const visibility = pkg.visibility ?? "private";
     if (pkg.repository !== undefined && !org.repositories.has(pkg.repository)) {
-        org.repositories.set(pkg.repository, { id: ids.repository.take(), name: pkg.repository, private: visibility === "private", description: null });
+        org.repositories.set(pkg.repository, { id: ids.repository.take(), name: pkg.repository, private: visibility !== "public", description: null });
     }
     const record: PackageRecord = {
         id: pkg.id ?? ids.package.take(),

@@ -1,7 +1,8 @@
 /**
  * `createEmulator`: the HTTP server on 127.0.0.1. It sends `/_emulator/...` to the admin
  * interface and everything else to the emulated GitHub API, logging each API request and
- * applying fault rules (5xx, held requests, socket resets, secondary rate limits) first.
+ * applying fault rules (5xx, held requests, socket resets, secondary rate limits) first and
+ * delaying API answers by the configured latency.
  */
 import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
 import { AddressInfo } from "node:net";
@@ -13,6 +14,7 @@ import { EmulatorCore } from "./core";
 import { ADMIN_PREFIX, HOST, withDefaults } from "./defaults";
 import { DOCS, MESSAGES } from "./github";
 import { pathSegments, send } from "./http";
+import { prng } from "./random";
 import { EmulatorOptions, FaultRule, RequestLogEntry } from "./types";
 
 /** A running emulator. */
@@ -46,6 +48,8 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         anonymousRateLimit: settings.anonymousRateLimit,
     });
     const held = new Set<NodeJS.Timeout>();
+    // Its own stream of the fault seed, so latency never shifts which requests `rate` faults hit.
+    const jitter = prng(settings.faultSeed ^ LATENCY_STREAM);
     let requestCount = 0;
 
     server.on("request", (request: IncomingMessage, response: ServerResponse) => {
@@ -91,10 +95,34 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         const fault = core.faults.pick({ method, path: requestUrl.pathname, operation });
         if (fault) {
             entry.fault = fault.id;
-            applyFault(fault, apiRequest, identity, response, entry);
-            return;
         }
-        answer(apiRequest, response, entry);
+        const proceed = (): void => (fault ? applyFault(fault, apiRequest, identity, response, entry) : answer(apiRequest, response, entry));
+        const delayMs = latency();
+        if (delayMs > 0) {
+            wait(delayMs, proceed, response, entry);
+        } else {
+            proceed();
+        }
+    }
+
+    /** This answer's latency: the fixed part plus seeded jitter. */
+    function latency(): number {
+        return settings.latencyMs + (settings.latencyJitterMs > 0 ? Math.floor(jitter() * (settings.latencyJitterMs + 1)) : 0);
+    }
+
+    /** Runs `then` after `delayMs`, unless the client gives up or the emulator closes first. */
+    function wait(delayMs: number, then: () => void, response: ServerResponse, entry: RequestLogEntry): void {
+        const pending = setTimeout(() => {
+            held.delete(pending);
+            then();
+        }, delayMs);
+        held.add(pending);
+        response.on("close", () => {
+            if (!response.writableEnded && held.delete(pending)) {
+                clearTimeout(pending);
+                core.log.finish(entry, "abandoned");
+            }
+        });
     }
 
     /** Answers with the API's current view (a held request sees the state at the time it is answered). */
@@ -171,6 +199,9 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
             }),
     };
 }
+
+/** Mixed into the fault seed for the latency jitter's PRNG. */
+const LATENCY_STREAM = 0x1a7e9c;
 
 /** GitHub's body for an internal error. */
 function serverErrorBody(): { message: string; documentation_url: string; status: string } {

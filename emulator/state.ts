@@ -124,7 +124,7 @@ export class Store {
     addPackage(org: OrgRecord, input: PublishPackageInput, now: number): PackageRecord {
         const visibility = input.visibility ?? "private";
         if (input.repository !== undefined) {
-            this.ensureRepository(org, input.repository, visibility === "private");
+            this.ensureRepository(org, input.repository, visibility !== "public");
         }
         const pkg: PackageRecord = {
             id: this.ids.package.take(),

@@ -10,8 +10,12 @@ export const PACKAGE_TYPES = ["npm", "maven", "rubygems", "docker", "nuget", "co
 /** A GitHub Packages registry, as the REST API names it. */
 export type PackageType = (typeof PACKAGE_TYPES)[number];
 
-/** The visibilities a package object can have (the OpenAPI `package` schema allows these two). */
-export const VISIBILITIES = ["public", "private"] as const;
+/**
+ * The visibilities a package can have. `internal` (visible to the enterprise's members) exists
+ * only in registries with granular permissions (container, npm, nuget, rubygems); GitHub's
+ * OpenAPI `package` schema lists only `public` and `private`.
+ */
+export const VISIBILITIES = ["public", "private", "internal"] as const;
 
 /** Who can see a package. */
 export type Visibility = (typeof VISIBILITIES)[number];
@@ -320,6 +324,8 @@ export interface RequestLogEntry {
     outcome: RequestOutcome;
     /** The id of the fault that hit the request, if any. */
     fault?: string;
+    /** How many other API requests were still unanswered when this one arrived (overlapping requests show > 0). */
+    inFlight: number;
 }
 
 /** The request log: counts per operation, and the latest entries. */
@@ -374,4 +380,8 @@ export interface EmulatorOptions {
     anonymousRateLimit?: number;
     /** How many request log entries are kept (counts are always exact). */
     requestLogLimit?: number;
+    /** Milliseconds every GitHub API answer is delayed by (network and GitHub's own time); admin requests never wait. */
+    latencyMs?: number;
+    /** The most milliseconds added to `latencyMs`, drawn per request from a PRNG seeded with `faultSeed`. */
+    latencyJitterMs?: number;
 }

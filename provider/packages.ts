@@ -1,6 +1,9 @@
+/** GitHub's REST operations on organization packages (get, list in parallel pages and visibility parts, delete, restore), with errors explained. */
 import type { components } from "@octokit/openapi-types";
 import { GitHub } from "./client";
-import { explain, isNotFound, isUndeletable, Operation, statusOf } from "./errors";
+import LinkHeader from "http-link-header";
+import pLimit from "p-limit";
+import { describe, explain, isNotFound, isUndeletable, Operation, PackageError, statusOf } from "./errors";
 import { ListOptions, PackageFields, PackageRef, PackageType, Visibility } from "./types";
 
 /** GitHub's package object, as its OpenAPI description defines it. */
@@ -8,6 +11,33 @@ export type GitHubPackage = components["schemas"]["package"];
 
 /** GitHub's page size limit; larger pages mean fewer requests against the rate limit. */
 export const PAGE_SIZE = 100;
+
+/** GitHub lists only the first 10,000 entries of one query: 100 pages of {@link PAGE_SIZE}. */
+export const MAX_PAGES = 10_000 / PAGE_SIZE;
+
+/** How many pages of one list are fetched at once; GitHub's secondary limits allow 100 concurrent requests. */
+export const PAGE_CONCURRENCY = 6;
+
+/**
+ * The `visibility` filters that together list every package of a registry. `internal` is a
+ * visibility of its own where permissions are granular, and means `private` in maven and docker.
+ */
+export const SPLIT_VISIBILITIES: Record<PackageType, readonly Visibility[]> = {
+    npm: ["public", "private", "internal"],
+    rubygems: ["public", "private", "internal"],
+    nuget: ["public", "private", "internal"],
+    container: ["public", "private", "internal"],
+    maven: ["public", "private"],
+    docker: ["public", "private"],
+};
+
+/** One page of a list. */
+export interface ListPage {
+    /** The packages on the page. */
+    packages: PackageFields[];
+    /** How many pages the whole list has (the `Link` header's `last`; 1 when there is no other page). */
+    pages: number;
+}
 
 /** The outcome of a delete request. */
 export type DeleteOutcome = "deleted" | "missing" | "undeletable";
@@ -49,19 +79,44 @@ export class PackagesApi {
         }
     }
 
-    /** Lists every package of one type in an organization, all pages. */
-    async list(options: ListOptions): Promise<PackageFields[]> {
+    /**
+     * Lists every package of one type in an organization. After the first page (`first`, when
+     * the caller already has it) tells the page count, the other pages come in parallel. A
+     * registry past GitHub's 10,000-entry window is listed in parts, one per visibility; a part
+     * still past it fails with a {@link PackageError} that says so, rather than a partial list.
+     */
+    async list(options: ListOptions, first?: ListPage): Promise<PackageFields[]> {
+        return this.listAll(options, first, pLimit(PAGE_CONCURRENCY));
+    }
+
+    /** One page of a list, with the number of pages GitHub's `Link` header announces. */
+    async listPage(options: ListOptions, page: number): Promise<ListPage> {
         try {
-            const packages = await this.github.paginate(this.github.rest.packages.listPackagesForOrganization, {
+            const response = await this.github.rest.packages.listPackagesForOrganization({
                 org: options.org,
                 package_type: options.packageType,
                 visibility: options.visibility,
                 per_page: PAGE_SIZE,
+                page,
             });
-            return packages.map(toFields);
+            return { packages: response.data.map(toFields), pages: pageCount(response.headers.link, page) };
         } catch (error) {
             throw explain(error, { operation: "list", org: options.org, packageType: options.packageType });
         }
+    }
+
+    private async listAll(options: ListOptions, first: ListPage | undefined, limit: pLimit.Limit): Promise<PackageFields[]> {
+        const head = first ?? (await limit(() => this.listPage(options, 1)));
+        if (head.pages <= MAX_PAGES) {
+            const rest = await Promise.all(range(2, head.pages).map((page) => limit(() => this.listPage(options, page))));
+            return unique([head, ...rest].flatMap((p) => p.packages));
+        }
+        const parts = options.visibility === undefined ? SPLIT_VISIBILITIES[options.packageType] : [];
+        if (parts.length === 0) {
+            throw tooMany(options, head.pages);
+        }
+        const listed = await Promise.all(parts.map((visibility) => this.listAll({ ...options, visibility }, undefined, limit)));
+        return unique(listed.flat());
     }
 
     /**
@@ -130,6 +185,43 @@ export class PackagesApi {
             throw explained;
         }
     }
+}
+
+/** The page count a `Link` header announces: its `last` page, else the page itself when there is no `next`. */
+function pageCount(header: string | undefined, page: number): number {
+    if (!header) {
+        return page;
+    }
+    const links = LinkHeader.parse(header);
+    const last = Number(new URL(links.rel("last")[0]?.uri ?? "http://x/", "http://x/").searchParams.get("page"));
+    if (Number.isInteger(last) && last >= page) {
+        return last;
+    }
+    return links.has("rel", "next") ? page + 1 : page;
+}
+
+/** The whole numbers from `from` to `to`, both included. */
+function range(from: number, to: number): number[] {
+    return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
+}
+
+/** The packages with duplicates dropped: a package published or deleted while pages are read can move from one page to the next. */
+function unique(packages: PackageFields[]): PackageFields[] {
+    return [...new Map(packages.map((p) => [p.packageId, p])).values()];
+}
+
+/** The error for a query GitHub cannot list to the end. */
+function tooMany(options: ListOptions, pages: number): PackageError {
+    const which = options.visibility ? `${options.visibility} ` : "";
+    const count = `between ${((pages - 1) * PAGE_SIZE + 1).toLocaleString("en-US")} and ${(pages * PAGE_SIZE).toLocaleString("en-US")}`;
+    return new PackageError(
+        `Cannot list ${describe({ operation: "list", org: options.org, packageType: options.packageType })}: the organization has ${count} ` +
+            `${which}${options.packageType} packages, and GitHub lists at most 10,000 per query (already split by visibility). ` +
+            `Nothing was changed; delete packages in smaller groups (e.g. by name with OrgPackage) until each visibility has at most 10,000.`,
+        { operation: "list", org: options.org, packageType: options.packageType },
+        undefined,
+        `GET /orgs/${options.org}/packages`,
+    );
 }
 
 function context(operation: Operation, ref: PackageRef) {

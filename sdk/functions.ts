@@ -1,3 +1,4 @@
+/** The SDK's functions: get, list and restore organization packages from a Pulumi program or script. */
 import * as pulumi from "@pulumi/pulumi";
 import { assertValid, checkListOptions, checkRef, CONFIG_NAMESPACE, ConfigLookup, packagesApi, unknownFields } from "../provider";
 import type { ListOptions, PackageFields, PackageRef, PackageType, Visibility } from "../provider/types";
@@ -46,7 +47,12 @@ export async function getOrgPackage(args: GetOrgPackageArgs): Promise<OrgPackage
     return fields && { org: args.org, packageType: args.packageType, packageName: args.packageName, ...fields };
 }
 
-/** Lists every package of one type in an organization (all pages), optionally of one visibility. */
+/**
+ * Lists every package of one type in an organization, optionally of one visibility. Pages after
+ * the first come in parallel; a registry past GitHub's 10,000-entry window is listed in parts,
+ * one per visibility. When one part alone has more than 10,000 packages it fails with an error
+ * naming the organization, the registry and the count, rather than return a partial list.
+ */
 export async function listOrgPackages(args: ListOrgPackagesArgs): Promise<OrgPackageInfo[]> {
     assertValid(checkListOptions(args), "listOrgPackages arguments");
     const options: ListOptions = { org: args.org, packageType: args.packageType, visibility: args.visibility };

@@ -73,6 +73,8 @@ describe("emulator/admin", () => {
         assert.equal(status(() => emulator.admin.setDownloads(utils, 1, -5)), 400);
         assert.equal(status(() => emulator.admin.rateLimit("ghp_unknown")), 404);
         assert.equal(status(() => emulator.admin.advance("later")), 400);
+        assert.equal(status(() => emulator.admin.publishPackage("acme", { name: "x", packageType: "docker", visibility: "internal" })), 400);
+        assert.equal(status(() => emulator.admin.setVisibility({ org: "acme", packageType: "maven", name: "com.acme.billing" }, "internal")), 400);
         assert.throws(() => emulator.admin.loadSeed({ orgs: "none" } as never), SeedError);
     });
 

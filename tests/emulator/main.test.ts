@@ -47,13 +47,15 @@ describe("emulator/main", function () {
     let serving: Cli;
     let interrupted: Cli;
     let broken: Cli;
+    let slow: Cli;
     before(() => {
+        slow = startCli(["--latency", "200", "--latency-jitter", "20"]);
         serving = startCli(["--port", "0", "--seed", DEMO_SEED_PATH, "--now", "2025-06-01T12:00:00Z"]);
         interrupted = startCli([]);
         broken = startCli(["--seed", path.resolve(__dirname, "missing-seed.json")]);
     });
     after(() => {
-        for (const cli of [serving, interrupted, broken]) {
+        for (const cli of [serving, interrupted, broken, slow]) {
             cli.child.kill("SIGKILL");
         }
     });
@@ -80,5 +82,15 @@ describe("emulator/main", function () {
         assert.equal(await broken.exit, 2);
         assert.match(broken.stderr(), /Cannot read seed/);
         assert.equal(broken.stdout(), "");
+    });
+
+    it("delays API answers by --latency", async () => {
+        const url = await slow.firstLine;
+        const start = performance.now();
+        const response = await fetch(`${url}/orgs/acme/packages/npm/widgets`, { headers: { authorization: "token ghp_emulator_admin" } });
+        assert.equal(response.status, 200);
+        assert.ok(performance.now() - start >= 199, `answered after ${(performance.now() - start).toFixed(0)} ms`);
+        slow.child.kill("SIGTERM");
+        assert.equal(await slow.exit, 0);
     });
 });

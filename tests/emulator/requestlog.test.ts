@@ -18,6 +18,19 @@ describe("emulator/requestlog", () => {
         );
     });
 
+    it("counts the requests still in flight when each one arrives", () => {
+        const log = new RequestLog(10);
+        const start = () => log.start({ at: NOW, method: "GET", path: "/p", query: "", operation: "op" });
+        const first = start();
+        const second = start();
+        log.finish(first, "answered", 200);
+        const third = start();
+        log.finish(second, "reset");
+        log.finish(third, "answered", 200);
+        const fourth = start();
+        assert.deepEqual([first, second, third, fourth].map((e) => e.inFlight), [0, 1, 1, 0]);
+    });
+
     describe("over HTTP", () => {
         let emulator: Emulator;
         beforeEach(async () => {

@@ -23,12 +23,19 @@ describe("emulator/routes", () => {
             assert.equal(answer.headers.get("link"), null, "one page needs no Link header");
         });
 
-        it("filters by visibility; internal means private outside granular registries", async () => {
-            const names = async (visibility: string): Promise<string[]> =>
-                (await call<Package[]>(emulator, "GET", `/orgs/acme/packages?package_type=npm&visibility=${visibility}`, admin)).body.map((p) => p.name);
-            assert.deepEqual(await names("public"), ["widgets"]);
-            assert.deepEqual(await names("private"), ["internal-utils"]);
-            assert.deepEqual(await names("internal"), ["internal-utils"]);
+        it("filters by visibility; internal is its own visibility in granular registries and means private in maven and docker", async () => {
+            const names = async (type: string, visibility: string): Promise<string[]> =>
+                (await call<Package[]>(emulator, "GET", `/orgs/acme/packages?package_type=${type}&visibility=${visibility}`, admin)).body.map((p) => p.name);
+            assert.deepEqual(await names("npm", "public"), ["widgets"]);
+            assert.deepEqual(await names("npm", "private"), ["internal-utils"]);
+            assert.deepEqual(await names("npm", "internal"), [], "the demo seed has no internal npm package");
+            emulator.admin.publishPackage("acme", { name: "enterprise-kit", packageType: "npm", visibility: "internal" });
+            assert.deepEqual(await names("npm", "internal"), ["enterprise-kit"]);
+            assert.deepEqual(await names("npm", "private"), ["internal-utils"], "an internal package is not private");
+            for (const type of ["maven", "docker"]) {
+                assert.deepEqual(await names(type, "internal"), await names(type, "private"), type);
+                assert.ok((await names(type, "internal")).length > 0, type);
+            }
         });
 
         it("rejects a missing or unknown package_type and an unknown visibility with 422", async () => {

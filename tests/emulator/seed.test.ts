@@ -22,6 +22,7 @@ describe("emulator/seed", () => {
             ["negative downloads", { orgs: [{ login: "a", packages: [{ name: "p", packageType: "npm", versions: [{ name: "1", downloads: -1 }] }] }], tokens: [] }, /downloads/],
             ["two active packages of one name", { orgs: [{ login: "a", packages: [{ name: "p", packageType: "npm" }, { name: "p", packageType: "npm" }] }], tokens: [] }, /npm\/p.*more than once/],
             ["duplicate ids", { orgs: [{ login: "a", packages: [{ id: 5, name: "p", packageType: "npm" }, { id: 5, name: "q", packageType: "npm" }] }], tokens: [] }, /packages\[\]\.id: 5/],
+            ["an internal maven package", { orgs: [{ login: "a", packages: [{ name: "p", packageType: "maven", visibility: "internal" }] }], tokens: [] }, /packages\[0\]\.visibility: "internal" exists only in registries with granular permissions/],
             ["duplicate logins", { orgs: [{ login: "a" }, { login: "A" }], tokens: [] }, /orgs\[\]\.login/],
         ];
         for (const [what, seed, message] of invalid) {

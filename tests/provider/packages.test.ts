@@ -1,11 +1,21 @@
 import { strict as assert } from "node:assert";
-import type { Emulator } from "../../emulator";
+import { createEmulator, type Emulator, type Seed, type SeedPackage } from "../../emulator";
 import { createClient } from "../../provider/client";
 import { resolveClientConfig } from "../../provider/config";
 import { PackageError } from "../../provider/errors";
-import { PackagesApi } from "../../provider/packages";
+import { PAGE_CONCURRENCY, PackagesApi } from "../../provider/packages";
 import { startDemo, TOKENS } from "../emulator/support";
 import { rejection } from "../support/provider";
+
+const LIST = "packages/list-packages-for-organization";
+
+/** An org `huge` whose registries hold `parts` packages of each visibility, and the admin token. */
+function hugeSeed(parts: { packageType: SeedPackage["packageType"]; visibility: "public" | "private" | "internal"; count: number }[]): Seed {
+    const packages = parts.flatMap(({ packageType, visibility, count }) =>
+        Array.from({ length: count }, (_, i) => ({ name: `${visibility}-${String(i).padStart(5, "0")}`, packageType, visibility })),
+    );
+    return { orgs: [{ login: "huge", packages }], tokens: [{ token: TOKENS.admin, scopes: ["read:packages", "write:packages", "delete:packages", "repo"], rateLimit: 1_000_000 }] };
+}
 
 function apiFor(emulator: Emulator, token: string = TOKENS.admin): PackagesApi {
     const config = resolveClientConfig(undefined, {
@@ -82,5 +92,72 @@ describe("provider/packages", () => {
         const api = apiFor(emulator);
         const error = await rejection(api.restore({ org: "acme", packageType: "npm", packageName: "widgets" }, "secret-restore-token"));
         assert.ok(!error.message.includes("secret-restore-token"), error.message);
+    });
+
+    it("fetches the pages after the first in parallel, at most PAGE_CONCURRENCY at a time", async () => {
+        await emulator.close();
+        emulator = await createEmulator({ seed: hugeSeed([{ packageType: "npm", visibility: "private", count: 1_950 }]), latencyMs: 40 });
+        const packages = await apiFor(emulator).list({ org: "huge", packageType: "npm" });
+        assert.equal(new Set(packages.map((p) => p.packageId)).size, 1_950);
+        const lists = emulator.admin.requests().entries.filter((e) => e.operation === LIST);
+        assert.equal(lists.length, 20);
+        assert.equal(lists[0].inFlight, 0, "the first page comes alone: it tells the page count");
+        const overlap = Math.max(...lists.map((e) => e.inFlight));
+        assert.ok(overlap >= 1, "the request log shows overlapping page requests");
+        assert.ok(overlap <= PAGE_CONCURRENCY - 1, `${overlap + 1} pages at once, more than ${PAGE_CONCURRENCY}`);
+        const pages = lists.map((e) => Number(new URLSearchParams(e.query).get("page"))).sort((a, b) => a - b);
+        assert.deepEqual(pages, Array.from({ length: 20 }, (_, i) => i + 1), "each page once");
+    });
+
+    describe("past GitHub's 10,000-entry window", function () {
+        this.timeout(300_000);
+
+        it("lists every package by splitting the query by visibility, internal included", async () => {
+            await emulator.close();
+            emulator = await createEmulator({
+                seed: hugeSeed([
+                    { packageType: "npm", visibility: "private", count: 6_000 },
+                    { packageType: "npm", visibility: "public", count: 4_050 },
+                    { packageType: "npm", visibility: "internal", count: 30 },
+                ]),
+            });
+            const packages = await apiFor(emulator).list({ org: "huge", packageType: "npm" });
+            assert.equal(packages.length, 10_080);
+            assert.equal(new Set(packages.map((p) => p.packageId)).size, 10_080, "no package twice");
+            assert.deepEqual(
+                Object.fromEntries(["public", "private", "internal"].map((v) => [v, packages.filter((p) => p.visibility === v).length])),
+                { public: 4_050, private: 6_000, internal: 30 },
+            );
+            const queries = emulator.admin.requests().entries.filter((e) => e.operation === LIST).map((e) => new URLSearchParams(e.query));
+            assert.ok(queries.every((q) => q.get("per_page") === "100" && Number(q.get("page")) <= 100), "never asks beyond the window");
+            assert.equal(queries.length, 1 + 41 + 60 + 1, "the unfiltered first page, then every page of each part once");
+        });
+
+        it("splits maven and docker into public and private only: internal means private there", async () => {
+            await emulator.close();
+            emulator = await createEmulator({
+                seed: hugeSeed([
+                    { packageType: "maven", visibility: "private", count: 9_000 },
+                    { packageType: "maven", visibility: "public", count: 1_001 },
+                ]),
+            });
+            const packages = await apiFor(emulator).list({ org: "huge", packageType: "maven" });
+            assert.equal(new Set(packages.map((p) => p.packageId)).size, 10_001);
+            const visibilities = emulator.admin.requests().entries.filter((e) => e.operation === LIST).map((e) => new URLSearchParams(e.query).get("visibility"));
+            assert.ok(!visibilities.includes("internal"), visibilities.join());
+        });
+
+        it("refuses plainly, naming org, registry and count, when one visibility alone exceeds 10,000", async () => {
+            await emulator.close();
+            emulator = await createEmulator({ seed: hugeSeed([{ packageType: "npm", visibility: "private", count: 10_020 }]) });
+            const error = await rejection(apiFor(emulator).list({ org: "huge", packageType: "npm" }));
+            assert.ok(error instanceof PackageError, error.stack);
+            assert.match(error.message, /huge\/npm/);
+            assert.match(error.message, /between 10,001 and 10,100 private npm packages/);
+            assert.match(error.message, /at most 10,000/);
+            const requests = emulator.admin.requests();
+            assert.deepEqual(Object.keys(requests.counts), [LIST], "nothing but lists");
+            assert.ok(requests.entries.every((e) => e.status === 200), "never asks GitHub for a page it refuses");
+        });
     });
 });
