@@ -43,10 +43,11 @@ export function parseHostArguments(argv: string[]): HostArguments {
     return parsed;
 }
 
-/** True when stdin is a pipe, as it is when the engine starts the host; its end means the engine is gone. */
+/** True when stdin is a pipe (or a socket pair), as it is when the engine starts the host; its end means the engine is gone. */
 function stdinIsPipe(): boolean {
     try {
-        return fstatSync(0).isFIFO();
+        const stdin = fstatSync(0);
+        return stdin.isFIFO() || stdin.isSocket();
     } catch {
         return false;
     }
