@@ -83,6 +83,6 @@ describe("root project: `pulumi` in examples/demo (CLI, language host, emulator)
         for (const name of ["widgets", "internal-utils", "old-dashboard"]) {
             assert.ok(active(emulator, { org: "acme", packageType: "npm", name }), `npm/${name} is still published`);
         }
-        await eventually("no process of the runs is left", () => cli.leftovers().length === 0);
+        await eventually("no process of the runs is left", () => cli.leftovers().length === 0, 20_000, () => cli.leftovers());
     });
 });

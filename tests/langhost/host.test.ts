@@ -114,7 +114,7 @@ describe("langhost: programs through the CLI (exit codes, config)", () => {
         try {
             const result = await cli.run("up", "--yes");
             const outputs = result.code === 0 ? await cli.outputs() : undefined;
-            await eventually("no process of the run is left", () => cli.leftovers().length === 0);
+            await eventually("no process of the run is left", () => cli.leftovers().length === 0, 20_000, () => cli.leftovers());
             return { code: result.code, output: result.stdout + result.stderr, outputs };
         } finally {
             cli.dispose();

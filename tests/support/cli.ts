@@ -78,11 +78,11 @@ export function processesWithEnv(name: string, value: string): Array<{ pid: numb
 }
 
 /** Resolves once `check` returns true, polling; rejects with `what` after `limitMs`. A bound on waiting, not a timing assertion. */
-export async function eventually(what: string, check: () => boolean, limitMs = 20_000): Promise<void> {
+export async function eventually(what: string, check: () => boolean, limitMs = 20_000, detail?: () => unknown): Promise<void> {
     const deadline = Date.now() + limitMs;
     while (!check()) {
         if (Date.now() > deadline) {
-            throw new Error(`gave up waiting: ${what}`);
+            throw new Error(`gave up waiting: ${what}${detail ? `: ${JSON.stringify(detail())}` : ""}`);
         }
         await new Promise((resolve) => setTimeout(resolve, 100));
     }
