@@ -78,14 +78,16 @@ describe("examples/cleanup-policy (end to end: CLI in the project directory, pol
         // The example's own policy config protects nothing the cleanup deletes: the preview passes.
         const passing = await test.stack.preview({ policyPacks: [POLICY_PACK], policyPackConfigs: [path.join(EXAMPLE, "policy-config.json")] });
         assert.match(passing.stdout, /github-packages@v[\d.]+ \(local: /, "the pack ran");
-        // Protecting a package the cleanup would delete makes the policy pack stop the run before any delete.
+        // Protecting a package the cleanup would delete makes the dry run fail, naming it. (Preview,
+        // not up: the Automation API's up skips the preview, and then a mandatory violation stops
+        // only the violating resource while the run's other deletions go ahead.)
         const config = path.join(test.backendDir, "protect-legacy.json");
         writeFileSync(config, JSON.stringify({ "protected-packages": { packages: ["docker/legacy-service"] } }));
         await assert.rejects(
-            test.stack.up({ policyPacks: [POLICY_PACK], policyPackConfigs: [config] }),
+            test.stack.preview({ policyPacks: [POLICY_PACK], policyPackConfigs: [config] }),
             /acme\/docker\/legacy-service is protected/,
         );
-        assert.equal(emulator.admin.requests().counts["packages/delete-package-for-org"] ?? 0, 0, "the policy stopped every delete");
+        assert.equal(emulator.admin.requests().counts["packages/delete-package-for-org"] ?? 0, 0, "a preview deletes nothing");
         assert.ok(exists(emulator, { org: "acme", packageType: "docker", name: "legacy-service" }));
     });
 
