@@ -10,10 +10,8 @@ import { LocalWorkspace, OutputMap, Stack } from "@pulumi/pulumi/automation";
 import { createEmulator, DEMO_SEED_PATH, readSeedFile } from "../emulator";
 import { ORG_PACKAGE_TYPE } from "pulumi-github-packages";
 import { localBackend, readTree } from "./backend";
-import { projectProgram } from "./program";
 
 const ROOT = path.resolve(__dirname, "..");
-const PROGRAM_DIR = path.join(ROOT, "examples", "demo");
 const DEMO_TOKEN = "ghp_emulator_admin";
 const ORG = "acme";
 
@@ -50,18 +48,9 @@ async function main(): Promise<void> {
     const write = (text: string) => process.stdout.write(text);
     try {
         banner(`GitHub Packages API emulator on ${emulator.url}, organization "${ORG}"; state in file://${backend.dir}`);
-        const stack = await LocalWorkspace.createStack(
-            {
-                stackName: "demo",
-                projectName: "org-packages",
-                // The root project's program (Pulumi.yaml: main examples/demo/), hosted in this process.
-                program: projectProgram(PROGRAM_DIR),
-            },
-            {
-                workDir: ROOT,
-                envVars: backend.envVars,
-            },
-        );
+        // The root project as `pulumi up` runs it in a shell: Pulumi.yaml (main: examples/demo/index.ts),
+        // the Node.js language host and @pulumi/pulumi/cmd/run.
+        const stack = await LocalWorkspace.createStack({ stackName: "demo", workDir: ROOT }, { envVars: backend.envVars });
         await stack.setAllConfig({
             org: { value: ORG },
             "github-packages:apiUrl": { value: emulator.url },

@@ -9,6 +9,10 @@ PGP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PGP_CACHE="${PGP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-github-packages}"
 PGP_NODE_DIR="$PGP_CACHE/node-$PGP_NODE_VERSION"
 PGP_PULUMI_DIR="$PGP_CACHE/pulumi-v$PGP_PULUMI_VERSION"
+# This project's Node.js language host, compiled next to the CLI by setup.sh (see docs/language-host.md).
+PGP_LANGHOST_DIR="$PGP_PULUMI_DIR/language-host"
+# The first line setup.sh writes into its language host shim, telling it from an official host.
+PGP_LANGHOST_MARK="pulumi-github-packages language host"
 
 # Node's major version on PATH, or 0 when there is none.
 pgp_node_major() {

@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Emulator, PackageKey } from "../../emulator";
 import { createEmulator, DEMO_SEED_PATH, readSeedFile } from "../../emulator";
@@ -6,6 +7,7 @@ import { TOKENS } from "../emulator/support";
 import { createTestStack, REPO_ROOT, TestStack } from "../support/pulumi";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "cleanup-policy");
+const POLICY_PACK = path.join(REPO_ROOT, "policy");
 
 function exists(emulator: Emulator, key: PackageKey): boolean {
     const org = emulator.admin.snapshot().orgs.find((o) => o.login === key.org);
@@ -18,7 +20,7 @@ interface Deletion {
     reason: string;
 }
 
-describe("examples/cleanup-policy (end to end, real engine, emulator)", () => {
+describe("examples/cleanup-policy (end to end: CLI in the project directory, policy pack, emulator)", () => {
     let emulator: Emulator;
     let test: TestStack;
 
@@ -70,6 +72,23 @@ describe("examples/cleanup-policy (end to end, real engine, emulator)", () => {
 
         const again = await test.stack.up();
         assert.deepEqual((again.outputs.deletions.value as Deletion[]).map((d) => d.package), ["container/tools/popular"], "converges: only the undeletable one is still matched");
+    });
+
+    it("runs with the policy pack as the example documents it (`pulumi preview --policy-pack ../../policy`)", async () => {
+        // The example's own policy config protects nothing the cleanup deletes: the preview passes.
+        const passing = await test.stack.preview({ policyPacks: [POLICY_PACK], policyPackConfigs: [path.join(EXAMPLE, "policy-config.json")] });
+        assert.match(passing.stdout, /github-packages@v[\d.]+ \(local: /, "the pack ran");
+        // Protecting a package the cleanup would delete makes the dry run fail, naming it. (Preview,
+        // not up: the Automation API's up skips the preview, and then a mandatory violation stops
+        // only the violating resource while the run's other deletions go ahead.)
+        const config = path.join(test.backendDir, "protect-legacy.json");
+        writeFileSync(config, JSON.stringify({ "protected-packages": { packages: ["docker/legacy-service"] } }));
+        await assert.rejects(
+            test.stack.preview({ policyPacks: [POLICY_PACK], policyPackConfigs: [config] }),
+            /acme\/docker\/legacy-service is protected/,
+        );
+        assert.equal(emulator.admin.requests().counts["packages/delete-package-for-org"] ?? 0, 0, "a preview deletes nothing");
+        assert.ok(exists(emulator, { org: "acme", packageType: "docker", name: "legacy-service" }));
     });
 
     it("refuses an over-broad policy before any delete", async () => {

@@ -13,7 +13,8 @@ function exists(emulator: Emulator, key: PackageKey): boolean {
     return !!org?.packages?.some((p) => p.name === key.name && p.packageType === key.packageType && !p.deletedAt);
 }
 
-describe("examples (end to end, real engine, emulator)", () => {
+/** Each example as a project directory: the CLI runs it through its Pulumi.yaml, the language host and cmd/run. */
+describe("examples (end to end: CLI in the project directory, emulator)", () => {
     let emulator: Emulator;
     let test: TestStack | undefined;
 
@@ -26,6 +27,18 @@ describe("examples (end to end, real engine, emulator)", () => {
         test = undefined;
         await emulator.close();
     });
+
+    /** `pulumi refresh` then `pulumi destroy`: the stack ends empty and neither deletes a package on GitHub. */
+    async function refreshAndDestroy(s: TestStack["stack"]): Promise<void> {
+        const deletes = () => emulator.admin.requests().counts["packages/delete-package-for-org"] ?? 0;
+        const before = deletes();
+        await s.refresh();
+        const destroyed = await s.destroy();
+        assert.ok((destroyed.summary.resourceChanges?.delete ?? 0) > 0, "destroy removed the stack's resources");
+        const left = (await s.exportStack()).deployment.resources ?? [];
+        assert.deepEqual(left, [], "the stack is empty after destroy");
+        assert.equal(deletes(), before, "neither refresh nor destroy deletes a package (deleteOnDestroy is off)");
+    }
 
     async function stack(name: string, config: Record<string, unknown>): Promise<TestStack> {
         const values: Record<string, { value: string; secret?: boolean }> = {
@@ -51,6 +64,8 @@ describe("examples (end to end, real engine, emulator)", () => {
         const preview = await s.preview({ refresh: true, diff: true });
         assert.match(preview.stdout, /visibility\s*:\s*"private"\s*=>\s*"public"/);
         assert.equal(emulator.admin.requests().counts["packages/delete-package-for-org"] ?? 0, 0, "adoption never writes");
+        await refreshAndDestroy(s);
+        assert.ok(exists(emulator, { org: "acme", packageType: "container", name: "platform/api-gateway" }));
     });
 
     it("restore: the declarative path and the explicit function", async () => {
@@ -67,6 +82,8 @@ describe("examples (end to end, real engine, emulator)", () => {
         const again = await s.up();
         assert.equal((again.outputs.restoredNow.value as Array<{ entry: string }>)[0].entry, "container/tools/ci-runner");
         assert.ok(exists(emulator, { org: "acme", packageType: "container", name: "tools/ci-runner" }));
+        await refreshAndDestroy(s);
+        assert.ok(exists(emulator, { org: "acme", packageType: "npm", name: "old-dashboard" }));
     });
 
     it("all-packages: manages every package listOrgPackages finds, and picks up new ones", async () => {
@@ -86,5 +103,7 @@ describe("examples (end to end, real engine, emulator)", () => {
         emulator.admin.publishPackage("acme", { name: "fresh", packageType: "npm" });
         const again = await s.up();
         assert.equal(again.summary.resourceChanges?.create, 1);
+        await refreshAndDestroy(s);
+        assert.ok(exists(emulator, { org: "acme", packageType: "npm", name: "fresh" }));
     });
 });

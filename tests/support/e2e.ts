@@ -49,7 +49,13 @@ export interface E2E {
 /** The token the end-to-end stacks use; tests check it never reaches state or logs. */
 export const E2E_TOKEN = TOKENS.admin;
 
-/** Starts an emulator and a stack whose secret config holds the token. */
+/**
+ * Starts an emulator and a stack whose secret config holds the token. The program is inline
+ * (hosted in the test process) on purpose: tests swap it per case (`startE2E(program)` with a
+ * function of their own) and run many engine operations, which stay fast without a ts-node
+ * compile per run. How users run programs (CLI, Pulumi.yaml, language host, cmd/run) is tested
+ * with project directories in tests/examples and tests/langhost.
+ */
 export async function startE2E(program: PulumiFn = packagesProgram): Promise<E2E> {
     const emulator = await startDemo();
     const test = await createTestStack({

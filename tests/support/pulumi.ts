@@ -2,7 +2,7 @@ import { rmSync } from "node:fs";
 import * as path from "node:path";
 import { ConfigMap, LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import { localBackend } from "../../scripts/backend";
-import { projectProgram, scratchProjectDir } from "../../scripts/program";
+import { scratchProjectDir } from "../../scripts/program";
 
 /** The repository root. */
 export const REPO_ROOT = path.resolve(__dirname, "../..");
@@ -24,7 +24,11 @@ export interface TestStack {
 export interface TestStackOptions {
     /** The Pulumi project name. */
     project?: string;
-    /** An inline program, or a Pulumi project directory whose `index.ts` is run as the program. */
+    /**
+     * An inline program (hosted in this process: for tests that need in-process control), or a
+     * Pulumi project directory, run as users run it: the CLI in that directory, its `Pulumi.yaml`,
+     * the Node.js language host and `@pulumi/pulumi/cmd/run`.
+     */
     program: PulumiFn | { dir: string };
     /** Stack config. */
     config?: ConfigMap;
@@ -45,10 +49,7 @@ export async function createTestStack(options: TestStackOptions): Promise<TestSt
     const workDir = "dir" in options.program ? options.program.dir : (options.workDir ?? scratchProjectDir("test"));
     const stack =
         "dir" in options.program
-            ? await LocalWorkspace.createStack(
-                  { stackName, projectName: path.basename(options.program.dir), program: projectProgram(options.program.dir) },
-                  { workDir: options.program.dir, envVars },
-              )
+            ? await LocalWorkspace.createStack({ stackName, workDir: options.program.dir }, { envVars })
             : await LocalWorkspace.createStack(
                   { stackName, projectName: options.project ?? "pgp-test", program: options.program },
                   {
