@@ -1,8 +1,9 @@
 /**
  * `npm start`: the whole story on an embedded default. Starts the emulator with the demo
  * organization, runs `pulumi up` on the root project (adopt, delete, restore), changes
- * packages behind Pulumi's back, shows the drift with `pulumi preview --refresh` and
- * `pulumi refresh`, prints a summary and stops the emulator. Every run uses a fresh stack.
+ * packages behind Pulumi's back, shows the CI drift check failing (`pulumi preview --refresh
+ * --expect-no-changes`), `pulumi refresh`, then `pulumi up` accepting the drift and the check
+ * passing again, prints a summary and stops the emulator. Every run uses a fresh stack.
  */
 import { rmSync } from "node:fs";
 import * as path from "node:path";
@@ -66,13 +67,25 @@ async function main(): Promise<void> {
         emulator.admin.setVisibility({ org: ORG, packageType: "container", name: "platform/api-gateway" }, "public");
         emulator.admin.publishVersion({ org: ORG, packageType: "npm", name: "widgets" }, { name: "1.2.0" });
 
-        banner("3. pulumi preview --refresh --diff: the drift, as Pulumi shows it");
-        await stack.preview({ refresh: true, diff: true, onOutput: write, color: "never" });
+        banner("3. The CI drift check, pulumi preview --refresh --expect-no-changes --diff: it must fail, showing old and new values");
+        const caught = await stack.preview({ refresh: true, expectNoChanges: true, diff: true, onOutput: write, color: "never" }).then(
+            () => false,
+            () => true,
+        );
+        write(`\ndrift check exit: ${caught ? "failed (drift caught)" : "passed (BUG: drift missed)"}\n`);
 
         banner("4. pulumi refresh: state follows GitHub");
         const before = await stateRows(stack);
         await stack.refresh({ onOutput: write, color: "never" });
         const after = await stateRows(stack);
+
+        banner("5. pulumi up restores acme-cli (restoreIfDeleted) and accepts the rest of what GitHub shows as the new baseline; the drift check passes again");
+        await stack.up({ onOutput: write, color: "never" });
+        const clean = await stack.preview({ refresh: true, expectNoChanges: true, color: "never" }).then(
+            () => true,
+            () => false,
+        );
+        write(`drift check exit after up: ${clean ? "passed" : "failed (BUG)"}\n`);
 
         banner("Summary");
         const by = (action: string) => afterUp.filter((r) => r.lastAction === action).map((r) => r.package);
@@ -96,7 +109,8 @@ async function main(): Promise<void> {
         const leaked = readTree(backend.dir).includes(DEMO_TOKEN);
         write(`token in state or backend files: ${leaked ? "YES (bug!)" : "no"}\n`);
         write(`API requests: ${JSON.stringify(emulator.admin.requests().counts)}\n`);
-        if (leaked || by("adopted").length === 0 || by("deleted").length === 0 || by("restored").length === 0 || drift.length === 0) {
+        write(`drift check: ${caught ? "caught the drift" : "MISSED the drift"}, then ${clean ? "passed once up accepted it" : "still failed"}\n`);
+        if (!caught || !clean || leaked || by("adopted").length === 0 || by("deleted").length === 0 || by("restored").length === 0 || drift.length === 0) {
             throw new Error("the demo did not show every step; see the output above");
         }
     } finally {

@@ -17,8 +17,10 @@ const published: Array<[PackageType, string]> = [
     ["nuget", "Acme.Sdk"],
 ];
 
+/** Adopted, and restored by `pulumi up --refresh` should one be deleted behind the stack's back (GitHub allows 30 days). */
 const adopted = published.map(
-    ([packageType, packageName]) => new OrgPackage(`${packageType}-${packageName.replace(/\//g, "-")}`, { org, packageType, packageName }),
+    ([packageType, packageName]) =>
+        new OrgPackage(`${packageType}-${packageName.replace(/\//g, "-")}`, { org, packageType, packageName, restoreIfDeleted: true }),
 );
 
 /** A retired service's image: the stack declares it gone, so `pulumi up` deletes it. */
