@@ -66,8 +66,15 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     {
         method: "PATCH",
         path: PACKAGE,
-        summary: "Change a package: { visibility }",
-        handle: (admin, call) => ok(admin.setVisibility(key(call), object<{ visibility: Visibility }>(call.body).visibility)),
+        summary: "Change a package: { visibility?, repository? } (repository null unlinks)",
+        handle: (admin, call) => {
+            const body = object<{ visibility?: Visibility; repository?: string | null }>(call.body);
+            let changed = body.repository !== undefined ? admin.setRepository(key(call), body.repository) : undefined;
+            if (body.visibility !== undefined || changed === undefined) {
+                changed = admin.setVisibility(key(call), body.visibility as Visibility);
+            }
+            return ok(changed);
+        },
     },
     { method: "DELETE", path: PACKAGE, summary: "Delete a package without GitHub's rules", handle: (admin, call) => ok(admin.deletePackage(key(call))) },
     {

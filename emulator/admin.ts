@@ -92,6 +92,19 @@ export class EmulatorAdmin {
         return packageSnapshot(pkg);
     }
 
+    /** Links a package to a repository of its organization (created when missing), or unlinks it with null. */
+    setRepository(key: PackageKey, repository: string | null): SeedPackage {
+        if (repository !== null && (typeof repository !== "string" || repository === "")) {
+            throw new AdminError(400, "repository must be a non-empty string, or null to unlink");
+        }
+        const pkg = this.package(key);
+        if (repository !== null) {
+            this.core.store().ensureRepository(this.org(key.org), repository, pkg.visibility !== "public");
+        }
+        pkg.repository = repository ?? undefined;
+        return packageSnapshot(pkg);
+    }
+
     /** Deletes a package without GitHub's rules (as someone in the web UI might); returns it with its restore token. */
     deletePackage(key: PackageKey): SeedPackage {
         const pkg = this.package(key);

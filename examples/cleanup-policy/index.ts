@@ -1,7 +1,13 @@
 /**
  * Policy-driven cleanup. `pulumi preview` lists every package the rules would delete and why;
  * `pulumi up` deletes exactly those; `pulumi refresh` shows what changed since. Pair it with
- * the policy pack: `pulumi preview --policy-pack ../../policy --policy-pack-config policy-config.json`.
+ * the policy pack, whose protected globs the provider's own protect list must cover (it also
+ * stops deletes of resources that leave the program, which the pack cannot see):
+ *
+ *     pulumi config set github-packages:protect '["npm/widgets", "container/platform/*"]'
+ *     pulumi preview --policy-pack ../../policy --policy-pack-config policy-config.json
+ *
+ * (in this repository `npm run build` first: the pack runs compiled, from dist/policy).
  *
  * Optional config `maxDeletions` (a number) overrides the cap of 10 deletions per run.
  */

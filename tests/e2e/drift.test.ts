@@ -60,6 +60,12 @@ const CASES: DriftCase[] = [
         accepted: true,
     },
     {
+        name: "the repository link removed",
+        change: (emulator) => emulator.admin.setRepository(key(gateway), null),
+        shows: /- repository\s*: "acme\/platform"/,
+        accepted: true,
+    },
+    {
         name: "the package deleted",
         change: (emulator) => emulator.admin.deletePackage(key(gateway)),
         shows: /OrgPackage: \(refresh\)[\s\S]*platform\/api-gateway/,

@@ -42,6 +42,16 @@ describe("emulator/admin", () => {
         assert.equal((await call<Package>(emulator, "GET", "/orgs/acme/packages/npm/internal-utils", admin)).body.visibility, "public");
     });
 
+    it("links and unlinks a package's repository behind the provider's back", async () => {
+        emulator.admin.setRepository(utils, "tools");
+        const linked = (await call<Package>(emulator, "GET", "/orgs/acme/packages/npm/internal-utils", admin)).body;
+        assert.equal(linked.repository?.full_name, "acme/tools");
+        emulator.admin.setRepository(utils, null);
+        const unlinked = (await call<Package>(emulator, "GET", "/orgs/acme/packages/npm/internal-utils", admin)).body;
+        assert.equal(unlinked.repository ?? null, null);
+        assert.throws(() => emulator.admin.setRepository(utils, ""), /non-empty string/);
+    });
+
     it("deletes behind the provider's back, ignoring the download rule, and the API can restore it", async () => {
         const deleted = emulator.admin.deletePackage({ org: "acme", packageType: "npm", name: "widgets" });
         assert.ok(deleted.deletedAt);

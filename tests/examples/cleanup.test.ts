@@ -40,6 +40,8 @@ describe("examples/cleanup-policy (end to end: CLI in the project directory, pol
                 org: { value: "acme" },
                 "github-packages:apiUrl": { value: emulator.url },
                 "github-packages:token": { value: TOKENS.admin, secret: true },
+                // As the example documents: the provider's protect list covers what the policy pack protects.
+                "github-packages:protect": { value: JSON.stringify(["npm/widgets", "container/platform/*"]) },
             },
         });
     });

@@ -60,7 +60,7 @@ describe("policy pack (real `pulumi preview --policy-pack`)", () => {
         await e2e.declare([{ resource: "gateway", args: { org: "acme", packageType: "container", packageName: "platform/api-gateway" } }]);
         const { ok, output } = await previewWithPolicies();
         assert.equal(ok, false, output);
-        assert.match(output, /Configuration error: github-packages:protect must be a JSON list of type\/name globs/);
+        assert.match(output, /Configuration error: github-packages:protect \(or GITHUB_PACKAGES_PROTECT\) must be a JSON list of type\/name globs/);
     });
 
     it("refuses unknown keys and bare names in its own config, naming them", async () => {

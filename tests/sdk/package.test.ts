@@ -45,10 +45,14 @@ describe("the npm package (npm pack --dry-run)", () => {
         }
     });
 
-    it("holds only the compiled SDK and provider: no sources, tests, emulator, language host or scripts", () => {
-        const outside = files.filter((f) => !/^dist\/(sdk|provider)\/[^/]+\.(js|d\.ts|js\.map)$/.test(f) && !["LICENSE", "README.md", "package.json"].includes(f));
+    it("holds only the compiled SDK, provider and policy pack: no sources, source maps, tests, emulator, language host or scripts", () => {
+        const shipped = /^dist\/(sdk|provider|policy)\/[^/]+\.(js|d\.ts)$/;
+        const outside = files.filter((f) => !shipped.test(f) && !["LICENSE", "README.md", "package.json", "policy/PulumiPolicy.yaml", "policy/package.json"].includes(f));
         assert.deepEqual(outside, []);
         assert.ok(files.includes("dist/sdk/shim.js"), "the shim the serialized provider requires by name");
-        assert.ok(!files.some((f) => f.startsWith("dist/policy") || f.startsWith("policy/")), "the policy pack is used from the repository, not the npm package");
+        // The policy pack runs from node_modules/pulumi-github-packages/policy (tests/policy/installed.test.ts).
+        for (const file of ["policy/PulumiPolicy.yaml", "policy/package.json", "dist/policy/index.js", "dist/policy/rules.js"]) {
+            assert.ok(files.includes(file), `${file} is in the package`);
+        }
     });
 });
