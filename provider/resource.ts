@@ -16,6 +16,7 @@ import { assertDeletable } from "./protection";
 import {
     DRIFT_FIELDS,
     OrgPackageInputs,
+    PACKAGE_FIELDS,
     OrgPackageSettings,
     OrgPackageState,
     PackageAction,
@@ -32,15 +33,8 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** The inputs that name the package: changing one of them means managing another package. */
 const IDENTITY: readonly (keyof PackageRef)[] = ["org", "packageType", "packageName"];
 
-/** The inputs that only change how the package is managed. */
-const SETTINGS: readonly (keyof OrgPackageSettings)[] = [
-    "ensure",
-    "restoreIfDeleted",
-    "deleteOnDestroy",
-    "onUndeletable",
-    "reason",
-    "expectedVisibility",
-];
+/** The inputs that only change how the package is managed: every input but the identity. */
+const SETTINGS = ORG_PACKAGE_INPUTS.filter((k): k is Exclude<(typeof ORG_PACKAGE_INPUTS)[number], keyof PackageRef> => !(IDENTITY as readonly string[]).includes(k));
 
 /** The resource id of a package: `org/type/name` (the name may itself contain `/`). */
 export function packageId(ref: PackageRef): string {
@@ -380,7 +374,7 @@ function warnIfExposed(settings: OrgPackageSettings, previous: OrgPackageState |
 
 function keptFields(fields: Partial<PackageFields> | undefined): Partial<PackageFields> {
     const known: Partial<PackageFields> = {};
-    for (const key of FIELD_KEYS) {
+    for (const key of PACKAGE_FIELDS) {
         if (fields?.[key] !== undefined) {
             (known as Record<string, unknown>)[key] = fields[key];
         }
@@ -388,18 +382,6 @@ function keptFields(fields: Partial<PackageFields> | undefined): Partial<Package
     return known;
 }
 
-const FIELD_KEYS: readonly (keyof PackageFields)[] = [
-    "packageId",
-    "name",
-    "visibility",
-    "versionCount",
-    "url",
-    "htmlUrl",
-    "ownerLogin",
-    "repository",
-    "createdAt",
-    "updatedAt",
-];
 
 function drifted(olds: OrgPackageState, wanted: OrgPackageSettings): boolean {
     if (wanted.ensure === "present") {

@@ -87,6 +87,20 @@ export interface PackageFields {
     updatedAt: string;
 }
 
+/** The keys of {@link PackageFields}, in the order outputs show them. */
+export const PACKAGE_FIELDS = [
+    "packageId",
+    "name",
+    "visibility",
+    "versionCount",
+    "url",
+    "htmlUrl",
+    "ownerLogin",
+    "repository",
+    "createdAt",
+    "updatedAt",
+] as const satisfies readonly (keyof PackageFields)[];
+
 /** The fields of a package whose out-of-band change is drift. */
 export const DRIFT_FIELDS = ["packageId", "visibility", "repository", "versionCount", "updatedAt"] as const;
 

@@ -9,6 +9,7 @@ import {
     ListOptions,
     OrgPackageInputs,
     OrgPackageSettings,
+    PACKAGE_FIELDS,
     PACKAGE_TYPES,
     PackageRef,
     PackageType,
@@ -57,22 +58,7 @@ void everyInputListed;
  * The outputs the SDK registers as undefined inputs (so the engine knows their names); `check`
  * ignores them while undefined, and refuses a value for one.
  */
-export const ORG_PACKAGE_OUTPUTS = [
-    "packageId",
-    "name",
-    "visibility",
-    "versionCount",
-    "url",
-    "htmlUrl",
-    "ownerLogin",
-    "repository",
-    "createdAt",
-    "updatedAt",
-    "status",
-    "statusReason",
-    "lastAction",
-    "baseline",
-] as const;
+export const ORG_PACKAGE_OUTPUTS = [...PACKAGE_FIELDS, "status", "statusReason", "lastAction", "baseline"] as const;
 
 /** The options of a list call; any other is refused. */
 const LIST_OPTIONS = ["org", "packageType", "visibility"] as const satisfies readonly (keyof ListOptions)[];

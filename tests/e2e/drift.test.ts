@@ -1,32 +1,19 @@
 import { strict as assert } from "node:assert";
 import { ORG_PACKAGE_TYPE } from "pulumi-github-packages";
-import type { Emulator, PackageKey } from "../../emulator";
-import { E2E, startE2E } from "../support/e2e";
+import type { Emulator } from "../../emulator";
+import { E2E, keyOf as key, outcome, Ref, startE2E } from "../support/e2e";
 
 const gateway = { org: "acme", packageType: "container", packageName: "platform/api-gateway" } as const;
 const widgets = { org: "acme", packageType: "npm", packageName: "widgets" } as const;
 const stale = { org: "acme", packageType: "docker", packageName: "legacy-service" } as const;
 
-type Ref = { org: string; packageType: PackageKey["packageType"]; packageName: string };
 
-function key(ref: Ref): PackageKey {
-    return { org: ref.org, packageType: ref.packageType, name: ref.packageName };
-}
 
 function active(emulator: Emulator, ref: Ref) {
     const org = emulator.admin.snapshot().orgs.find((o) => o.login === ref.org);
     return org?.packages?.find((p) => p.name === ref.packageName && p.packageType === ref.packageType && !p.deletedAt);
 }
 
-/** Runs a CI drift check; resolves to what it printed when it failed, undefined when it passed. */
-async function driftCheck(run: () => Promise<unknown>): Promise<string | undefined> {
-    try {
-        await run();
-        return undefined;
-    } catch (error) {
-        return String((error as Error).message);
-    }
-}
 
 /** One out-of-band change and what the checks must show of it. */
 interface DriftCase {
@@ -102,28 +89,28 @@ describe("e2e: drift fails the CI checks (preview --refresh and refresh, --expec
 
     it("passes both checks on a clean stack, twice", async () => {
         for (let i = 0; i < 2; i++) {
-            assert.equal(await driftCheck(previewCheck), undefined);
-            assert.equal(await driftCheck(refreshCheck), undefined);
+            assert.equal(await outcome(previewCheck), undefined);
+            assert.equal(await outcome(refreshCheck), undefined);
         }
     });
 
     for (const drift of CASES) {
         it(`${drift.name}: both checks fail with the property's old and new values, until up ${drift.accepted ? "accepts it" : "is run"}`, async () => {
             drift.change(e2e.emulator);
-            const preview = await driftCheck(previewCheck);
+            const preview = await outcome(previewCheck);
             assert.ok(preview, "preview --refresh --expect-no-changes must fail");
             assert.match(preview, drift.shows);
-            const refresh = await driftCheck(refreshCheck);
+            const refresh = await outcome(refreshCheck);
             assert.ok(refresh, "refresh --expect-no-changes must fail");
             if (!drift.accepted) {
                 return;
             }
-            assert.ok(await driftCheck(refreshCheck), "a second refresh still reports the drift: state keeps the baseline");
+            assert.ok(await outcome(refreshCheck), "a second refresh still reports the drift: state keeps the baseline");
             const before = active(e2e.emulator, gateway)?.id;
             await e2e.test.stack.up();
             assert.equal(active(e2e.emulator, gateway)?.id, before, "up never deletes the package it found under the name");
-            assert.equal(await driftCheck(previewCheck), undefined, "up accepted the drift");
-            assert.equal(await driftCheck(refreshCheck), undefined);
+            assert.equal(await outcome(previewCheck), undefined, "up accepted the drift");
+            assert.equal(await outcome(refreshCheck), undefined);
             const state = await e2e.test.stack.exportStack();
             const resource = state.deployment.resources.find((r: { type: string; id?: string }) => r.type === ORG_PACKAGE_TYPE && r.id?.endsWith("platform/api-gateway"));
             assert.equal(resource.outputs.baseline.packageId, before, "the baseline is the package GitHub shows now");
@@ -133,11 +120,11 @@ describe("e2e: drift fails the CI checks (preview --refresh and refresh, --expec
 
     it("a package published again under a name declared absent fails the checks, and up deletes it", async () => {
         const republished = e2e.emulator.admin.publishPackage("acme", { name: stale.packageName, packageType: stale.packageType });
-        const preview = await driftCheck(previewCheck);
+        const preview = await outcome(previewCheck);
         assert.match(String(preview), /status\s*: "absent" => "present"/);
-        assert.ok(await driftCheck(refreshCheck));
+        assert.ok(await outcome(refreshCheck));
         await e2e.test.stack.up();
         assert.equal(active(e2e.emulator, stale), undefined, `the republished package ${republished.id} is gone again`);
-        assert.equal(await driftCheck(previewCheck), undefined);
+        assert.equal(await outcome(previewCheck), undefined);
     });
 });

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { ORG_PACKAGE_TYPE, restoreOrgPackage } from "pulumi-github-packages";
 import type { PackageKey } from "../../emulator";
-import { E2E, E2E_TOKEN, readTree, startE2E } from "../support/e2e";
+import { E2E, E2E_TOKEN, failure, readTree, startE2E } from "../support/e2e";
 
 const widgets = { org: "acme", packageType: "npm", packageName: "widgets" } as const;
 const gateway = { org: "acme", packageType: "container", packageName: "platform/api-gateway" } as const;
@@ -44,14 +44,6 @@ async function stateOf(e2e: E2E, id: string): Promise<Record<string, unknown> | 
     return (await resources(e2e)).find((r) => r.id === id)?.outputs;
 }
 
-async function failure(run: Promise<unknown>): Promise<string> {
-    try {
-        await run;
-    } catch (error) {
-        return String((error as Error).message);
-    }
-    throw new Error("expected the Pulumi operation to fail");
-}
 
 describe("e2e: OrgPackage with the real engine", function () {
     let e2e: E2E;

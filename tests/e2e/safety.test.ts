@@ -2,39 +2,23 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { OrgPackage, ORG_PACKAGE_TYPE, PackageCleanup } from "pulumi-github-packages";
-import type { Emulator, PackageKey } from "../../emulator";
+import type { Emulator } from "../../emulator";
 import { TOKENS } from "../emulator/support";
-import { E2E, startE2E } from "../support/e2e";
+import { activeId, E2E, failure, keyOf as key, startE2E } from "../support/e2e";
 
 const gateway = { org: "acme", packageType: "container", packageName: "platform/api-gateway" } as const;
 const runner = { org: "acme", packageType: "container", packageName: "tools/ci-runner" } as const;
 const stale = { org: "acme", packageType: "docker", packageName: "legacy-service" } as const;
 const cli = { org: "acme", packageType: "rubygems", packageName: "acme-cli" } as const;
 
-type Ref = { org: string; packageType: PackageKey["packageType"]; packageName: string };
 
-function key(ref: Ref): PackageKey {
-    return { org: ref.org, packageType: ref.packageType, name: ref.packageName };
-}
 
 /** The GitHub id of the active package under the name, read through the emulator's admin interface. */
-function activeId(emulator: Emulator, ref: Ref): number | undefined {
-    const org = emulator.admin.snapshot().orgs.find((o) => o.login === ref.org);
-    return org?.packages?.find((p) => p.name === ref.packageName && p.packageType === ref.packageType && !p.deletedAt)?.id;
-}
 
 function deletes(emulator: Emulator): number {
     return emulator.admin.requests().counts["packages/delete-package-for-org"] ?? 0;
 }
 
-async function failure(run: Promise<unknown>): Promise<string> {
-    try {
-        await run;
-    } catch (error) {
-        return String((error as Error).message);
-    }
-    throw new Error("expected the Pulumi operation to fail");
-}
 
 interface StateResource {
     type: string;

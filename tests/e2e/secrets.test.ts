@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import type { LocalWorkspace } from "@pulumi/pulumi/automation";
 import type { Emulator } from "../../emulator";
-import { packagesProgram, readTree, startE2E, E2E } from "../support/e2e";
+import { E2E, failure, packagesProgram, readTree, startE2E } from "../support/e2e";
 import { createTestStack, TestStack } from "../support/pulumi";
 import { startDemo } from "../emulator/support";
 
@@ -31,14 +31,6 @@ function deleted(emulator: Emulator): boolean {
     return !!pkg?.deletedAt;
 }
 
-async function failure(run: Promise<unknown>): Promise<string> {
-    try {
-        await run;
-    } catch (error) {
-        return String((error as Error).message);
-    }
-    throw new Error("expected the Pulumi operation to fail");
-}
 
 /**
  * Where the token lives and how a rotation reaches refresh and destroy (docs/configuration.md).

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { OrgPackage, OrgPackageArgs } from "pulumi-github-packages";
-import type { Emulator } from "../../emulator";
+import type { Emulator, PackageKey } from "../../emulator";
 import { startDemo, TOKENS } from "../emulator/support";
 import { createTestStack, TestStack } from "./pulumi";
 
@@ -77,4 +77,38 @@ export async function startE2E(program: PulumiFn = packagesProgram): Promise<E2E
             await emulator.close();
         },
     };
+}
+
+/** The message of the error `run` rejects with; throws when it succeeds. */
+export async function failure(run: Promise<unknown>): Promise<string> {
+    try {
+        await run;
+    } catch (error) {
+        return String((error as Error).message);
+    }
+    throw new Error("expected the Pulumi operation to fail");
+}
+
+/** What a check such as `preview --expect-no-changes` printed when it failed; undefined when it passed. */
+export async function outcome(run: () => Promise<unknown>): Promise<string | undefined> {
+    try {
+        await run();
+        return undefined;
+    } catch (error) {
+        return String((error as Error).message);
+    }
+}
+
+/** A package as tests name it. */
+export type Ref = { org: string; packageType: PackageKey["packageType"]; packageName: string };
+
+/** The emulator's key of a package. */
+export function keyOf(ref: Ref): PackageKey {
+    return { org: ref.org, packageType: ref.packageType, name: ref.packageName };
+}
+
+/** The GitHub id of the active package under the name, read through the emulator's admin interface (not the provider). */
+export function activeId(emulator: Emulator, ref: Ref): number | undefined {
+    const org = emulator.admin.snapshot().orgs.find((o) => o.login === ref.org);
+    return org?.packages?.find((p) => p.name === ref.packageName && p.packageType === ref.packageType && !p.deletedAt)?.id;
 }
