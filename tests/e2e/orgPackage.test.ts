@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { ORG_PACKAGE_TYPE, restoreOrgPackage } from "pulumi-github-packages";
+import { restoreOrgPackage } from "pulumi-github-packages";
 import type { PackageKey } from "../../emulator";
-import { E2E, E2E_TOKEN, failure, readTree, startE2E } from "../support/e2e";
+import { E2E, E2E_TOKEN, failure, packagesInState, readTree, startE2E, StateResource } from "../support/e2e";
 
 const widgets = { org: "acme", packageType: "npm", packageName: "widgets" } as const;
 const gateway = { org: "acme", packageType: "container", packageName: "platform/api-gateway" } as const;
@@ -24,24 +24,13 @@ function exists(e2e: E2E, ref: Ref): boolean {
     return !!org?.packages?.some((p) => p.name === ref.packageName && p.packageType === ref.packageType && !p.deletedAt);
 }
 
-interface StateResource {
-    type: string;
-    id?: string;
-    outputs: Record<string, unknown>;
-}
-
-async function resources(e2e: E2E): Promise<StateResource[]> {
-    const state = await e2e.test.stack.exportStack();
-    return (state.deployment.resources as StateResource[]).filter((r) => r.type === ORG_PACKAGE_TYPE);
-}
-
 /** What a refresh may not change when it fails: which resources exist and their outputs. */
 async function snapshot(e2e: E2E): Promise<Array<Pick<StateResource, "id" | "outputs">>> {
-    return (await resources(e2e)).map(({ id, outputs }) => ({ id, outputs }));
+    return (await packagesInState(e2e)).map(({ id, outputs }) => ({ id, outputs }));
 }
 
 async function stateOf(e2e: E2E, id: string): Promise<Record<string, unknown> | undefined> {
-    return (await resources(e2e)).find((r) => r.id === id)?.outputs;
+    return (await packagesInState(e2e)).find((r) => r.id === id)?.outputs;
 }
 
 
@@ -66,8 +55,8 @@ describe("e2e: OrgPackage with the real engine", function () {
         assert.equal(up.outputs.gateway.value.lastAction, "adopted");
         assert.equal(up.outputs.gateway.value.visibility, "private");
         assert.equal(up.outputs.widgets.value.versionCount, 2);
-        assert.equal((await resources(e2e)).length, 3);
-        const [resource] = await resources(e2e);
+        assert.equal((await packagesInState(e2e)).length, 3);
+        const [resource] = await packagesInState(e2e);
         assert.equal(typeof resource.outputs.__provider, "string");
         console.log(`      serialized provider in state: ${(resource.outputs.__provider as string).length} bytes per resource`);
 
@@ -119,7 +108,7 @@ describe("e2e: OrgPackage with the real engine", function () {
         const message = await failure(e2e.test.stack.up());
         assert.match(message, /acme\/maven\/com\.acme\.legacy-auth/);
         assert.match(message, /30 days/);
-        assert.deepEqual((await resources(e2e)).map((r) => r.id), ["acme/npm/old-dashboard"]);
+        assert.deepEqual((await packagesInState(e2e)).map((r) => r.id), ["acme/npm/old-dashboard"]);
     });
 
     it("explains a refused explicit restore after a new package took the name, naming both ids", async () => {
@@ -172,7 +161,7 @@ describe("e2e: OrgPackage with the real engine", function () {
         assert.match(message, /acme\/npm\/widgets/);
         assert.match(message, /5,000 downloads/);
         assert.equal(exists(e2e, widgets), true);
-        assert.equal((await resources(e2e)).length, 1, "the resource stays in state");
+        assert.equal((await packagesInState(e2e)).length, 1, "the resource stays in state");
 
         await e2e.declare([{ resource: "widgets", args: { ...widgets, ensure: "absent", onUndeletable: "report" } }]);
         const up = await e2e.test.stack.up();

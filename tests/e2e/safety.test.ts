@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { OrgPackage, ORG_PACKAGE_TYPE, PackageCleanup } from "pulumi-github-packages";
+import { OrgPackage, PackageCleanup } from "pulumi-github-packages";
 import type { Emulator } from "../../emulator";
 import { TOKENS } from "../emulator/support";
-import { activeId, E2E, failure, keyOf as key, startE2E } from "../support/e2e";
+import { activeId, E2E, failure, keyOf as key, packagesInState, startE2E } from "../support/e2e";
 
 const gateway = { org: "acme", packageType: "container", packageName: "platform/api-gateway" } as const;
 const runner = { org: "acme", packageType: "container", packageName: "tools/ci-runner" } as const;
@@ -19,18 +19,6 @@ function deletes(emulator: Emulator): number {
     return emulator.admin.requests().counts["packages/delete-package-for-org"] ?? 0;
 }
 
-
-interface StateResource {
-    type: string;
-    id?: string;
-    urn: string;
-    outputs: Record<string, unknown>;
-}
-
-async function packagesInState(e2e: E2E): Promise<StateResource[]> {
-    const state = await e2e.test.stack.exportStack();
-    return ((state.deployment.resources ?? []) as StateResource[]).filter((r) => r.type === ORG_PACKAGE_TYPE);
-}
 
 describe("e2e: never delete the wrong package", function () {
     let e2e: E2E;

@@ -4,21 +4,13 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { Emulator, PackageKey } from "../../emulator";
 import { startDemo, TOKENS } from "../emulator/support";
+import { outcome } from "../support/e2e";
 import { createTestStack, REPO_ROOT, TestStack } from "../support/pulumi";
 
 const DIR = path.join(REPO_ROOT, "examples", "drift-check");
 const WORKFLOW = path.join(DIR, ".github", "workflows", "drift-check.yml");
 const gateway: PackageKey = { org: "acme", packageType: "container", name: "platform/api-gateway" };
 
-/** Resolves to what a failed check printed; undefined when it passed. */
-async function check(run: () => Promise<unknown>): Promise<string | undefined> {
-    try {
-        await run();
-        return undefined;
-    } catch (error) {
-        return String((error as Error).message);
-    }
-}
 
 describe("examples/drift-check (end to end, real engine, emulator; workflow checked by actionlint)", () => {
     let emulator: Emulator;
@@ -59,16 +51,16 @@ describe("examples/drift-check (end to end, real engine, emulator; workflow chec
         const s = test.stack;
         await s.up();
         const ci = () => s.preview({ refresh: true, expectNoChanges: true, diff: true });
-        assert.equal(await check(ci), undefined, "a clean stack passes");
+        assert.equal(await outcome(ci), undefined, "a clean stack passes");
         emulator.admin.setVisibility(gateway, "public");
-        const drift = await check(ci);
+        const drift = await outcome(ci);
         assert.match(String(drift), /visibility\s*: "private" => "public"/);
-        const up = await check(() => s.up({ refresh: true }));
+        const up = await outcome(() => s.up({ refresh: true }));
         assert.match(String(up), /is public, but the stack expects it private/);
         assert.match(String(up), /platform%2Fapi-gateway\/settings/);
-        assert.ok(await check(ci), "the stack holds the line: still failing");
+        assert.ok(await outcome(ci), "the stack holds the line: still failing");
         emulator.admin.setVisibility(gateway, "private");
-        assert.equal(await check(ci), undefined, "fixed on GitHub: the check passes again");
+        assert.equal(await outcome(ci), undefined, "fixed on GitHub: the check passes again");
         assert.equal(emulator.admin.requests().counts["packages/delete-package-for-org"] ?? 0, 0);
     });
 });

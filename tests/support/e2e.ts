@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { OrgPackage, OrgPackageArgs } from "pulumi-github-packages";
+import { OrgPackage, OrgPackageArgs, ORG_PACKAGE_TYPE } from "pulumi-github-packages";
 import type { Emulator, PackageKey } from "../../emulator";
 import { startDemo, TOKENS } from "../emulator/support";
 import { createTestStack, TestStack } from "./pulumi";
@@ -111,4 +111,22 @@ export function keyOf(ref: Ref): PackageKey {
 export function activeId(emulator: Emulator, ref: Ref): number | undefined {
     const org = emulator.admin.snapshot().orgs.find((o) => o.login === ref.org);
     return org?.packages?.find((p) => p.name === ref.packageName && p.packageType === ref.packageType && !p.deletedAt)?.id;
+}
+
+/** An OrgPackage as the state holds it. */
+export interface StateResource {
+    /** The type token. */
+    type: string;
+    /** The resource id (`org/type/name`). */
+    id?: string;
+    /** The URN. */
+    urn: string;
+    /** The provider's outputs. */
+    outputs: Record<string, unknown>;
+}
+
+/** The OrgPackages in the stack's state (none once destroyed). */
+export async function packagesInState(e2e: E2E): Promise<StateResource[]> {
+    const state = await e2e.test.stack.exportStack();
+    return ((state.deployment.resources ?? []) as StateResource[]).filter((r) => r.type === ORG_PACKAGE_TYPE);
 }
