@@ -1,8 +1,9 @@
 /**
  * The provider's settings: the client settings (where each comes from: stack config under
- * `github-packages:`, then an environment variable, then a default) and the protect list
- * (stack config only), each checked before any call to GitHub. A bad value is a `ConfigError`
- * naming the key and the fix; the token's value never appears in one.
+ * `github-packages:`, then an environment variable, then a default), the container registry's
+ * URL (read by the image graph) and the protect list (stack config only), each checked before
+ * any call to GitHub. A bad value is a `ConfigError` naming the key and the fix; the token's
+ * value never appears in one.
  */
 import { ConfigError, describeValue, scrubError } from "./errors";
 import { checkGlobs } from "./keys";
@@ -103,21 +104,47 @@ export function checkToken(token: string | undefined): void {
  * without trailing slashes.
  */
 export function checkApiUrl(value: string): string {
-    const example = `such as "https://api.github.com" or "https://github.example.com/api/v3"`;
+    return checkUrl(value, SOURCES.baseUrl, `such as "https://api.github.com" or "https://github.example.com/api/v3"`);
+}
+
+/** The container registry used when neither config nor environment says otherwise (GitHub Enterprise Server has its own). */
+export const REGISTRY_URL_DEFAULT = "https://ghcr.io";
+
+/** Where the container registry's URL comes from: `github-packages:registryUrl`, then `GITHUB_PACKAGES_REGISTRY_URL`. */
+export const REGISTRY_URL_SOURCE = { key: "registryUrl", env: "GITHUB_PACKAGES_REGISTRY_URL" } as const;
+
+/**
+ * Resolves the container registry's base URL (read by the image graph, provider/registry.ts)
+ * from Pulumi config, then the environment, then {@link REGISTRY_URL_DEFAULT}, checked like
+ * `apiUrl`: an absolute http(s) URL without credentials, query or fragment, trailing slashes removed.
+ */
+export function resolveRegistryUrl(lookup: ConfigLookup = () => undefined, env: NodeJS.ProcessEnv = process.env): string {
+    const value = lookup(REGISTRY_URL_SOURCE.key) ?? env[REGISTRY_URL_SOURCE.env];
+    return checkRegistryUrl(value === undefined || value === "" ? REGISTRY_URL_DEFAULT : value);
+}
+
+/** Checks a container registry base URL such as `https://ghcr.io` or `https://containers.github.example.com`; returns it without trailing slashes. */
+export function checkRegistryUrl(value: string): string {
+    return checkUrl(value, REGISTRY_URL_SOURCE, `such as "https://ghcr.io" or "https://containers.github.example.com"`);
+}
+
+/** Checks an absolute http(s) base URL without credentials, query or fragment; errors name the setting's key and variable. */
+function checkUrl(value: string, source: { readonly key: string; readonly env: string }, example: string): string {
+    const fail = (problem: string) => new ConfigError(`${CONFIG_NAMESPACE}:${source.key}`, source.env, problem);
     let url: URL;
     try {
         url = new URL(value);
     } catch {
-        throw configError("baseUrl", `must be an absolute http(s) URL ${example}, got ${describeValue(value)}: it is not a URL (the scheme is missing?).`);
+        throw fail(`must be an absolute http(s) URL ${example}, got ${describeValue(value)}: it is not a URL (the scheme is missing?).`);
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-        throw configError("baseUrl", `must be an absolute http(s) URL ${example}, got ${describeValue(value)}: the scheme "${url.protocol}" is not http or https.`);
+        throw fail(`must be an absolute http(s) URL ${example}, got ${describeValue(value)}: the scheme "${url.protocol}" is not http or https.`);
     }
     if (url.username || url.password) {
-        throw configError("baseUrl", `must not contain credentials (user:password@); the value is not shown. Set the token with github-packages:token or GITHUB_TOKEN instead.`);
+        throw fail(`must not contain credentials (user:password@); the value is not shown. Set the token with github-packages:token or GITHUB_TOKEN instead.`);
     }
     if (url.search || url.hash) {
-        throw configError("baseUrl", `must be a base URL without a query or fragment ${example}, got ${describeValue(value)}.`);
+        throw fail(`must be a base URL without a query or fragment ${example}, got ${describeValue(value)}.`);
     }
     return value.replace(/\/+$/, "");
 }

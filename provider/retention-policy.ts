@@ -36,7 +36,7 @@ export interface TaggedRule {
     keepLatest?: number;
 }
 
-/** Selects untagged versions; refused for container and docker packages until graph-aware protection exists. */
+/** Selects untagged versions; for container packages only with the image graph (planImageRetention), refused for docker. */
 export interface UntaggedRule {
     /** Keep the N most recent untagged versions whatever else selects them. */
     keepLatest?: number;
@@ -86,6 +86,14 @@ export interface RetentionPolicy {
     maxDeletions?: number | string;
     /** What happens when the plan would delete every version. Defaults to `never`. */
     lastVersion?: LastVersionAction;
+    /** Container images planned with the image graph: also delete the untagged children (platform manifests, attestations, signatures, referrers) no kept version reaches once their parents go. Defaults to true. */
+    deleteOrphanedChildren?: boolean;
+}
+
+/** How a policy is checked. */
+export interface PolicyCheckOptions {
+    /** True when the plan reads the image graph (planImageRetention): container policies may then select untagged versions. */
+    imageGraph?: boolean;
 }
 
 /** The defaults of the optional settings, in one place. */
@@ -93,12 +101,13 @@ export const RETENTION_DEFAULTS = {
     ageFrom: "createdAt",
     maxDeletions: 100,
     lastVersion: "never",
+    deleteOrphanedChildren: true,
 } as const satisfies Partial<RetentionPolicy>;
 
 /** Registries whose versions are images with tags, and whose untagged versions may be children of multi-arch images. */
 export const IMAGE_TYPES: readonly PackageType[] = ["container", "docker"];
 
-const POLICY_FIELDS = ["keepLatest", "olderThan", "ageFrom", "tagged", "untagged", "names", "protect", "maxDeletions", "lastVersion"] as const;
+const POLICY_FIELDS = ["keepLatest", "olderThan", "ageFrom", "tagged", "untagged", "names", "protect", "maxDeletions", "lastVersion", "deleteOrphanedChildren"] as const;
 const TAGGED_FIELDS = ["include", "exclude", "keepLatest"] as const;
 const UNTAGGED_FIELDS = ["keepLatest"] as const;
 const NAME_FIELDS = ["include", "exclude", "semver", "prereleaseOnly"] as const;
@@ -131,9 +140,10 @@ export function resolveMaxDeletions(maxDeletions: number | string | undefined, t
 /**
  * Checks a retention policy before any call; each failure names the field and the fix.
  * With `packageType`, also the rules of that registry: container and docker policies must
- * select tagged versions only, other registries have no tags to select by.
+ * select tagged versions only (container policies planned with the image graph may select
+ * untagged versions too), other registries have no tags to select by.
  */
-export function checkRetentionPolicy(policy: unknown, packageType?: PackageType): InputFailure[] {
+export function checkRetentionPolicy(policy: unknown, packageType?: PackageType, options: PolicyCheckOptions = {}): InputFailure[] {
     if (!isRecord(policy)) {
         return [{ property: "policy", reason: `a retention policy must be an object such as { keepLatest: 10 }, got ${show(policy)}.` }];
     }
@@ -172,6 +182,9 @@ export function checkRetentionPolicy(policy: unknown, packageType?: PackageType)
     ]));
     failures.push(...oneOf(p.lastVersion, LAST_VERSION_ACTIONS, "lastVersion"));
     failures.push(...cap(p.maxDeletions));
+    if (p.deleteOrphanedChildren !== undefined && typeof p.deleteOrphanedChildren !== "boolean") {
+        failures.push({ property: "deleteOrphanedChildren", reason: `deleteOrphanedChildren must be true or false, got ${show(p.deleteOrphanedChildren)}.` });
+    }
     if (!hasRule(p)) {
         failures.push({
             property: "policy",
@@ -179,7 +192,7 @@ export function checkRetentionPolicy(policy: unknown, packageType?: PackageType)
         });
     }
     if (packageType !== undefined) {
-        failures.push(...registryRules(p, packageType));
+        failures.push(...registryRules(p, packageType, options.imageGraph === true));
     }
     return failures;
 }
@@ -189,18 +202,30 @@ function hasRule(p: Record<keyof RetentionPolicy, unknown>): boolean {
     return [p.olderThan, p.tagged, p.untagged, p.names].some((rule) => rule !== undefined) || (typeof p.keepLatest === "number" && p.keepLatest > 0);
 }
 
-function registryRules(p: Record<keyof RetentionPolicy, unknown>, packageType: PackageType): InputFailure[] {
+function registryRules(p: Record<keyof RetentionPolicy, unknown>, packageType: PackageType, imageGraph: boolean): InputFailure[] {
     const failures: InputFailure[] = [];
+    // Only container images have a graph the provider reads (the container registry); docker's legacy registry has none.
+    const graphAware = imageGraph && packageType === "container";
+    if (p.deleteOrphanedChildren !== undefined && packageType !== "container") {
+        failures.push({
+            property: "deleteOrphanedChildren",
+            reason: `deleteOrphanedChildren applies to container images planned with the image graph; ${packageType} versions have no children. Remove it.`,
+        });
+    }
     if (IMAGE_TYPES.includes(packageType)) {
-        if (p.untagged !== undefined) {
+        if (p.untagged !== undefined && !graphAware) {
+            const fix =
+                packageType === "container"
+                    ? "Plan with planImageRetention, which reads the image graph from the registry and keeps every manifest a kept image needs (issue 15), or remove untagged"
+                    : "docker packages live in the legacy registry, whose manifests the provider does not read; remove untagged (or move the images to the container registry)";
             failures.push({
                 property: "untagged",
                 reason:
                     `untagged ${packageType} versions cannot be selected yet: GitHub lists the per-platform child manifests of a multi-arch image as untagged versions, ` +
-                    `and deleting one breaks the tagged image ("manifest unknown"). Until graph-aware protection exists (issue 15), remove untagged; tagged versions (whole images) may be deleted.`,
+                    `and deleting one breaks the tagged image ("manifest unknown"). ${fix}; tagged versions (whole images) may be deleted.`,
             });
         }
-        if (p.tagged === undefined) {
+        if (p.tagged === undefined && !graphAware) {
             failures.push({
                 property: "tagged",
                 reason:

@@ -10,6 +10,7 @@ import semver from "semver";
 import { assertValid } from "./validate";
 import { PackageType } from "./types";
 import { PackageVersionFields } from "./versions";
+import { describeLink, ImageGraph, ImageLink, isCosignTag } from "./image-graph";
 import {
     checkRetentionPolicy,
     olderThanCutoff,
@@ -32,10 +33,11 @@ export type KeepReason =
     | "keep-latest-tagged"
     | "keep-latest-untagged"
     | "partial-tag-match"
-    | "last-version";
+    | "last-version"
+    | "image-graph";
 
 /** Why a version the plan would delete is not planned: a refusal GitHub would answer with. */
-export type BlockReason = "last-version" | "undeletable";
+export type BlockReason = "last-version" | "undeletable" | "unreadable-manifest";
 
 /** One version to delete. */
 export interface VersionDeletion extends RetentionCandidate {
@@ -87,6 +89,8 @@ export interface RetentionOptions {
     undeletable?: readonly number[];
     /** How messages name the package, e.g. `acme/container/api`. Defaults to `the package`. */
     subject?: string;
+    /** The image graph of a container package (planImageRetention reads it): allows untagged rules and keeps what kept images need. */
+    graph?: ImageGraph;
 }
 
 /** A plan that would delete more versions than its cap allows; nothing may be deleted. */
@@ -109,10 +113,109 @@ export class RetentionCapError extends Error {
 /**
  * Plans the retention of one package's active versions. Throws on an invalid policy (naming
  * each field), on a version list with a duplicate id, and with {@link RetentionCapError}
- * when the plan deletes more than `maxDeletions`.
+ * when the plan deletes more than `maxDeletions`. With `options.graph` (container images, see
+ * planImageRetention), no version a kept one needs is deleted, orphaned children of deleted
+ * images are deleted too (`deleteOrphanedChildren`), and an incomplete graph blocks every
+ * untagged deletion.
  */
 export function planRetention(policy: RetentionPolicy, versions: readonly RetentionCandidate[], options: RetentionOptions): RetentionPlan {
-    assertValid(checkRetentionPolicy(policy, options.packageType), "retention policy");
+    const base = selectVersions(policy, versions, options);
+    const { newestFirst, ranks, selected, kept, blocked } = base;
+    const subject = options.subject ?? "the package";
+    const lastVersion = policy.lastVersion ?? RETENTION_DEFAULTS.lastVersion;
+    const images = IMAGE_TYPES.includes(options.packageType);
+    const taggedCount = ranks.tagged.size;
+    // Versions kept or blocked as the package's last (tagged) version; the graph treats them as kept.
+    const pinned = new Map<number, { kept?: KeptVersion; blocked?: BlockedVersion }>();
+    let deletePackage = false;
+    let outcome: GraphOutcome;
+    for (;;) {
+        outcome = options.graph
+            ? resolveGraph(options.graph, base, pinned, policy, subject)
+            : { deletions: newestFirst.flatMap((v) => (selected.has(v.versionId) && !pinned.has(v.versionId) ? [selected.get(v.versionId)!] : [])), kept: [], blocked: [] };
+        const current = outcome.deletions;
+        const emptied = current.length === versions.length && versions.length > 0;
+        const untagsAll = images && taggedCount > 0 && current.filter((v) => v.tags.length > 0).length === taggedCount;
+        if (emptied && lastVersion === "delete-package") {
+            deletePackage = true;
+            break;
+        }
+        if (!emptied && !untagsAll) {
+            break;
+        }
+        // `current` is newest first: its first (tagged, for images) entry is the package's last version.
+        const last = current[Math.max(0, current.findIndex((v) => !images || v.tags.length > 0))];
+        const what = images && !emptied ? "last tagged version" : "last version";
+        if (lastVersion === "keep-newest") {
+            pinned.set(last.versionId, {
+                kept: { ...pick(last), keptBy: "last-version", reason: `the package's ${what} (lastVersion: "keep-newest"); the rules selected every other one.` },
+            });
+        } else {
+            const advice =
+                lastVersion === "delete-package"
+                    ? "The package keeps untagged versions, so it is not deleted as a whole."
+                    : `Set lastVersion: "keep-newest" to keep it without this report, or "delete-package" to delete the whole package.`;
+            pinned.set(last.versionId, {
+                blocked: {
+                    ...pick(last),
+                    blockedBy: "last-version",
+                    reason: `the rules select every ${images && !emptied ? "tagged " : ""}version, but GitHub refuses to delete a package's ${what}; it is kept. ${advice}`,
+                },
+            });
+        }
+    }
+    for (const entry of pinned.values()) {
+        if (entry.kept) {
+            kept.push(entry.kept);
+        }
+        if (entry.blocked) {
+            blocked.push(entry.blocked);
+        }
+    }
+    kept.push(...outcome.kept);
+    blocked.push(...outcome.blocked);
+
+    const deletions = [...outcome.deletions].reverse();
+    const maxDeletions = resolveMaxDeletions(policy.maxDeletions, versions.length);
+    const planned = deletePackage ? versions.length : deletions.length;
+    if (planned > maxDeletions) {
+        const capText = typeof policy.maxDeletions === "string" ? `${policy.maxDeletions} of ${versions.length} = ${maxDeletions}` : `${maxDeletions}`;
+        const sample = deletions.slice(0, 5).map((d) => d.name).join(", ");
+        throw new RetentionCapError(
+            `Retention of ${subject} would delete ${planned} of its ${versions.length} versions${deletePackage ? " (the whole package)" : ""}, ` +
+                `more than maxDeletions (${capText}); nothing was deleted. Narrow the rules, protect versions, or raise maxDeletions. Oldest selected: ${sample}.`,
+            planned,
+            maxDeletions,
+            versions.length,
+        );
+    }
+    const byRank = (a: RetentionCandidate, b: RetentionCandidate) => ranks.all.get(a.versionId)! - ranks.all.get(b.versionId)!;
+    return { total: versions.length, deletions, kept: kept.sort(byRank), blocked: blocked.sort(byRank), deletePackage, maxDeletions };
+}
+
+/**
+ * The ids of the versions the policy's rules would delete before the image graph and the
+ * last-version rule are applied: what planImageRetention must read the graph around. Checks
+ * the policy and the list like {@link planRetention} (`graphAware`: container policies may select untagged versions).
+ */
+export function retentionCandidates(policy: RetentionPolicy, versions: readonly RetentionCandidate[], options: Omit<RetentionOptions, "graph">, graphAware = false): Set<number> {
+    const stub: ImageGraph | undefined = graphAware ? { links: [], unreadable: [], manifestsRead: 0 } : undefined;
+    return new Set(selectVersions(policy, versions, { ...options, graph: stub }).selected.keys());
+}
+
+/** The versions selected for deletion (newest first by insertion), and those the rules kept or GitHub would refuse, before graph and last-version. */
+interface BaseSelection {
+    newestFirst: RetentionCandidate[];
+    ranks: { all: Map<number, number>; tagged: Map<number, number>; untagged: Map<number, number> };
+    selected: Map<number, VersionDeletion>;
+    kept: KeptVersion[];
+    blocked: BlockedVersion[];
+    keep: (version: RetentionCandidate) => Pick<KeptVersion, "keptBy" | "reason"> | undefined;
+}
+
+/** Checks the policy and the version list, then applies the selecting and keep rules. */
+function selectVersions(policy: RetentionPolicy, versions: readonly RetentionCandidate[], options: RetentionOptions): BaseSelection {
+    assertValid(checkRetentionPolicy(policy, options.packageType, { imageGraph: options.graph !== undefined }), "retention policy");
     const subject = options.subject ?? "the package";
     const ids = new Set<number>();
     for (const version of versions) {
@@ -134,7 +237,7 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
     const keep = keeper(policy, ranks);
     const undeletable = new Set(options.undeletable ?? []);
 
-    const selected: VersionDeletion[] = [];
+    const selected = new Map<number, VersionDeletion>();
     const kept: KeptVersion[] = [];
     const blocked: BlockedVersion[] = [];
     for (const version of newestFirst) {
@@ -156,54 +259,117 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
                 reason: `GitHub refused to delete it before: a public version with more than 5,000 downloads (only GitHub Support can delete it); selected by ${selection.rule}.`,
             });
         } else {
-            selected.push({ ...pick(version), rule: selection.rule, reason: selection.reason });
+            selected.set(version.versionId, { ...pick(version), rule: selection.rule, reason: selection.reason });
         }
     }
+    return { newestFirst, ranks, selected, kept, blocked, keep };
+}
 
-    const lastVersion = policy.lastVersion ?? RETENTION_DEFAULTS.lastVersion;
-    let deletePackage = false;
-    const emptied = selected.length === versions.length && versions.length > 0;
-    const images = IMAGE_TYPES.includes(options.packageType);
-    const taggedCount = ranks.tagged.size;
-    const untagsAll = images && taggedCount > 0 && selected.filter((v) => v.tags.length > 0).length === taggedCount;
-    if (emptied && lastVersion === "delete-package") {
-        deletePackage = true;
-    } else if (emptied || untagsAll) {
-        // `selected` is newest first: its first (tagged, for images) entry is the package's last version.
-        const index = Math.max(0, selected.findIndex((v) => !images || v.tags.length > 0));
-        const [last] = selected.splice(index, 1);
-        const what = images && !emptied ? "last tagged version" : "last version";
-        if (lastVersion === "keep-newest") {
-            kept.push({ ...pick(last), keptBy: "last-version", reason: `the package's ${what} (lastVersion: "keep-newest"); the rules selected every other one.` });
-        } else {
-            const advice =
-                lastVersion === "delete-package"
-                    ? "The package keeps untagged versions, so it is not deleted as a whole."
-                    : `Set lastVersion: "keep-newest" to keep it without this report, or "delete-package" to delete the whole package.`;
-            blocked.push({
-                ...pick(last),
-                blockedBy: "last-version",
-                reason: `the rules select every ${images && !emptied ? "tagged " : ""}version, but GitHub refuses to delete a package's ${what}; it is kept. ${advice}`,
-            });
+/** What the graph decided on top of the rules: the deletions (newest first), and the versions it kept or blocked. */
+interface GraphOutcome {
+    deletions: VersionDeletion[];
+    kept: KeptVersion[];
+    blocked: BlockedVersion[];
+}
+
+/**
+ * Applies the image graph. Roots are the versions not deleted on their own: not selected, or
+ * kept, blocked or pinned. Untagged children (and cosign-tagged ones) are not roots when
+ * `deleteOrphanedChildren` is on: they live while a parent does. Everything reachable from a
+ * root is kept; a selected version reached is kept (`image-graph`), and an unreached child is
+ * deleted as an orphan. When a manifest could not be read, no untagged version is deleted:
+ * those that would be are blocked and count as roots.
+ */
+function resolveGraph(
+    graph: ImageGraph,
+    base: BaseSelection,
+    pinned: ReadonlyMap<number, unknown>,
+    policy: RetentionPolicy,
+    subject: string,
+): GraphOutcome {
+    const { newestFirst, selected, keep } = base;
+    const byDigest = new Map<string, RetentionCandidate[]>();
+    for (const version of newestFirst) {
+        byDigest.set(version.name, [...(byDigest.get(version.name) ?? []), version]);
+    }
+    type Edge = { link: ImageLink; other: RetentionCandidate };
+    const children = new Map<number, Edge[]>();
+    const parents = new Map<number, Edge[]>();
+    for (const link of graph.links) {
+        for (const parent of byDigest.get(link.parent) ?? []) {
+            for (const child of byDigest.get(link.child) ?? []) {
+                if (parent.versionId !== child.versionId) {
+                    children.set(parent.versionId, [...(children.get(parent.versionId) ?? []), { link, other: child }]);
+                    parents.set(child.versionId, [...(parents.get(child.versionId) ?? []), { link, other: parent }]);
+                }
+            }
         }
     }
+    const orphaning = policy.deleteOrphanedChildren ?? RETENTION_DEFAULTS.deleteOrphanedChildren;
+    const follows = (v: RetentionCandidate) =>
+        orphaning && parents.has(v.versionId) && !selected.has(v.versionId) && (v.tags.length === 0 || v.tags.every(isCosignTag)) && keep(v) === undefined;
 
-    const deletions = selected.reverse();
-    const maxDeletions = resolveMaxDeletions(policy.maxDeletions, versions.length);
-    const planned = deletePackage ? versions.length : deletions.length;
-    if (planned > maxDeletions) {
-        const capText = typeof policy.maxDeletions === "string" ? `${policy.maxDeletions} of ${versions.length} = ${maxDeletions}` : `${maxDeletions}`;
-        const sample = deletions.slice(0, 5).map((d) => d.name).join(", ");
-        throw new RetentionCapError(
-            `Retention of ${subject} would delete ${planned} of its ${versions.length} versions${deletePackage ? " (the whole package)" : ""}, ` +
-                `more than maxDeletions (${capText}); nothing was deleted. Narrow the rules, protect versions, or raise maxDeletions. Oldest selected: ${sample}.`,
-            planned,
-            maxDeletions,
-            versions.length,
-        );
+    const reach = (extraRoots: ReadonlySet<number>) => {
+        const via = new Map<number, Edge | null>();
+        const queue: RetentionCandidate[] = [];
+        for (const v of newestFirst) {
+            const id = v.versionId;
+            const root = pinned.has(id) || extraRoots.has(id) || (!selected.has(id) && !follows(v));
+            if (root) {
+                via.set(id, null);
+                queue.push(v);
+            }
+        }
+        for (let i = 0; i < queue.length; i++) {
+            const parent = queue[i];
+            for (const edge of children.get(parent.versionId) ?? []) {
+                if (!via.has(edge.other.versionId)) {
+                    via.set(edge.other.versionId, { link: edge.link, other: parent });
+                    queue.push(edge.other);
+                }
+            }
+        }
+        return { via, dead: newestFirst.filter((v) => !via.has(v.versionId)) };
+    };
+
+    let { via, dead } = reach(new Set());
+    let blockedUntagged: RetentionCandidate[] = [];
+    const firstDead = new Map(dead.map((v) => [v.versionId, v]));
+    if (graph.unreadable.length > 0) {
+        blockedUntagged = dead.filter((v) => v.tags.length === 0);
+        if (blockedUntagged.length > 0) {
+            ({ via, dead } = reach(new Set(blockedUntagged.map((v) => v.versionId))));
+        }
     }
-    const byRank = (a: RetentionCandidate, b: RetentionCandidate) => ranks.all.get(a.versionId)! - ranks.all.get(b.versionId)!;
-    return { total: versions.length, deletions, kept: kept.sort(byRank), blocked: blocked.sort(byRank), deletePackage, maxDeletions };
+    const deadIds = new Set(dead.map((v) => v.versionId));
+    const orphanReason = (v: RetentionCandidate, among: ReadonlySet<number>): string => {
+        const edge = (parents.get(v.versionId) ?? []).find((e) => among.has(e.other.versionId));
+        return edge ? describeLink(edge.link, edge.other, "deleted") : "a child whose parents are all deleted";
+    };
+
+    const kept: KeptVersion[] = [];
+    for (const v of newestFirst) {
+        const edge = via.get(v.versionId);
+        if (selected.has(v.versionId) && !pinned.has(v.versionId) && edge) {
+            kept.push({ ...pick(v), keptBy: "image-graph", reason: `${describeLink(edge.link, edge.other, "kept")}.` });
+        }
+    }
+    const deletions = dead.map((v) =>
+        selected.get(v.versionId) ?? { ...pick(v), rule: "image-graph", reason: `${orphanReason(v, deadIds)} (deleteOrphanedChildren).` },
+    );
+    const unreadable = graph.unreadable.slice(0, 3).map((u) => u.digest).join(", ") + (graph.unreadable.length > 3 ? ` and ${graph.unreadable.length - 3} more` : "");
+    const blocked: BlockedVersion[] = blockedUntagged.map((v) => {
+        const rule = selected.get(v.versionId)?.rule;
+        const why = rule !== undefined ? `selected by ${rule}` : `${orphanReason(v, new Set(firstDead.keys()))}`;
+        return {
+            ...pick(v),
+            blockedBy: "unreadable-manifest",
+            reason:
+                `the image graph of ${subject} is incomplete: the manifest of ${unreadable} could not be read, so no untagged version is deleted this run ` +
+                `(it may be a child of an image that stays); ${why}. Run again when the registry answers.`,
+        };
+    });
+    return { deletions, kept, blocked };
 }
 
 /** Newest first: by creation time, then by version id (GitHub's ids grow). Parses each time once. */
