@@ -10,7 +10,10 @@ import { PackagesApi } from "./packages";
 import { OrgPackageProvider } from "./resource";
 
 export * from "./types";
-export { CONFIG_NAMESPACE, DEFAULTS, resolveClientConfig, ConfigLookup } from "./config";
+export { CONFIG_NAMESPACE, DEFAULTS, resolveClientConfig, ConfigLookup, resolveRegistryUrl, REGISTRY_URL_DEFAULT } from "./config";
+export { RegistryClient, registryClientFor, RegistryError, RegistryOptions, REGISTRY_DEFAULTS, Manifest, ManifestSource, Descriptor } from "./registry";
+export { ImageGraph, ImageLink, UnreadableManifest, readImageGraph } from "./image-graph";
+export { planImageRetention, ImageRetentionPlan } from "./image-retention";
 export { clientFor, createClient, GitHub, GitHubClient } from "./client";
 export { PackageError, REPOSITORY_SCOPED_TYPES, REQUIRED_SCOPES, isNotFound, isUndeletable } from "./errors";
 export { PackagesApi, PAGE_SIZE, toFields, DeleteOutcome } from "./packages";

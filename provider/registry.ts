@@ -387,3 +387,27 @@ function causeOf(error: Error): string {
     }
     return `: ${typeof cause.code === "string" ? cause.code : String(cause.message ?? cause)}`;
 }
+
+const shared = new Map<string, RegistryClient>();
+
+/**
+ * The registry client for these settings, one per distinct settings in this process, so that
+ * the manifest cache and the counts cover every package of a run. Takes the client settings
+ * (token, retries, timeout) from `resolveClientConfig` and the URL from `resolveRegistryUrl`.
+ */
+export function registryClientFor(config: { token?: string; retries: number; retryBaseMs: number; requestTimeoutMs: number }, registryUrl: string): RegistryClient {
+    const options: RegistryOptions = {
+        registryUrl,
+        token: config.token,
+        retries: config.retries,
+        retryBaseMs: config.retryBaseMs,
+        requestTimeoutMs: config.requestTimeoutMs,
+    };
+    const key = JSON.stringify(options);
+    let client = shared.get(key);
+    if (!client) {
+        client = new RegistryClient(options);
+        shared.set(key, client);
+    }
+    return client;
+}
