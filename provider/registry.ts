@@ -173,7 +173,7 @@ export class RegistryClient {
             pending = this.limit(() => this.fetchManifest(repository, digest));
             this.cache.set(key, pending);
             // A failure is not cached: the next run in a long-lived process asks again.
-            pending.catch(() => this.cache.delete(key));
+            pending.catch(() => this.cache.get(key) === pending && this.cache.delete(key));
         }
         return pending;
     }
@@ -200,7 +200,8 @@ export class RegistryClient {
                 await response.arrayBuffer().catch(() => undefined);
                 if (challenge) {
                     challenged = true;
-                    bearer = await this.token(challenge.scope ?? scope, challenge);
+                    // A fresh exchange: the token sent may have expired (ghcr.io's last minutes), so the cached one is not reused.
+                    bearer = await this.token(challenge.scope ?? scope, challenge, true);
                     continue;
                 }
             }
@@ -251,19 +252,19 @@ export class RegistryClient {
     }
 
     /**
-     * The bearer token for `scope`, exchanged once per scope and realm: at the realm of a 401
-     * challenge, or else at the registry's `/token` endpoint. Undefined when the registry has
-     * no token endpoint there (404), in which case a challenge may still name one.
+     * The bearer token for `scope`, exchanged once per scope and realm (again when `fresh`): at
+     * the realm of a 401 challenge, or else at the registry's `/token` endpoint. Undefined when
+     * the registry has no token endpoint there (404), in which case a challenge may still name one.
      */
-    private token(scope: string, challenge: Challenge | undefined): Promise<string | undefined> {
+    private token(scope: string, challenge: Challenge | undefined, fresh = false): Promise<string | undefined> {
         const realm = challenge?.realm ?? `${this.options.registryUrl}/token`;
         const service = challenge?.service ?? new URL(this.options.registryUrl).host;
         const key = `${realm} ${service} ${scope}`;
-        let pending = this.tokens.get(key);
+        let pending = fresh ? undefined : this.tokens.get(key);
         if (!pending) {
             pending = this.exchange(realm, service, scope, challenge !== undefined);
             this.tokens.set(key, pending);
-            pending.catch(() => this.tokens.delete(key));
+            pending.catch(() => this.tokens.get(key) === pending && this.tokens.delete(key));
         }
         return pending;
     }

@@ -4,6 +4,7 @@ import http from "node:http";
 import { AddressInfo } from "node:net";
 import { REGISTRY_URL_DEFAULT, resolveRegistryUrl } from "../../provider/config";
 import { ConfigError } from "../../provider/errors";
+import { readImageGraph } from "../../provider/image-graph";
 import { DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, parseChallenge, RegistryClient, RegistryError } from "../../provider/registry";
 
 const TOKEN = "ghp_registryTestToken0123456789";
@@ -30,6 +31,10 @@ class TestRegistry {
     tokenPath = "/token";
     /** The realm a 401 challenge names; defaults to this server's token path. */
     realm?: string;
+    /** The service a 401 challenge names. */
+    service = "test-registry";
+    /** The bearer tokens issued and still valid; `expire()` ends them all (as ghcr.io's expire after minutes). */
+    readonly bearers = new Set<string>();
     inFlight = 0;
     maxInFlight = 0;
     /** Holds manifest answers until released (for the concurrency test). */
@@ -52,6 +57,10 @@ class TestRegistry {
         const { body, digest } = blob(manifest);
         this.manifests.set(digest, { body, contentType: contentType ?? (manifest as { mediaType?: string }).mediaType });
         return digest;
+    }
+
+    expire(): void {
+        this.bearers.clear();
     }
 
     count(prefix: string): number {
@@ -77,7 +86,9 @@ class TestRegistry {
                 res.writeHead(401, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ code: "UNAUTHORIZED", message: `bad credentials ${req.headers.authorization ?? ""}` }] }));
                 return;
             }
-            res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: BEARER }));
+            const bearer = `${BEARER}-${this.count(this.tokenPath)}`;
+            this.bearers.add(bearer);
+            res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ token: bearer }));
             return;
         }
         const match = /^\/v2\/(.+)\/manifests\/(.+)$/.exec(url.pathname);
@@ -85,9 +96,9 @@ class TestRegistry {
             res.writeHead(404).end();
             return;
         }
-        if (req.headers.authorization !== `Bearer ${BEARER}`) {
+        if (!this.bearers.has(req.headers.authorization?.replace(/^Bearer /, "") ?? "")) {
             const realm = this.realm ?? `${this.url}${this.tokenPath}`;
-            res.writeHead(401, { "www-authenticate": `Bearer realm="${realm}",service="test-registry",scope="repository:${match[1]}:pull"` }).end("{}");
+            res.writeHead(401, { "www-authenticate": `Bearer realm="${realm}",service="${this.service}",scope="repository:${match[1]}:pull"` }).end("{}");
             return;
         }
         this.inFlight++;
@@ -152,7 +163,7 @@ describe("provider/registry", () => {
         assert.match(tokenCalls[0].path, /service=127\.0\.0\.1/);
         const manifestCalls = registry.log.filter((r) => r.path.startsWith("/v2/"));
         assert.deepEqual(manifestCalls.map((r) => r.path), [`/v2/acme/api/manifests/${index}`, `/v2/acme/api/manifests/${amd64}`]);
-        assert.ok(manifestCalls.every((r) => r.authorization === `Bearer ${BEARER}`), "the bearer token, never the PAT, goes to /v2/");
+        assert.ok(manifestCalls.every((r) => r.authorization === `Bearer ${BEARER}-1`), "the bearer token, never the PAT, goes to /v2/");
         assert.deepEqual(client.counts, { manifestRequests: 2, manifestsRead: 2, tokenRequests: 1 });
     });
 
@@ -225,7 +236,47 @@ describe("provider/registry", () => {
         const paths = registry.log.map((r) => r.path.replace(/\?.*/, ""));
         assert.deepEqual(paths, ["/token", `/v2/acme/api/manifests/${digest}`, "/auth", `/v2/acme/api/manifests/${digest}`]);
         assert.match(registry.log[2].path, /service=test-registry/);
-        assert.equal(registry.log[3].authorization, `Bearer ${BEARER}`);
+        assert.equal(registry.log[3].authorization, `Bearer ${BEARER}-1`);
+    });
+
+    it("exchanges a new token when the registry answers 401 to an expired one", async () => {
+        const first = registry.add(PLATFORM_AMD64);
+        const second = registry.add(PLATFORM_ARM64);
+        // The challenge names the realm and service the client used first, as ghcr.io's does: the cached token must not be reused.
+        registry.service = new URL(registry.url).host;
+        const source = client.forPackage("acme", "api");
+        await source.read(first);
+        registry.expire();
+        await source.read(second);
+        const tokenCalls = registry.log.filter((r) => r.path.startsWith("/token"));
+        assert.equal(tokenCalls.length, 2);
+        assert.equal(registry.log.at(-1)!.authorization, `Bearer ${BEARER}-2`);
+        assert.deepEqual(client.counts, { manifestRequests: 3, manifestsRead: 2, tokenRequests: 2 });
+    });
+
+    it("reads an image graph through the registry, recording a manifest that keeps failing as unreadable", async () => {
+        const amd64 = registry.add(PLATFORM_AMD64);
+        const broken = registry.add(PLATFORM_ARM64);
+        const index = registry.add({
+            schemaVersion: 2,
+            mediaType: OCI_INDEX,
+            manifests: [{ mediaType: OCI_MANIFEST, digest: amd64, size: 1, platform: { os: "linux", architecture: "amd64" } }],
+        });
+        registry.faults.set(`/v2/acme/api/manifests/${broken}`, [500, 500, 500]);
+        const at = "2025-01-01T00:00:00Z";
+        const versions = [
+            { versionId: 1, name: index, tags: ["v1"], createdAt: at, updatedAt: at },
+            { versionId: 2, name: amd64, tags: [], createdAt: at, updatedAt: at },
+            { versionId: 3, name: broken, tags: [], createdAt: at, updatedAt: at },
+        ];
+        const graph = await readImageGraph(versions, new Set([2, 3]), client.forPackage("acme", "api"));
+        assert.deepEqual(graph.links.map((l) => [l.parent, l.child, l.label]), [[index, amd64, "linux/amd64"]]);
+        assert.deepEqual(graph.unreadable.map((u) => u.digest), [broken]);
+        assert.match(graph.unreadable[0].reason, /^unavailable: .*after 3 attempts: it answered 500/);
+        assert.ok(!graph.unreadable[0].reason.includes(TOKEN));
+        // The index (tagged) and the broken manifest are read; the amd64 child of the kept tagged index is not.
+        assert.equal(registry.count(`/v2/acme/api/manifests/${amd64}`), 0);
+        assert.equal(graph.manifestsRead, 2);
     });
 
     it("never sends the GitHub token to a realm on another origin", async () => {
