@@ -123,8 +123,15 @@ export interface RegistryCounts {
 
 const DIGEST = /^sha256:([0-9a-f]{64})$/;
 
-/** A failure worth retrying: no answer, a 5xx or a 429. */
-class Transient extends Error {}
+/** A failure worth retrying: no answer (no status), a 5xx or a 429. */
+class Transient extends Error {
+    constructor(
+        message: string,
+        readonly status?: number,
+    ) {
+        super(message);
+    }
+}
 
 /**
  * The registry client: one per registry and token, shared by the packages of a run so that the
@@ -319,16 +326,14 @@ export class RegistryClient {
                     }
                     if (response.status >= 500 || response.status === 429) {
                         await response.arrayBuffer().catch(() => undefined);
-                        const failure = new Transient(`status ${response.status}`);
-                        (failure as Transient & { status?: number }).status = response.status;
-                        throw failure;
+                        throw new Transient(`status ${response.status}`, response.status);
                     }
                     return response;
                 },
                 { retries: this.options.retries, minTimeout: this.options.retryBaseMs, factor: 2, randomize: false },
             );
         } catch (error) {
-            const status = (error as { status?: number }).status;
+            const status = error instanceof Transient ? error.status : undefined;
             const what = digest ? `manifest ${digest}` : "a pull token";
             const answer = status === undefined ? `no answer came (${(error as Error).message})` : `it answered ${status}`;
             throw new RegistryError(

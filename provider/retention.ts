@@ -119,7 +119,7 @@ export class RetentionCapError extends Error {
  * untagged deletion.
  */
 export function planRetention(policy: RetentionPolicy, versions: readonly RetentionCandidate[], options: RetentionOptions): RetentionPlan {
-    const base = selectVersions(policy, versions, options);
+    const base = selectVersions(policy, versions, options, options.graph !== undefined);
     const { newestFirst, ranks, selected, kept, blocked } = base;
     const subject = options.subject ?? "the package";
     const lastVersion = policy.lastVersion ?? RETENTION_DEFAULTS.lastVersion;
@@ -199,11 +199,10 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
  * the policy and the list like {@link planRetention} (`graphAware`: container policies may select untagged versions).
  */
 export function retentionCandidates(policy: RetentionPolicy, versions: readonly RetentionCandidate[], options: Omit<RetentionOptions, "graph">, graphAware = false): Set<number> {
-    const stub: ImageGraph | undefined = graphAware ? { links: [], unreadable: [], manifestsRead: 0 } : undefined;
-    return new Set(selectVersions(policy, versions, { ...options, graph: stub }).selected.keys());
+    return new Set(selectVersions(policy, versions, options, graphAware).selected.keys());
 }
 
-/** The versions selected for deletion (newest first by insertion), and those the rules kept or GitHub would refuse, before graph and last-version. */
+/** What the rules decided before the graph and the last-version rule: the selected versions (in newest-first order), the kept and the blocked. */
 interface BaseSelection {
     newestFirst: RetentionCandidate[];
     ranks: { all: Map<number, number>; tagged: Map<number, number>; untagged: Map<number, number> };
@@ -214,8 +213,8 @@ interface BaseSelection {
 }
 
 /** Checks the policy and the version list, then applies the selecting and keep rules. */
-function selectVersions(policy: RetentionPolicy, versions: readonly RetentionCandidate[], options: RetentionOptions): BaseSelection {
-    assertValid(checkRetentionPolicy(policy, options.packageType, { imageGraph: options.graph !== undefined }), "retention policy");
+function selectVersions(policy: RetentionPolicy, versions: readonly RetentionCandidate[], options: Omit<RetentionOptions, "graph">, imageGraph: boolean): BaseSelection {
+    assertValid(checkRetentionPolicy(policy, options.packageType, { imageGraph }), "retention policy");
     const subject = options.subject ?? "the package";
     const ids = new Set<number>();
     for (const version of versions) {
@@ -334,7 +333,8 @@ function resolveGraph(
 
     let { via, dead } = reach(new Set());
     let blockedUntagged: RetentionCandidate[] = [];
-    const firstDead = new Map(dead.map((v) => [v.versionId, v]));
+    // What the plan would delete with a complete graph: the parents named in the reasons of blocked orphans.
+    const wouldDelete = new Set(dead.map((v) => v.versionId));
     if (graph.unreadable.length > 0) {
         blockedUntagged = dead.filter((v) => v.tags.length === 0);
         if (blockedUntagged.length > 0) {
@@ -360,7 +360,7 @@ function resolveGraph(
     const unreadable = graph.unreadable.slice(0, 3).map((u) => u.digest).join(", ") + (graph.unreadable.length > 3 ? ` and ${graph.unreadable.length - 3} more` : "");
     const blocked: BlockedVersion[] = blockedUntagged.map((v) => {
         const rule = selected.get(v.versionId)?.rule;
-        const why = rule !== undefined ? `selected by ${rule}` : `${orphanReason(v, new Set(firstDead.keys()))}`;
+        const why = rule !== undefined ? `selected by ${rule}` : `${orphanReason(v, wouldDelete)}`;
         return {
             ...pick(v),
             blockedBy: "unreadable-manifest",
