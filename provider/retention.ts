@@ -67,7 +67,7 @@ export interface BlockedVersion extends RetentionCandidate {
 export interface RetentionPlan {
     /** How many active versions the package has. */
     total: number;
-    /** The versions to delete, oldest first (an interrupted run leaves the newest). */
+    /** The versions to delete, oldest first (an interrupted run leaves the newest); with the image graph, a parent before its children. */
     deletions: VersionDeletion[];
     /** Versions a rule selected but a keep rule saved, and tagged versions only some of whose tags matched. */
     kept: KeptVersion[];
@@ -175,7 +175,8 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
     kept.push(...outcome.kept);
     blocked.push(...outcome.blocked);
 
-    const deletions = [...outcome.deletions].reverse();
+    const oldestFirst = [...outcome.deletions].reverse();
+    const deletions = outcome.parentsFirst ? outcome.parentsFirst(oldestFirst) : oldestFirst;
     const maxDeletions = resolveMaxDeletions(policy.maxDeletions, versions.length);
     const planned = deletePackage ? versions.length : deletions.length;
     if (planned > maxDeletions) {
@@ -269,6 +270,8 @@ interface GraphOutcome {
     deletions: VersionDeletion[];
     kept: KeptVersion[];
     blocked: BlockedVersion[];
+    /** Reorders deletions so that a deleted parent comes before its children (an interrupted run leaves orphans, never a broken image). */
+    parentsFirst?: (deletions: VersionDeletion[]) => VersionDeletion[];
 }
 
 /**
@@ -369,7 +372,27 @@ function resolveGraph(
                 `(it may be a child of an image that stays); ${why}. Run again when the registry answers.`,
         };
     });
-    return { deletions, kept, blocked };
+    const parentsFirst = (list: VersionDeletion[]): VersionDeletion[] => {
+        const planned = new Map(list.map((d) => [d.versionId, d]));
+        const ordered: VersionDeletion[] = [];
+        const placed = new Set<number>();
+        const place = (d: VersionDeletion) => {
+            if (placed.has(d.versionId)) {
+                return;
+            }
+            placed.add(d.versionId);
+            for (const edge of parents.get(d.versionId) ?? []) {
+                const parent = planned.get(edge.other.versionId);
+                if (parent) {
+                    place(parent);
+                }
+            }
+            ordered.push(d);
+        };
+        list.forEach(place);
+        return ordered;
+    };
+    return { deletions, kept, blocked, parentsFirst };
 }
 
 /** Newest first: by creation time, then by version id (GitHub's ids grow). Parses each time once. */

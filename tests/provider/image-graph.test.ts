@@ -193,6 +193,7 @@ describe("provider/image-graph", () => {
             const sig = cosign(model, pr.index, 20);
             const result = await plan(model, { tagged: { include: ["pr-*"] } });
             assert.deepEqual(ids(result.deletions), ids([pr.index, ...pr.children, ...pr.attestations, sig]));
+            assert.equal(result.deletions[0].versionId, pr.index.versionId, "the index goes first: an interrupted run leaves orphans, not a broken image");
             const orphan = result.deletions.find((d) => d.versionId === pr.children[1].versionId)!;
             assert.equal(orphan.rule, "image-graph");
             assert.equal(orphan.reason, "child linux/arm64/v8 of deleted tag pr-3 (deleteOrphanedChildren).");
@@ -384,6 +385,14 @@ describe("provider/image-graph", () => {
                         }
                         for (const b of result.blocked.filter((b) => b.blockedBy === "unreadable-manifest")) {
                             assert.deepEqual(b.tags, []);
+                        }
+                        const position = new Map(result.deletions.map((d, i) => [d.versionId, i]));
+                        for (const [parent, children] of model.needs) {
+                            for (const child of children) {
+                                if (position.has(parent) && position.has(child)) {
+                                    assert.ok(position.get(parent)! < position.get(child)!, `child ${child} is deleted before its parent ${parent}`);
+                                }
+                            }
                         }
                         const listed = [...result.deletions, ...result.kept, ...result.blocked].map((v) => v.versionId);
                         assert.equal(new Set(listed).size, listed.length, "a version is listed twice in the plan");
