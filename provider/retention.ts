@@ -292,7 +292,7 @@ function resolveGraph(
     const { newestFirst, selected, keep } = base;
     const byDigest = new Map<string, RetentionCandidate[]>();
     for (const version of newestFirst) {
-        byDigest.set(version.name, [...(byDigest.get(version.name) ?? []), version]);
+        listIn(byDigest, version.name).push(version);
     }
     type Edge = { link: ImageLink; other: RetentionCandidate };
     const children = new Map<number, Edge[]>();
@@ -301,8 +301,8 @@ function resolveGraph(
         for (const parent of byDigest.get(link.parent) ?? []) {
             for (const child of byDigest.get(link.child) ?? []) {
                 if (parent.versionId !== child.versionId) {
-                    children.set(parent.versionId, [...(children.get(parent.versionId) ?? []), { link, other: child }]);
-                    parents.set(child.versionId, [...(parents.get(child.versionId) ?? []), { link, other: parent }]);
+                    listIn(children, parent.versionId).push({ link, other: child });
+                    listIn(parents, child.versionId).push({ link, other: parent });
                 }
             }
         }
@@ -393,6 +393,16 @@ function resolveGraph(
         return ordered;
     };
     return { deletions, kept, blocked, parentsFirst };
+}
+
+/** The list under `key`, created empty when missing. */
+function listIn<K, V>(map: Map<K, V[]>, key: K): V[] {
+    let list = map.get(key);
+    if (!list) {
+        list = [];
+        map.set(key, list);
+    }
+    return list;
 }
 
 /** Newest first: by creation time, then by version id (GitHub's ids grow). Parses each time once. */
