@@ -37,6 +37,7 @@ export {
     VersionRetentionInputs,
     VersionRetentionState,
     RetentionPlanView,
+    PlannedVersion,
     DeletedVersionRecord,
     BlockedVersionRecord,
     RetentionRunSummary,

@@ -13,7 +13,7 @@ import { ConfigLookup, CONFIG_NAMESPACE, resolveClientConfig } from "./config";
 import { describe } from "./errors";
 import { PackagesApi } from "./packages";
 import { assertDeletable } from "./protection";
-import { planRetention, RetentionCapError, RetentionPlan } from "./retention";
+import { planRetention, RetentionCandidate, RetentionCapError, RetentionPlan } from "./retention";
 import { checkRetentionPolicy, RetentionPolicy } from "./retention-policy";
 import { PackageRef } from "./types";
 import { checkRef, describeValue, InputFailure, isRecord, unknownFields } from "./validate";
@@ -31,18 +31,30 @@ export const RECORD_DAYS = 90;
 /** How many kept or blocked versions the plan and the outputs list by name; the rest are counted. */
 export const LISTED_LIMIT = 50;
 
-/** The plan `check` made for this run, as the preview shows it: one line per decision. */
+/** One version in a plan as the preview shows it; each field short enough for the preview not to cut it. */
+export interface PlannedVersion {
+    /** GitHub's id of the version. */
+    id: number;
+    /** The version's name (a digest for images). */
+    version: string;
+    /** Its tags (images only). */
+    tags?: string[];
+    /** For a deletion, the rules that selected it; for a kept version, what kept it; for a blocked one, GitHub's refusal. */
+    rule: string;
+    /** Why, in words. */
+    reason: string;
+}
+
+/** The plan `check` made for this run, as the preview shows it. */
 export interface RetentionPlanView {
     /** One line: how many versions, how many deleted, kept and blocked, the cap. */
     summary: string;
-    /** The versions to delete, oldest first: `id name [tags]: rule — reason`. */
-    delete: string[];
-    /** Versions a rule selected that are kept, and why (at most {@link LISTED_LIMIT}, then a count). */
-    keep: string[];
-    /** Versions the rules select that GitHub would refuse to delete. */
-    blocked: string[];
-    /** The ids of the versions to delete: `update` deletes no other version. */
-    deleteIds: number[];
+    /** The versions to delete, oldest first; `update` deletes no other version. */
+    delete: PlannedVersion[];
+    /** Versions a rule selected that are kept, and why (at most {@link LISTED_LIMIT}; `summary` counts them all). */
+    keep: PlannedVersion[];
+    /** Versions the rules select that GitHub would refuse to delete (at most {@link LISTED_LIMIT}). */
+    blocked: PlannedVersion[];
     /** True when the whole package is deleted instead (`lastVersion: "delete-package"`). */
     deletePackage: boolean;
 }
@@ -178,7 +190,7 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
     /** Changes when the plan deletes or restores something, or the package or policy changed. */
     async diff(_id: string, olds: VersionRetentionState, news: VersionRetentionInputs): Promise<dynamic.DiffResult> {
         const replaces = (["org", "packageType", "packageName"] as const).filter((k) => olds[k] !== news[k]);
-        const planned = news.plan === undefined || news.plan.deleteIds.length > 0 || news.plan.deletePackage;
+        const planned = news.plan === undefined || news.plan.delete.length > 0 || news.plan.deletePackage;
         if (news.restore !== undefined) {
             assertRestorable(olds, news.restore, new Date());
         }
@@ -223,7 +235,7 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         state.packageId = listing.packageId;
         const plan = planRetention(inputs.policy, listing.versions, { packageType: inputs.packageType, now, subject: subjectOf(inputs) });
         // Only what the previewed plan of this run named: a version the rules select since then waits for the next preview.
-        const named = new Set(inputs.plan?.deleteIds ?? []);
+        const named = new Set((inputs.plan?.delete ?? []).map((d) => d.id));
         const deletions = plan.deletions.filter((d) => named.has(d.versionId));
         const summary: RetentionRunSummary = { at: now.toISOString(), total: listing.versions.length, deleted: 0, restored: 0, blocked: 0, deletedPackage: false };
         state.lastRun = summary;
@@ -401,29 +413,33 @@ function suspendedPlan(restore: number[] | "all"): RetentionPlanView {
         delete: [],
         keep: [],
         blocked: [],
-        deleteIds: [],
         deletePackage: false,
     };
 }
 
 /** The plan as the preview shows it. */
 export function viewOf(plan: RetentionPlan): RetentionPlanView {
-    const line = (v: { versionId: number; name: string; tags: string[] }) => `${v.versionId} ${v.name}${v.tags.length > 0 ? ` [${v.tags.join(", ")}]` : ""}`;
-    const limited = (lines: string[]) => (lines.length > LISTED_LIMIT ? [...lines.slice(0, LISTED_LIMIT), `... and ${lines.length - LISTED_LIMIT} more`] : lines);
+    const entry = (v: RetentionCandidate, rule: string, reason: string): PlannedVersion => ({
+        id: v.versionId,
+        version: v.name,
+        ...(v.tags.length > 0 ? { tags: [...v.tags] } : {}),
+        rule,
+        reason,
+    });
     const counts = new Map<string, number>();
     for (const kept of plan.kept) {
         counts.set(kept.keptBy, (counts.get(kept.keptBy) ?? 0) + 1);
     }
     const keptText = [...counts].map(([why, n]) => `${n} ${why}`).join(", ");
     const deleting = plan.deletePackage ? `the whole package (${plan.total} versions)` : `${plan.deletions.length}`;
+    const listed = (n: number) => (n > LISTED_LIMIT ? `, the first ${LISTED_LIMIT} listed` : "");
     return {
         summary:
-            `${plan.total} active versions: delete ${deleting}, keep ${plan.kept.length}${keptText ? ` (${keptText})` : ""}, ` +
-            `blocked ${plan.blocked.length}; cap ${plan.maxDeletions}.`,
-        delete: plan.deletions.map((d) => `${line(d)}: ${d.rule} — ${d.reason}`),
-        keep: limited(plan.kept.map((k) => `${line(k)}: ${k.keptBy} — ${k.reason}`)),
-        blocked: limited(plan.blocked.map((b) => `${line(b)}: ${b.blockedBy} — ${b.reason}`)),
-        deleteIds: plan.deletions.map((d) => d.versionId),
+            `${plan.total} active versions: delete ${deleting}, keep ${plan.kept.length}${keptText ? ` (${keptText})` : ""}${listed(plan.kept.length)}, ` +
+            `blocked ${plan.blocked.length}${listed(plan.blocked.length)}; cap ${plan.maxDeletions}.`,
+        delete: plan.deletions.map((d) => entry(d, d.rule, d.reason)),
+        keep: plan.kept.slice(0, LISTED_LIMIT).map((k) => entry(k, k.keptBy, k.reason)),
+        blocked: plan.blocked.slice(0, LISTED_LIMIT).map((b) => entry(b, b.blockedBy, b.reason)),
         deletePackage: plan.deletePackage,
     };
 }

@@ -47,7 +47,7 @@ export {
     PACKAGE_VERSION_RETENTION_TYPE,
     checkVersionRetentionArgs,
 } from "./versionRetention";
-export type { BlockedVersionRecord, DeletedVersionRecord, RetentionPlanView, RetentionRunSummary } from "../provider/version-retention";
+export type { BlockedVersionRecord, DeletedVersionRecord, PlannedVersion, RetentionPlanView, RetentionRunSummary } from "../provider/version-retention";
 export type { BlockedVersion, BlockReason, KeepReason, KeptVersion, RetentionOptions, RetentionPlan, VersionDeletion } from "../provider/retention";
 export { checkRetentionPolicy, RETENTION_DEFAULTS } from "../provider/retention-policy";
 export type { AgeField, LastVersionAction, NameRule, ProtectList, RetentionPolicy, TaggedRule, UntaggedRule } from "../provider/retention-policy";

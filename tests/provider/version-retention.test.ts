@@ -71,11 +71,10 @@ describe("provider/version-retention", () => {
                 updatedAt: new Date(Date.UTC(2025, 0, 1)).toISOString(),
             }));
             const view = viewOf(planRetention({ keepLatest: 60, maxDeletions: 60 }, versions, { packageType: "npm", now: new Date(Date.UTC(2025, 1, 1)) }));
-            assert.equal(view.delete.length, 60);
-            assert.deepEqual(view.deleteIds, Array.from({ length: 60 }, (_, i) => i + 1), "oldest first");
-            assert.equal(view.keep.length, 51);
-            assert.equal(view.keep[50], "... and 10 more");
-            assert.match(view.summary, /^120 active versions: delete 60, keep 60 \(60 keep-latest\), blocked 0; cap 60\.$/);
+            assert.deepEqual(view.delete.map((d) => d.id), Array.from({ length: 60 }, (_, i) => i + 1), "every deletion, oldest first");
+            assert.deepEqual(view.delete[0], { id: 1, version: "1.0.0", rule: "keepLatest", reason: "not among the 60 most recent versions" });
+            assert.equal(view.keep.length, 50);
+            assert.match(view.summary, /^120 active versions: delete 60, keep 60 \(60 keep-latest\), the first 50 listed, blocked 0; cap 60\.$/);
         });
     });
 
@@ -110,7 +109,7 @@ describe("provider/version-retention", () => {
         it("deletes only versions the checked plan named, even when more are selected by update time", async () => {
             const before = publish(emulator, 6);
             const checked = await provider.check({} as VersionRetentionInputs, { ...ref, policy: { keepLatest: 4, maxDeletions: 5 } });
-            assert.deepEqual(checked.inputs!.plan!.deleteIds, [before.get("1.0.0"), before.get("1.0.1")]);
+            assert.deepEqual(checked.inputs!.plan!.delete.map((d) => d.id), [before.get("1.0.0"), before.get("1.0.1")]);
             // Two more versions are published after the preview: 1.0.2 and 1.0.3 fall out of the newest 4.
             emulator.admin.publishVersion(pkg, { name: "1.0.6" });
             emulator.admin.publishVersion(pkg, { name: "1.0.7" });
@@ -148,7 +147,7 @@ describe("provider/version-retention", () => {
             assert.deepEqual([...active(emulator).keys()], ["1.0.2"], "two deleted, the newest left");
             const kept = await up({ ...ref, policy: { olderThan: "1h", maxDeletions: 5, lastVersion: "keep-newest" } }, state);
             assert.deepEqual(kept.blocked, []);
-            assert.match(kept.plan!.keep[0], /1\.0\.2: last-version/);
+            assert.deepEqual([kept.plan!.keep[0].version, kept.plan!.keep[0].rule], ["1.0.2", "last-version"]);
             assert.equal(deletes(emulator), 2);
         });
 
