@@ -126,19 +126,26 @@ export class VersionRetention extends pulumi.ComponentResource<VersionRetentionO
 
     /** Lists the packages and declares one retention per match. */
     protected override async initialize(args: pulumi.Inputs, _opts?: pulumi.ComponentResourceOptions, name = "retention"): Promise<VersionRetentionOutputs> {
-        const { org, packages, packageType, policy } = args as VersionRetentionArgs;
-        const globs = qualified(packages, packageType);
-        const types = registriesOf(globs);
-        const listed = (await Promise.all(types.map((t) => listOrgPackages({ org, packageType: t })))).flat();
-        const resources: Record<string, PackageVersionRetention> = {};
-        for (const pkg of listed) {
-            if (firstMatch(globs, pkg) === undefined) {
-                continue;
+        // The engine waits for pending RPCs, not for this listing: without this, a program that reads none of
+        // the component's outputs can end before the resources below are registered.
+        const done = pulumi.runtime.rpcKeepAlive();
+        try {
+            const { org, packages, packageType, policy } = args as VersionRetentionArgs;
+            const globs = qualified(packages, packageType);
+            const types = registriesOf(globs);
+            const listed = (await Promise.all(types.map((t) => listOrgPackages({ org, packageType: t })))).flat();
+            const resources: Record<string, PackageVersionRetention> = {};
+            for (const pkg of listed) {
+                if (firstMatch(globs, pkg) === undefined) {
+                    continue;
+                }
+                const key = `${pkg.packageType}/${pkg.packageName}`;
+                resources[key] = new PackageVersionRetention(`${name}:${key}`, { org, packageType: pkg.packageType, packageName: pkg.packageName, policy }, { parent: this });
             }
-            const key = `${pkg.packageType}/${pkg.packageName}`;
-            resources[key] = new PackageVersionRetention(`${name}:${key}`, { org, packageType: pkg.packageType, packageName: pkg.packageName, policy }, { parent: this });
+            return { packages: Object.keys(resources).sort(), resources } as VersionRetentionOutputs;
+        } finally {
+            done();
         }
-        return { packages: Object.keys(resources).sort(), resources } as VersionRetentionOutputs;
     }
 }
 

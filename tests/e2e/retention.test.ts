@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { PackageVersionRetention, PACKAGE_VERSION_RETENTION_TYPE, RetentionPolicy } from "pulumi-github-packages";
+import { PackageCleanup, PackageVersionRetention, PACKAGE_VERSION_RETENTION_TYPE, RetentionPolicy, VersionRetention } from "pulumi-github-packages";
 import type { Emulator, PackageKey } from "../../emulator";
 import { E2E, E2E_TOKEN, failure, outcome, startE2E, StateResource } from "../support/e2e";
 import { printed, printedEntries } from "../support/plan";
@@ -194,3 +194,25 @@ function watchDeletes(emulator: Emulator, started: number[]): () => void {
     }, 5);
     return () => clearInterval(timer);
 }
+
+describe("e2e: components whose outputs the program never reads", function () {
+    let e2e: E2E;
+
+    afterEach(async () => e2e?.dispose());
+
+    it("VersionRetention and PackageCleanup still register every resource before the program ends", async () => {
+        e2e = await startE2E(async () => {
+            // Neither component's outputs are used: the run must still wait for their listings.
+            new VersionRetention("libs", { org: "acme", packages: ["npm/*"], policy: { keepLatest: 100, maxDeletions: 1 } });
+            new PackageCleanup("cleanup", { org: "acme", rules: [{ name: "legacy", packageTypes: ["docker"], include: ["legacy-*"] }] });
+        });
+        // The package lists answer slowly, so the listings outlast the program's own code.
+        e2e.emulator.admin.addFault({ kind: "timeout", operation: "packages/list-packages-for-organization", delayMs: 500 });
+        const up = await e2e.test.stack.up();
+        const state = await e2e.test.stack.exportStack();
+        const types = ((state.deployment.resources ?? []) as StateResource[]).map((r) => r.type);
+        const npmPackages = e2e.emulator.admin.snapshot().orgs.find((o) => o.login === "acme")!.packages!.filter((p) => p.packageType === "npm" && !p.deletedAt).length;
+        assert.equal(types.filter((t) => t === PACKAGE_VERSION_RETENTION_TYPE).length, npmPackages, up.stdout);
+        assert.equal(types.filter((t) => t.endsWith(":OrgPackage")).length, 1, up.stdout);
+    });
+});
