@@ -10,10 +10,12 @@
  *   because this pack only sees resources still in the program.
  * - `no-public-packages-without-repository` (mandatory): a public package links a repository.
  * - `stale-packages` (advisory): packages kept present but not updated for `maxIdleDays`.
+ * - `retention-guardrails` (mandatory): every version retention has a bounded cap, keeps its
+ *   newest versions, deletes no whole package, and selects no protected tag.
  *
  * The logic is in `rules.ts`; see docs/policy.md.
  */
-import { PolicyPack, ReportViolation, StackValidationArgs } from "@pulumi/policy";
+import { PolicyPack, ReportViolation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import {
     checkConfig,
     Finding,
@@ -21,6 +23,11 @@ import {
     PROTECTED_CONFIG,
     ProtectedConfig,
     publicWithoutRepository,
+    RETENTION_GUARDRAILS_CONFIG,
+    RETENTION_GUARDRAILS_DEFAULTS,
+    RetentionGuardrailsConfig,
+    RETENTION_TYPE,
+    retentionViolations,
     SeenResource,
     STALE_CONFIG,
     StaleConfig,
@@ -89,6 +96,35 @@ new PolicyPack("github-packages", {
                     return;
                 }
                 report(stalePackages(seen(args), config.maxIdleDays, Date.now()), reportViolation);
+            },
+        },
+        {
+            name: "retention-guardrails",
+            description:
+                "Every PackageVersionRetention sets maxDeletions (at most maxDeletions, or maxPercent %), keeps at least one version by count, " +
+                "deletes no whole package unless allowDeletePackage, and no tagged rule selects a protected tag (latest, releases).",
+            enforcementLevel: "mandatory",
+            configSchema: {
+                properties: {
+                    maxDeletions: { type: "integer", minimum: 1, default: RETENTION_GUARDRAILS_DEFAULTS.maxDeletions },
+                    maxPercent: { type: "number", exclusiveMinimum: 0, maximum: 100, default: RETENTION_GUARDRAILS_DEFAULTS.maxPercent },
+                    protectedTags: { type: "array", items: { type: "string" }, default: RETENTION_GUARDRAILS_DEFAULTS.protectedTags },
+                    allowDeletePackage: { type: "boolean", default: RETENTION_GUARDRAILS_DEFAULTS.allowDeletePackage },
+                },
+            },
+            // A resource policy: it runs when the retention is registered, before its provider deletes anything,
+            // also under `pulumi up --skip-preview` (a stack policy would run after the deletions).
+            validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+                if (args.type !== RETENTION_TYPE) {
+                    return;
+                }
+                const config = { ...RETENTION_GUARDRAILS_DEFAULTS, ...args.getConfig<Partial<RetentionGuardrailsConfig>>() };
+                const problems = checkConfig("retention-guardrails", config, RETENTION_GUARDRAILS_CONFIG);
+                if (problems.length > 0) {
+                    report(problems.map((message) => ({ message: `Policy config error: ${message}` })), reportViolation);
+                    return;
+                }
+                report(retentionViolations([{ type: args.type, urn: args.urn, props: args.props as Record<string, unknown> }], config), reportViolation);
             },
         },
     ],

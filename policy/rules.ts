@@ -7,10 +7,15 @@
 import { CONFIG_NAMESPACE, PROTECT_KEY, parseProtectList } from "../provider/config";
 import { describeValue } from "../provider/errors";
 import { checkGlobs, packageMatcher } from "../provider/keys";
+import { planRetention } from "../provider/retention";
+import { RetentionPolicy } from "../provider/retention-policy";
 import { PackageType } from "../provider/types";
 
 /** The type token of OrgPackage resources in state. */
 export const ORG_PACKAGE_TYPE = "pulumi-nodejs:dynamic/github-packages:OrgPackage";
+
+/** The type token of PackageVersionRetention resources in state. */
+export const RETENTION_TYPE = "pulumi-nodejs:dynamic/github-packages:PackageVersionRetention";
 
 /** The type token of the engine's provider for dynamic resources; its props are the stack config. */
 export const DYNAMIC_PROVIDER_TYPE = "pulumi:providers:pulumi-nodejs";
@@ -209,4 +214,121 @@ export function stalePackages(resources: readonly SeenResource[], maxIdleDays: n
         }
     }
     return findings;
+}
+
+/** Config of `retention-guardrails`: what every retention policy of the stack must respect. */
+export interface RetentionGuardrailsConfig {
+    /** The largest absolute `maxDeletions` a policy may set. */
+    maxDeletions: number;
+    /** The largest percentage `maxDeletions` (`"20%"`) a policy may set. */
+    maxPercent: number;
+    /** Example tags no rule may select (`latest`, a release such as `v1.2.3`): a policy must protect or exclude each. */
+    protectedTags: string[];
+    /** Whether a policy may delete a whole package (`lastVersion: "delete-package"`). */
+    allowDeletePackage: boolean;
+}
+
+/** The defaults of `retention-guardrails`. */
+export const RETENTION_GUARDRAILS_DEFAULTS: RetentionGuardrailsConfig = {
+    maxDeletions: 100,
+    maxPercent: 50,
+    protectedTags: ["latest", "stable", "v1.2.3", "1.2.3"],
+    allowDeletePackage: false,
+};
+
+/** The config checks of `retention-guardrails`. */
+export const RETENTION_GUARDRAILS_CONFIG = {
+    maxDeletions: (value: unknown, property: string): string[] =>
+        Number.isInteger(value) && (value as number) >= 1 ? [] : [`${property} must be a whole number >= 1 such as 100, got ${describeValue(value)}.`],
+    maxPercent: (value: unknown, property: string): string[] =>
+        typeof value === "number" && value > 0 && value <= 100 ? [] : [`${property} must be a percentage between 1 and 100 such as 50, got ${describeValue(value)}.`],
+    protectedTags: (value: unknown, property: string): string[] =>
+        Array.isArray(value) && value.every((tag) => typeof tag === "string" && /^[\w][\w.-]{0,127}$/.test(tag))
+            ? []
+            : [`${property} must be a list of example tags (not globs) such as ["latest", "v1.2.3"], got ${describeValue(value)}.`],
+    allowDeletePackage: (value: unknown, property: string): string[] =>
+        typeof value === "boolean" ? [] : [`${property} must be true or false, got ${describeValue(value)}.`],
+};
+
+/** The properties of a PackageVersionRetention the guardrails read. */
+interface RetentionProps {
+    org: string;
+    packageType: string;
+    packageName: string;
+    policy?: RetentionPolicy;
+}
+
+/** The value Pulumi shows for inputs not known yet (during preview). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/**
+ * The retention policies that break the guardrails: every policy sets an explicit cap within the
+ * configured bounds, keeps at least one version (`keepLatest`, or `tagged.keepLatest` for
+ * images), deletes no whole package unless allowed, and selects none of the protected example
+ * tags (checked with the planner itself, on synthetic images carrying each tag).
+ */
+export function retentionViolations(resources: readonly SeenResource[], config: RetentionGuardrailsConfig): Finding[] {
+    const findings: Finding[] = [];
+    for (const { urn, props } of resources.filter((r) => r.type === RETENTION_TYPE) as (SeenResource & { props: RetentionProps })[]) {
+        const policy = props.policy;
+        if (!policy || JSON.stringify(policy).includes(UNKNOWN)) {
+            continue;
+        }
+        const name = `${props.org}/${props.packageType}/${props.packageName}`;
+        const add = (message: string) => findings.push({ urn, message: `Retention of ${name}: ${message}` });
+        const cap = policy.maxDeletions;
+        if (cap === undefined) {
+            add(`the policy sets no maxDeletions (the default is 100); set one, at most ${config.maxDeletions} or "${config.maxPercent}%".`);
+        } else if (typeof cap === "number" && cap > config.maxDeletions) {
+            add(`maxDeletions ${cap} is more than the ${config.maxDeletions} the guardrails allow.`);
+        } else if (typeof cap === "string" && Number.parseFloat(cap) > config.maxPercent) {
+            add(`maxDeletions "${cap}" is more than the ${config.maxPercent}% the guardrails allow.`);
+        }
+        const images = props.packageType === "container" || props.packageType === "docker";
+        const keeps = (policy.keepLatest ?? 0) >= 1 || (images && (policy.tagged?.keepLatest ?? 0) >= 1);
+        if (!keeps) {
+            add(`the policy keeps no version by count; set keepLatest >= 1${images ? " (or tagged.keepLatest >= 1)" : ""} so a package never loses its newest version.`);
+        }
+        if (policy.lastVersion === "delete-package" && !config.allowDeletePackage) {
+            add(`lastVersion: "delete-package" deletes the whole package; the guardrails do not allow it (allowDeletePackage).`);
+        }
+        if (images && policy.tagged) {
+            const selected = config.protectedTags.filter((tag) => selectsTag(policy, props.packageType as PackageType, tag));
+            if (selected.length > 0) {
+                add(
+                    `its tagged rule can delete images tagged ${selected.map((t) => `"${t}"`).join(", ")}; add them to protect.tags (or tagged.exclude), ` +
+                        `e.g. protect: { tags: ["latest", "v*"] }.`,
+                );
+            }
+        }
+    }
+    return findings;
+}
+
+/**
+ * Whether the policy's rules (keep counts aside) delete an image tagged only `tag`: planned on
+ * two ancient images carrying it and a newer image under a tag no rule names, so the last-tagged
+ * rule does not mask the answer.
+ */
+function selectsTag(policy: RetentionPolicy, packageType: PackageType, tag: string): boolean {
+    const { keepLatest: _all, ...rest } = policy;
+    const probe: RetentionPolicy = {
+        ...rest,
+        ...(policy.tagged ? { tagged: { ...policy.tagged, keepLatest: undefined } } : {}),
+        ...(policy.untagged ? { untagged: { ...policy.untagged, keepLatest: undefined } } : {}),
+        maxDeletions: "100%",
+        lastVersion: "never",
+    };
+    const old = "1970-01-01T00:00:00Z";
+    const versions = [
+        { versionId: 1, name: `sha256:${"1".repeat(64)}`, tags: [tag], createdAt: old, updatedAt: old },
+        { versionId: 2, name: `sha256:${"2".repeat(64)}`, tags: [tag], createdAt: old, updatedAt: old },
+        { versionId: 3, name: `sha256:${"3".repeat(64)}`, tags: ["guardrail-probe"], createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() },
+    ];
+    try {
+        return planRetention(probe, versions, { packageType, now: new Date() }).deletions.some((d) => d.versionId === 1);
+    } catch {
+        // A policy the planner refuses fails the resource's own check, with a clearer message.
+        return false;
+    }
 }

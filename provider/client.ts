@@ -8,6 +8,7 @@ import type { Octokit as OctokitCore } from "@octokit/core";
 import { Octokit } from "@octokit/rest";
 import { retry } from "@octokit/plugin-retry";
 import { throttling } from "@octokit/plugin-throttling";
+import Bottleneck from "bottleneck";
 import { recordAttempts, scrubError } from "./errors";
 import { fetchWithTimeout } from "./timeout";
 import { ClientConfig } from "./types";
@@ -36,6 +37,22 @@ const DO_NOT_RETRY = [400, 401, 403, 404, 409, 410, 422, 451];
 
 const clients = new Map<string, GitHub>();
 
+const writeGroups = new Map<number, Bottleneck.Group>();
+
+/**
+ * The limiter of write requests at `perMinute`, one per pace in a process: one write at a time,
+ * evenly spaced, so a large retention stays under GitHub's secondary limit (a DELETE costs 5 of
+ * 900 points a minute per endpoint) whatever the number of resources deleting at once.
+ */
+function writeGroup(perMinute: number): Bottleneck.Group {
+    let group = writeGroups.get(perMinute);
+    if (!group) {
+        group = new Bottleneck.Group({ id: `pulumi-github-packages-write-${perMinute}`, maxConcurrent: 1, minTime: Math.ceil(60_000 / perMinute) });
+        writeGroups.set(perMinute, group);
+    }
+    return group;
+}
+
 /**
  * Returns the client for `config`, one per distinct configuration in this process, so that
  * every resource shares one throttle (GitHub counts requests per token, not per resource).
@@ -61,6 +78,7 @@ export function createClient(config: ClientConfig): GitHub {
         request: { fetch: fetchWithTimeout(config.requestTimeoutMs) },
         retry: { retries: config.retries, retryAfterBaseValue: config.retryBaseMs, doNotRetry: DO_NOT_RETRY },
         throttle: {
+            write: writeGroup(config.writesPerMinute),
             retryAfterBaseValue: config.retryBaseMs,
             onRateLimit: (after, _options, _octokit, retryCount) => allowRetry(after, retryCount),
             onSecondaryRateLimit: (after, _options, _octokit, retryCount) => allowRetry(after, retryCount),

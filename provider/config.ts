@@ -20,7 +20,11 @@ export const DEFAULTS: Readonly<ClientConfig> = {
     requestTimeoutMs: 30_000,
     rateLimitRetries: 2,
     rateLimitMaxWaitSeconds: 60,
+    writesPerMinute: 60,
 };
+
+/** The most writes per minute allowed: under GitHub's secondary limit (900 points a minute per endpoint, 5 per DELETE = 180), with a margin. */
+export const MAX_WRITES_PER_MINUTE = 150;
 
 /** Where each setting comes from: a key under {@link CONFIG_NAMESPACE}, then an environment variable. */
 export const SOURCES: { readonly [K in keyof ClientConfig]-?: { readonly key: string; readonly env: string } } = {
@@ -31,6 +35,7 @@ export const SOURCES: { readonly [K in keyof ClientConfig]-?: { readonly key: st
     requestTimeoutMs: { key: "requestTimeoutMs", env: "GITHUB_PACKAGES_REQUEST_TIMEOUT_MS" },
     rateLimitRetries: { key: "rateLimitRetries", env: "GITHUB_PACKAGES_RATE_LIMIT_RETRIES" },
     rateLimitMaxWaitSeconds: { key: "rateLimitMaxWaitSeconds", env: "GITHUB_PACKAGES_RATE_LIMIT_MAX_WAIT_SECONDS" },
+    writesPerMinute: { key: "writesPerMinute", env: "GITHUB_PACKAGES_WRITES_PER_MINUTE" },
 };
 
 /** Looks a setting up by its key under {@link CONFIG_NAMESPACE}; undefined when unset. */
@@ -70,6 +75,7 @@ export function resolveClientConfig(lookup: ConfigLookup = () => undefined, env:
             requestTimeoutMs: count("requestTimeoutMs"),
             rateLimitRetries: count("rateLimitRetries"),
             rateLimitMaxWaitSeconds: count("rateLimitMaxWaitSeconds"),
+            writesPerMinute: writesPerMinute(count("writesPerMinute")),
         };
     } catch (error) {
         // A message quotes the bad value; should the token have been pasted into another setting, it goes unseen.
@@ -147,6 +153,17 @@ function checkUrl(value: string, source: { readonly key: string; readonly env: s
         throw fail(`must be a base URL without a query or fragment ${example}, got ${describeValue(value)}.`);
     }
     return value.replace(/\/+$/, "");
+}
+
+/** Checks the write pace: at least one a minute, at most {@link MAX_WRITES_PER_MINUTE}. */
+function writesPerMinute(value: number): number {
+    if (value < 1 || value > MAX_WRITES_PER_MINUTE) {
+        throw configError(
+            "writesPerMinute",
+            `must be between 1 and ${MAX_WRITES_PER_MINUTE}, got ${value}: GitHub's secondary rate limit allows about 180 deletions a minute per endpoint, and ${MAX_WRITES_PER_MINUTE} keeps a margin for other clients of the token.`,
+        );
+    }
+    return value;
 }
 
 function configError(name: keyof ClientConfig, problem: string): ConfigError {

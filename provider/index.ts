@@ -1,6 +1,6 @@
 /**
- * The provider side of `pulumi-github-packages`: the dynamic provider for `OrgPackage`,
- * the GitHub client it uses, and the REST operations on organization packages.
+ * The provider side of `pulumi-github-packages`: the dynamic providers for `OrgPackage` and
+ * `PackageVersionRetention`, the GitHub client they use, and the REST operations on organization packages.
  * Programs import the SDK (`pulumi-github-packages`); the engine's dynamic provider host
  * loads this module by name at call time (see `sdk/shim.ts`).
  */
@@ -8,6 +8,7 @@ import { clientFor } from "./client";
 import { ConfigLookup, resolveClientConfig } from "./config";
 import { PackagesApi } from "./packages";
 import { OrgPackageProvider } from "./resource";
+import { VersionRetentionProvider } from "./version-retention";
 
 export * from "./types";
 export { CONFIG_NAMESPACE, DEFAULTS, resolveClientConfig, ConfigLookup, resolveRegistryUrl, REGISTRY_URL_DEFAULT } from "./config";
@@ -34,6 +35,20 @@ export {
     unknownFields,
 } from "./validate";
 export { parseDuration, cutoff, Duration, DURATION_UNITS } from "./duration";
+export {
+    VersionRetentionProvider,
+    VersionRetentionInputs,
+    VersionRetentionState,
+    RetentionPlanView,
+    PlannedVersion,
+    DeletedVersionRecord,
+    BlockedVersionRecord,
+    RetentionRunSummary,
+    RETENTION_INPUTS,
+    RETENTION_OUTPUTS,
+    checkRetentionInputs,
+    retentionId,
+} from "./version-retention";
 
 let shared: OrgPackageProvider | undefined;
 
@@ -41,6 +56,14 @@ let shared: OrgPackageProvider | undefined;
 export function sharedProvider(): OrgPackageProvider {
     shared ??= new OrgPackageProvider();
     return shared;
+}
+
+let sharedRetention: VersionRetentionProvider | undefined;
+
+/** The one `VersionRetentionProvider` of this process, so all retentions share its client and its listings between check and update. */
+export function sharedRetentionProvider(): VersionRetentionProvider {
+    sharedRetention ??= new VersionRetentionProvider();
+    return sharedRetention;
 }
 
 /** The REST operations, configured from `lookup` (Pulumi config) and the environment at call time. */

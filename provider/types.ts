@@ -142,6 +142,8 @@ export interface ClientConfig {
     rateLimitRetries: number;
     /** The longest wait for a rate limit to reset that is worth it, in seconds; longer fails at once. */
     rateLimitMaxWaitSeconds: number;
+    /** The most write requests (DELETE, restore) per minute, spaced evenly; GitHub's secondary limit allows about 180 deletions a minute. */
+    writesPerMinute: number;
 }
 
 /** Options for listing an organization's packages. */

@@ -5,7 +5,9 @@
  * Shapes: all managed (N = 100 and 1,000 packages, half npm, half container, every one
  * managed: `pulumi up` then `pulumi refresh`), few in a big organization (5 managed of 20,000
  * npm packages), and a cleanup plan over 12,000 npm packages (`pulumi preview`, then `pulumi
- * up` deleting the 5 matches). The managed programs run in a scratch project that installed the
+ * up` deleting the 5 matches), and version retention: one npm package of 5,000 versions and
+ * 200 packages of 100 versions (`pulumi preview`, then `pulumi up` deleting 10 and 200 versions
+ * at 150 writes a minute; `--retention` runs only these). The managed programs run in a scratch project that installed the
  * packed package, as users' stacks do (scripts/installed.ts); the cleanup runs inline.
  *
  * The floor is the engine's own cost: the same resources from a no-op dynamic provider whose
@@ -143,8 +145,8 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
     return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-function startEmulator(shape: Shape, latencyMs: number): Promise<Emulator> {
-    return createEmulator({ seed: shape.seed, latencyMs, latencyJitterMs: latencyMs / 10, requestLogLimit: 1_000_000 });
+function startEmulator(shape: Shape, latencyMs: number, tick = false): Promise<Emulator> {
+    return createEmulator({ seed: shape.seed, latencyMs, latencyJitterMs: latencyMs / 10, requestLogLimit: 1_000_000, tick });
 }
 
 /** Output templates for the floor: one resource of each registry, as the provider stored it. */
@@ -317,6 +319,99 @@ async function measureCleanup(shape: Shape, latencyMs: number): Promise<Row[]> {
     }
 }
 
+/** A retention shape: the seed, and the program's retention. */
+interface RetentionShape {
+    name: string;
+    seed: Seed;
+    /** The retention the program declares, from the SDK the program loads. */
+    declare: (sdk: typeof import("pulumi-github-packages")) => void;
+    /** How many versions `pulumi up` deletes. */
+    deletions: number;
+}
+
+/** Version `i` of `count`, one hour apart, the newest an hour old. */
+function hourly(count: number, name: (i: number) => string): NonNullable<SeedPackage["versions"]> {
+    return Array.from({ length: count }, (_, i) => ({ name: name(i), createdAt: `-${count - i}h` }));
+}
+
+/** The retention of one npm package of 5,000 versions, deleting the 10 oldest. */
+function bigPackageRetention(): RetentionShape {
+    const packages: SeedPackage[] = [{ name: "big", packageType: "npm", visibility: "private", versions: hourly(5_000, (i) => `1.${Math.floor(i / 100)}.${i % 100}`) }];
+    return {
+        name: "retention of 1 package of 5,000 versions",
+        seed: { orgs: [{ login: ORG, packages }], tokens: tokens() },
+        declare: ({ PackageVersionRetention }) =>
+            void new PackageVersionRetention("big", { org: ORG, packageType: "npm", packageName: "big", policy: { keepLatest: 4_990, maxDeletions: 10 } }),
+        deletions: 10,
+    };
+}
+
+/** One VersionRetention over 200 npm packages of 100 versions each, deleting the oldest of each. */
+function manyPackagesRetention(): RetentionShape {
+    const packages: SeedPackage[] = Array.from({ length: 200 }, (_, p) => ({
+        name: `lib-${id(p)}`,
+        packageType: "npm",
+        visibility: "private",
+        versions: hourly(100, (i) => `2.0.${i}`),
+    }));
+    return {
+        name: "retention of 200 packages of 100 versions",
+        seed: { orgs: [{ login: ORG, packages }], tokens: tokens() },
+        declare: ({ VersionRetention }) => void new VersionRetention("libs", { org: ORG, packages: ["npm/lib-*"], policy: { keepLatest: 99, maxDeletions: 1 } }),
+        deletions: 200,
+    };
+}
+
+/**
+ * `pulumi preview` (median of 3) then `pulumi up` of a retention, inline, at the largest pace
+ * allowed (150 writes a minute): requests, time, the pace the DELETEs kept, and the state's size.
+ */
+async function measureRetention(shape: RetentionShape, latencyMs: number): Promise<Row[]> {
+    // The clock ticks, so the request log's times show the pace of the DELETEs.
+    const emulator = await startEmulator({ name: shape.name, seed: shape.seed, managed: [] }, latencyMs, true);
+    const backend = localBackend("bench", "bench");
+    const workDir = scratchProjectDir("bench");
+    try {
+        const program: PulumiFn = async () => {
+            shape.declare(await import("pulumi-github-packages"));
+        };
+        const stack: Stack = await LocalWorkspace.createStack(
+            { stackName: backend.stackName, projectName: "pgp-bench-retention", program },
+            { workDir, envVars: backend.envVars, projectSettings: { name: "pgp-bench-retention", runtime: "nodejs" } },
+        );
+        await stack.setAllConfig({ ...stackConfig(emulator.url), "github-packages:writesPerMinute": { value: "150" } });
+        const rows: Row[] = [];
+        for (const operation of ["preview", "up"] as const) {
+            const times: number[] = [];
+            for (let i = 0; i < (operation === "up" ? 1 : REPEATS); i++) {
+                emulator.admin.resetRequests();
+                times.push(await timed(() => (operation === "preview" ? stack.preview() : stack.up())));
+            }
+            const log = emulator.admin.requests();
+            const deletes = log.entries.filter((e) => e.method === "DELETE");
+            const targets: string[] = [];
+            if (operation === "up") {
+                const minutes = deletes.length > 1 ? (Date.parse(deletes.at(-1)!.at) - Date.parse(deletes[0].at)) / 60_000 : 0;
+                const pace = minutes > 0 ? (deletes.length - 1) / minutes : 0;
+                const stateBytes = JSON.stringify(await stack.exportStack()).length;
+                targets.push(`deletes ${shape.deletions}: ${deletes.length === shape.deletions ? "met" : `MISSED (${deletes.length})`}`);
+                targets.push(`pace ${pace.toFixed(0)}/min <= 150: ${pace <= 150 ? "met" : "MISSED"}`);
+                targets.push(`state ${(stateBytes / 1024).toFixed(0)} KiB`);
+            }
+            const lists = log.counts["packages/get-all-package-versions-for-package-owned-by-org"] ?? 0;
+            if (operation === "preview") {
+                targets.push(`lists each package once, 1 request per 100 versions: ${lists}`);
+            }
+            rows.push({ shape: shape.name, latencyMs, operation, seconds: round(median(times)), requests: log.total, requestsByOperation: log.counts, targets });
+        }
+        return rows;
+    } finally {
+        backend.dispose();
+        rmSync(workDir, { recursive: true, force: true });
+        await emulator.close();
+    }
+}
+
 /** Adds the floor and the time targets of N = 1,000 to the rows of a managed shape. */
 function withFloor(rows: Row[], floor: Record<"up" | "refresh", number>, n: number | undefined): void {
     for (const row of rows) {
@@ -351,16 +446,23 @@ function table(rows: Row[]): string {
 
 async function main(): Promise<void> {
     const quick = process.argv.includes("--quick");
+    const retentionOnly = process.argv.includes("--retention");
     const managedShapes: [Shape, number | undefined][] = [
         [allManaged(100), 100],
         ...(quick ? [] : [[allManaged(1000), 1000] as [Shape, number]]),
         [fewInBig(5, quick ? 12_000 : 20_000), undefined],
     ];
+    const rows: Row[] = [];
+    for (const shape of [bigPackageRetention(), manyPackagesRetention()]) {
+        for (const latencyMs of LATENCIES) {
+            process.stderr.write(`bench: ${shape.name}, ${latencyMs} ms...\n`);
+            rows.push(...(await measureRetention(shape, latencyMs)));
+        }
+    }
     process.stderr.write("bench: installing the packed package into a scratch project...\n");
     const installed = installPackage();
-    const rows: Row[] = [];
     try {
-        for (const [shape, n] of managedShapes) {
+        for (const [shape, n] of retentionOnly ? [] : managedShapes) {
             const shapeRows: Row[] = [];
             let templates: FloorTemplates = {};
             for (const latencyMs of LATENCIES) {
@@ -374,7 +476,7 @@ async function main(): Promise<void> {
             rows.push(...shapeRows);
         }
         const cleanup = cleanupShape();
-        for (const latencyMs of LATENCIES) {
+        for (const latencyMs of retentionOnly ? [] : LATENCIES) {
             process.stderr.write(`bench: ${cleanup.name}, ${latencyMs} ms...\n`);
             rows.push(...(await measureCleanup(cleanup, latencyMs)));
         }

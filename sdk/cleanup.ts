@@ -55,35 +55,42 @@ export class PackageCleanup extends pulumi.ComponentResource<PackageCleanupOutpu
 
     /** Lists, plans and declares the deletions; the engine awaits this before the component completes. */
     protected override async initialize(args: pulumi.Inputs, _opts?: pulumi.ComponentResourceOptions, name = "cleanup"): Promise<PackageCleanupOutputs> {
-        const policy = args as PackageCleanupArgs;
-        const listed = await Promise.all(policyTypes(policy).map((packageType) => listOrgPackages({ org: policy.org, packageType })));
-        // One owner per package: a package another resource of this program declares is never planned here
-        // (declarations whose inputs are Outputs are awaited first).
-        await settled();
-        const now = new Date();
-        const candidates = listed.flat();
-        const declared = candidates.filter((c) => declarationOf(c) !== undefined);
-        const plan = planCleanup(policy, candidates.filter((c) => declarationOf(c) === undefined), now);
-        const savedByDeclaration = planCleanup({ ...policy, maxDeletions: Number.MAX_SAFE_INTEGER }, declared, now).deletions.map((d) => d.package);
-        plan.kept.push(...savedByDeclaration);
-        const resources = plan.deletions.map(
-            (match) =>
-                new OrgPackage(
-                    `${name}:${match.package}`,
-                    {
-                        org: policy.org,
-                        packageType: match.packageType,
-                        packageName: match.packageName,
-                        ensure: "absent",
-                        onUndeletable: "report",
-                        reason: `${match.rule}: ${match.reason}`,
-                    },
-                    { parent: this },
-                ),
-        );
-        const undeletable = pulumi
-            .all(resources.map((r) => pulumi.all([r.status, r.packageType, r.packageName])))
-            .apply((rows) => rows.filter(([status]) => status === "undeletable").map(([, type, pkg]) => `${type}/${pkg}`));
-        return { deletions: plan.deletions, kept: plan.kept, undeletable };
+        // The engine waits for pending RPCs, not for this listing: without this, a program that reads none of
+        // the component's outputs can end before the resources below are registered.
+        const done = pulumi.runtime.rpcKeepAlive();
+        try {
+            const policy = args as PackageCleanupArgs;
+            const listed = await Promise.all(policyTypes(policy).map((packageType) => listOrgPackages({ org: policy.org, packageType })));
+            // One owner per package: a package another resource of this program declares is never planned here
+            // (declarations whose inputs are Outputs are awaited first).
+            await settled();
+            const now = new Date();
+            const candidates = listed.flat();
+            const declared = candidates.filter((c) => declarationOf(c) !== undefined);
+            const plan = planCleanup(policy, candidates.filter((c) => declarationOf(c) === undefined), now);
+            const savedByDeclaration = planCleanup({ ...policy, maxDeletions: Number.MAX_SAFE_INTEGER }, declared, now).deletions.map((d) => d.package);
+            plan.kept.push(...savedByDeclaration);
+            const resources = plan.deletions.map(
+                (match) =>
+                    new OrgPackage(
+                        `${name}:${match.package}`,
+                        {
+                            org: policy.org,
+                            packageType: match.packageType,
+                            packageName: match.packageName,
+                            ensure: "absent",
+                            onUndeletable: "report",
+                            reason: `${match.rule}: ${match.reason}`,
+                        },
+                        { parent: this },
+                    ),
+            );
+            const undeletable = pulumi
+                .all(resources.map((r) => pulumi.all([r.status, r.packageType, r.packageName])))
+                .apply((rows) => rows.filter(([status]) => status === "undeletable").map(([, type, pkg]) => `${type}/${pkg}`));
+            return { deletions: plan.deletions, kept: plan.kept, undeletable };
+        } finally {
+            done();
+        }
     }
 }

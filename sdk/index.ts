@@ -6,6 +6,7 @@
  * - {@link PackageCleanup}: declarative, capped cleanup of an organization's packages.
  * - {@link listOrgPackageVersions}, {@link getOrgPackageVersion}, {@link restoreOrgPackageVersion}: a package's versions.
  * - {@link planRetention}: which versions a retention policy deletes, keeps and why (pure).
+ * - {@link PackageVersionRetention}, {@link VersionRetention}: declarative retention of one or many packages' versions.
  */
 export { OrgPackage, OrgPackageArgs, ORG_PACKAGE_TYPE } from "./orgPackage";
 export { PackageCleanup, PackageCleanupArgs } from "./cleanup";
@@ -38,6 +39,15 @@ export {
     RestoredOrgPackageVersion,
 } from "./versions";
 export { planRetention, RetentionCapError } from "../provider/retention";
+export {
+    PackageVersionRetention,
+    PackageVersionRetentionArgs,
+    VersionRetention,
+    VersionRetentionArgs,
+    PACKAGE_VERSION_RETENTION_TYPE,
+    checkVersionRetentionArgs,
+} from "./versionRetention";
+export type { BlockedVersionRecord, DeletedVersionRecord, PlannedVersion, RetentionPlanView, RetentionRunSummary } from "../provider/version-retention";
 export type { BlockedVersion, BlockReason, KeepReason, KeptVersion, RetentionOptions, RetentionPlan, VersionDeletion } from "../provider/retention";
 export { checkRetentionPolicy, RETENTION_DEFAULTS } from "../provider/retention-policy";
 export type { AgeField, LastVersionAction, NameRule, ProtectList, RetentionPolicy, TaggedRule, UntaggedRule } from "../provider/retention-policy";

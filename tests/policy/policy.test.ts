@@ -1,7 +1,9 @@
 import { strict as assert } from "node:assert";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
-import { E2E, startE2E } from "../support/e2e";
+import * as pulumi from "@pulumi/pulumi";
+import { PackageVersionRetention, RetentionPolicy } from "pulumi-github-packages";
+import { E2E, failure, startE2E } from "../support/e2e";
 import { REPO_ROOT } from "../support/pulumi";
 
 /** The pack as the repository holds it: policy/ runs the compiled dist/policy (`tsc -p tsconfig.build.json` first). */
@@ -95,5 +97,49 @@ describe("policy pack (real `pulumi preview --policy-pack`)", () => {
         const { ok, output } = await previewWithPolicies();
         assert.equal(ok, true, output);
         assert.match(output, /github-packages/);
+    });
+});
+
+describe("policy pack: retention-guardrails (real `pulumi preview` and `pulumi up --skip-preview`)", () => {
+    let e2e: E2E;
+    let configFile: string;
+    const pkg = { org: "acme", packageType: "container", name: "platform/api-gateway" } as const;
+
+    beforeEach(async () => {
+        e2e = await startE2E(async () => {
+            const policy = new pulumi.Config().requireObject<RetentionPolicy>("policy");
+            new PackageVersionRetention("gateway", { org: "acme", packageType: "container", packageName: "platform/api-gateway", policy });
+        });
+        configFile = path.join(e2e.test.backendDir, "policy-config.json");
+        writeFileSync(configFile, JSON.stringify({ "retention-guardrails": { maxDeletions: 20 } }));
+        // Old images, newer than the seed's: a release and two pull requests.
+        e2e.emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
+        e2e.emulator.admin.publishVersion(pkg, { name: `sha256:${"a".repeat(64)}`, tags: ["v1.0.0"] });
+        e2e.emulator.admin.publishVersion(pkg, { name: `sha256:${"b".repeat(64)}`, tags: ["pr-7"] });
+        e2e.emulator.admin.publishVersion(pkg, { name: `sha256:${"c".repeat(64)}`, tags: ["pr-8"] });
+        e2e.emulator.admin.setNow(new Date());
+    });
+
+    afterEach(async () => e2e?.dispose());
+
+    const deletes = () => e2e.emulator.admin.requests().counts["packages/delete-package-version-for-org"] ?? 0;
+
+    it("blocks a retention whose rules can delete release images, before anything is deleted, even with --skip-preview", async () => {
+        await e2e.test.stack.setConfig("policy", { value: JSON.stringify({ tagged: { keepLatest: 1 }, olderThan: "30d", maxDeletions: 50 }) });
+        const preview = await failure(e2e.test.stack.preview({ policyPacks: [POLICY_PACK], policyPackConfigs: [configFile] }));
+        assert.match(preview, /retention-guardrails/);
+        assert.match(preview, /maxDeletions 50 is more than the 20 the guardrails allow/);
+        assert.match(preview, /can delete images tagged "latest", "stable", "v1\.2\.3", "1\.2\.3"/);
+        const up = await failure(e2e.test.stack.up({ policyPacks: [POLICY_PACK], policyPackConfigs: [configFile], skipPreview: true } as never));
+        assert.match(up, /retention-guardrails/);
+        assert.equal(deletes(), 0, "nothing was deleted");
+    });
+
+    it("lets a guarded retention through, and it deletes the older pull-request image only", async () => {
+        await e2e.test.stack.setConfig("policy", {
+            value: JSON.stringify({ tagged: { include: ["pr-*"], keepLatest: 1 }, olderThan: "30d", protect: { tags: ["latest", "v*"] }, maxDeletions: 10 }),
+        });
+        const up = await e2e.test.stack.up({ policyPacks: [POLICY_PACK], policyPackConfigs: [configFile] } as never);
+        assert.equal(deletes(), 1, up.stdout);
     });
 });

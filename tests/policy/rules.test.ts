@@ -8,6 +8,10 @@ import {
     ORG_PACKAGE_TYPE,
     PROTECTED_CONFIG,
     protectedDeletions,
+    RETENTION_GUARDRAILS_CONFIG,
+    RETENTION_GUARDRAILS_DEFAULTS,
+    RETENTION_TYPE,
+    retentionViolations,
     SeenResource,
     STALE_CONFIG,
     uncoveredGlobs,
@@ -127,5 +131,51 @@ describe("policy/rules", () => {
             assert.match(uncoveredGlobs([pkg("a", "npm", "x")], globs)[0].message, /provider is not visible/);
             assert.match(uncoveredGlobs([pkg("a", "npm", "x"), provider("nope")], globs)[0].message, /Configuration error: github-packages:protect/);
         });
+    });
+});
+
+describe("policy/rules: retention-guardrails", () => {
+    const retention = (packageType: string, policy: unknown): SeenResource => ({
+        type: RETENTION_TYPE,
+        urn: `urn:retention:${packageType}`,
+        props: { org: "acme", packageType, packageName: "api", policy },
+    });
+    const defaults = RETENTION_GUARDRAILS_DEFAULTS;
+    const cases: { what: string; packageType: string; policy: unknown; config?: Partial<typeof defaults>; violation?: RegExp }[] = [
+        { what: "a capped npm policy keeping the newest", packageType: "npm", policy: { keepLatest: 5, maxDeletions: 50 } },
+        { what: "no cap", packageType: "npm", policy: { keepLatest: 5 }, violation: /sets no maxDeletions \(the default is 100\); set one, at most 100 or "50%"/ },
+        { what: "a cap over the bound", packageType: "npm", policy: { keepLatest: 5, maxDeletions: 500 }, violation: /maxDeletions 500 is more than the 100/ },
+        { what: "a percentage over the bound", packageType: "npm", policy: { keepLatest: 5, maxDeletions: "80%" }, violation: /"80%" is more than the 50%/ },
+        { what: "a percentage within it", packageType: "npm", policy: { keepLatest: 5, maxDeletions: "20%" } },
+        { what: "a raised bound", packageType: "npm", policy: { keepLatest: 5, maxDeletions: 500 }, config: { maxDeletions: 1000 } },
+        { what: "no keep count", packageType: "npm", policy: { olderThan: "30d", maxDeletions: 10 }, violation: /keeps no version by count; set keepLatest >= 1 so/ },
+        { what: "delete-package", packageType: "npm", policy: { keepLatest: 1, lastVersion: "delete-package", maxDeletions: 10 }, violation: /deletes the whole package/ },
+        { what: "delete-package when allowed", packageType: "npm", policy: { keepLatest: 1, lastVersion: "delete-package", maxDeletions: 10 }, config: { allowDeletePackage: true } },
+        { what: "an image policy selecting every tag", packageType: "container", policy: { tagged: { keepLatest: 3 }, maxDeletions: 10 }, violation: /can delete images tagged "latest", "stable", "v1\.2\.3", "1\.2\.3"; add them to protect\.tags/ },
+        { what: "PR images only", packageType: "container", policy: { tagged: { include: ["pr-*"], keepLatest: 3 }, maxDeletions: 10 } },
+        { what: "every tag but protected releases", packageType: "container", policy: { tagged: { keepLatest: 3 }, protect: { tags: ["latest", "stable", "v*", "[0-9]*"] }, maxDeletions: 10 } },
+        { what: "every tag but excluded ones", packageType: "docker", policy: { tagged: { exclude: ["latest", "stable", "*.*.*"], keepLatest: 3 }, maxDeletions: 10 } },
+        { what: "a release glob left unprotected", packageType: "container", policy: { tagged: { exclude: ["latest", "stable"], keepLatest: 3 }, maxDeletions: 10 }, violation: /tagged "v1\.2\.3", "1\.2\.3"/ },
+        { what: "old images only, still every tag", packageType: "container", policy: { tagged: {}, olderThan: "90d", keepLatest: 2, maxDeletions: 10 }, violation: /tagged "latest"/ },
+        { what: "a value not known yet (preview)", packageType: "npm", policy: { keepLatest: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" } },
+    ];
+    for (const { what, packageType, policy, config, violation } of cases) {
+        it(`${violation ? "reports" : "passes"} ${what}`, () => {
+            const findings = retentionViolations([retention(packageType, policy)], { ...defaults, ...config });
+            if (violation) {
+                assert.ok(findings.some((f) => violation.test(f.message) && f.urn === `urn:retention:${packageType}`), JSON.stringify(findings));
+            } else {
+                assert.deepEqual(findings, []);
+            }
+        });
+    }
+
+    it("checks its own config strictly", () => {
+        assert.deepEqual(checkConfig("retention-guardrails", defaults, RETENTION_GUARDRAILS_CONFIG), []);
+        const problems = checkConfig("retention-guardrails", { ...defaults, maxPercent: 0, protectedTags: ["v*"], allowDeletePackages: true }, RETENTION_GUARDRAILS_CONFIG);
+        assert.deepEqual(problems.length, 3, problems.join("\n"));
+        assert.match(problems.join("\n"), /maxPercent must be a percentage between 1 and 100/);
+        assert.match(problems.join("\n"), /protectedTags must be a list of example tags \(not globs\)/);
+        assert.match(problems.join("\n"), /allowDeletePackages is not a setting of this policy/);
     });
 });

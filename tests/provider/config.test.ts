@@ -55,6 +55,23 @@ describe("provider/config", () => {
         });
     });
 
+    describe("writesPerMinute", () => {
+        it("defaults to 60 and accepts 1 to 150, from config or GITHUB_PACKAGES_WRITES_PER_MINUTE", () => {
+            assert.equal(resolveClientConfig(undefined, {}).writesPerMinute, 60);
+            assert.equal(resolveClientConfig((key) => (key === "writesPerMinute" ? "150" : undefined), {}).writesPerMinute, 150);
+            assert.equal(resolveClientConfig(undefined, { GITHUB_PACKAGES_WRITES_PER_MINUTE: "1" }).writesPerMinute, 1);
+        });
+
+        for (const value of ["0", "151", "1000"]) {
+            it(`refuses writesPerMinute=${value}: past GitHub's secondary limit, or no writes at all`, () => {
+                assert.throws(
+                    () => resolveClientConfig((key) => (key === "writesPerMinute" ? value : undefined), {}),
+                    (e: Error) => e instanceof ConfigError && /github-packages:writesPerMinute \(or GITHUB_PACKAGES_WRITES_PER_MINUTE\) must be between 1 and 150, got \d+: GitHub's secondary rate limit/.test(e.message),
+                );
+            });
+        }
+    });
+
     describe("token", () => {
         const secret = "ghp_S3cretTokenValue0123456789";
         const cases: [string, string, RegExp][] = [

@@ -23,14 +23,19 @@ export function configRequest(values: Record<string, string>): dynamic.Configure
     };
 }
 
-/** A fresh provider configured for `emulator` with `token` and {@link FAST_CLIENT} settings. */
-export async function providerFor(emulator: Emulator, token: string, settings: Record<string, string> = {}): Promise<OrgPackageProvider> {
-    const provider = new OrgPackageProvider();
+/** A fresh provider (an `OrgPackageProvider` unless `make` says otherwise) configured for `emulator` with `token` and {@link FAST_CLIENT} settings. */
+export async function providerFor<P extends dynamic.ResourceProvider = OrgPackageProvider>(
+    emulator: Emulator,
+    token: string,
+    settings: Record<string, string> = {},
+    make: () => P = () => new OrgPackageProvider() as unknown as P,
+): Promise<P> {
+    const provider = make();
     const values: Record<string, string> = {};
     for (const [key, value] of Object.entries({ ...FAST_CLIENT, apiUrl: emulator.url, token, ...settings })) {
         values[`${CONFIG_NAMESPACE}:${key}`] = value;
     }
-    await provider.configure(configRequest(values));
+    await provider.configure!(configRequest(values));
     return provider;
 }
 

@@ -1,0 +1,487 @@
+/**
+ * The dynamic provider behind `PackageVersionRetention`: the retention of one package's
+ * versions as a Pulumi resource. `check` lists the package's active versions and plans (so the
+ * plan is part of the inputs `pulumi preview --diff` shows), `update` deletes what that plan
+ * named, oldest first, paced by the client's write limiter, and records each deletion in state;
+ * `restore` brings back versions the resource deleted, within GitHub's 30 days. A failure midway
+ * keeps what was already deleted in state (a partial failure); the next run lists again, so
+ * nothing is deleted twice and nothing skipped. docs/retention.md explains the resource.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { clientFor } from "./client";
+import { ConfigLookup, CONFIG_NAMESPACE, resolveClientConfig } from "./config";
+import { describe } from "./errors";
+import { PackagesApi } from "./packages";
+import { assertDeletable } from "./protection";
+import { BlockReason, planRetention, RetentionCandidate, RetentionCapError, RetentionPlan } from "./retention";
+import { checkRetentionPolicy, RetentionPolicy } from "./retention-policy";
+import { PackageRef } from "./types";
+import { checkRef, describeValue, InputFailure, isRecord, unknownFields } from "./validate";
+import { PackageVersionFields, PackageVersionsApi } from "./versions";
+
+/** The value Pulumi passes for inputs that are not known yet (during preview). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** GitHub restores a deleted version within this many days. */
+export const RESTORE_WINDOW_DAYS = 30;
+
+/** How long the record of a deleted version stays in state, in days (past the restore window, for the record). */
+export const RECORD_DAYS = 90;
+
+/** How many kept or blocked versions the plan and the outputs list by name; the rest are counted. */
+export const LISTED_LIMIT = 50;
+
+/** One version in a plan as the preview shows it; each field short enough for the preview not to cut it. */
+export interface PlannedVersion {
+    /** GitHub's id of the version. */
+    id: number;
+    /** The version's name (a digest for images). */
+    version: string;
+    /** Its tags (images only). */
+    tags?: string[];
+    /** For a deletion, the rules that selected it; for a kept version, what kept it; for a blocked one, GitHub's refusal. */
+    rule: string;
+    /** Why, in words. */
+    reason: string;
+}
+
+/** The plan `check` made for this run, as the preview shows it. */
+export interface RetentionPlanView {
+    /** One line: how many versions, how many deleted, kept and blocked, the cap. */
+    summary: string;
+    /** The versions to delete, oldest first; `update` deletes no other version. */
+    delete: PlannedVersion[];
+    /** Versions a rule selected that are kept, and why (at most {@link LISTED_LIMIT}; `summary` counts them all). */
+    keep: PlannedVersion[];
+    /** Versions the rules select that GitHub would refuse to delete (at most {@link LISTED_LIMIT}). */
+    blocked: PlannedVersion[];
+    /** True when the whole package is deleted instead (`lastVersion: "delete-package"`). */
+    deletePackage: boolean;
+}
+
+/** The inputs of a `PackageVersionRetention`, as the provider receives them. */
+export interface VersionRetentionInputs extends PackageRef {
+    /** What to delete from the package's versions. */
+    policy: RetentionPolicy;
+    /** Versions this resource deleted to bring back on `pulumi up`: their ids, or `"all"` (within GitHub's 30 days). Nothing is deleted while set. */
+    restore?: number[] | "all";
+    /** The plan `check` made for this run; set by the provider, never by programs. */
+    plan?: RetentionPlanView;
+}
+
+/** One version the resource deleted. */
+export interface DeletedVersionRecord {
+    /** GitHub's id of the version. */
+    versionId: number;
+    /** The version's name (a digest for images). */
+    name: string;
+    /** Its tags when it was deleted. */
+    tags: string[];
+    /** When it was deleted (ISO 8601). */
+    deletedAt: string;
+    /** The rules that selected it. */
+    rule: string;
+}
+
+/** One version the rules select that was not deleted. */
+export interface BlockedVersionRecord {
+    /** GitHub's id of the version. */
+    versionId: number;
+    /** The version's name. */
+    name: string;
+    /** `last-version`, `undeletable` (over 5,000 downloads), `unreadable-manifest` (image graph incomplete) or `missing` (someone else deleted it first). */
+    blockedBy: BlockReason | "missing";
+    /** Why, in words. */
+    reason: string;
+}
+
+/** What the last `pulumi up` did. */
+export interface RetentionRunSummary {
+    /** When it ran (ISO 8601). */
+    at: string;
+    /** Active versions before it ran. */
+    total: number;
+    /** Versions it deleted. */
+    deleted: number;
+    /** Versions it restored. */
+    restored: number;
+    /** Versions it did not delete because GitHub refused or they were gone. */
+    blocked: number;
+    /** True when it deleted the whole package. */
+    deletedPackage: boolean;
+}
+
+/** The state of a `PackageVersionRetention`. */
+export interface VersionRetentionState extends VersionRetentionInputs {
+    /** GitHub's id of the package whose versions the resource manages, or null when it is gone. */
+    packageId: number | null;
+    /** Every version the resource deleted in the last {@link RECORD_DAYS} days, oldest first. */
+    deleted: DeletedVersionRecord[];
+    /** Versions the last run restored: id, name and when. */
+    restored: { versionId: number; name: string; restoredAt: string }[];
+    /** Versions the last run's rules selected but could not delete. */
+    blocked: BlockedVersionRecord[];
+    /** What the last run did. */
+    lastRun: RetentionRunSummary | null;
+}
+
+/** The inputs a `PackageVersionRetention` takes; `check` refuses any other name. */
+export const RETENTION_INPUTS = ["org", "packageType", "packageName", "policy", "restore", "plan"] as const satisfies readonly (keyof VersionRetentionInputs)[];
+
+/** The outputs the SDK registers as undefined inputs; `check` ignores them while undefined. */
+export const RETENTION_OUTPUTS = ["packageId", "deleted", "restored", "blocked", "lastRun"] as const satisfies readonly (keyof VersionRetentionState)[];
+
+/** The resource id of a retention: `org/type/name`, like the package's. */
+export function retentionId(ref: PackageRef): string {
+    return `${ref.org}/${ref.packageType}/${ref.packageName}`;
+}
+
+/** A listing made by `check`, used by the `update` of the same run so that the package is listed once per operation. */
+interface Listing {
+    /** The package's GitHub id. */
+    packageId: number;
+    /** Its active versions. */
+    versions: PackageVersionFields[];
+    /** When it was listed (ms). */
+    at: number;
+}
+
+/** How long a listing made by `check` may be used by `update` before the package is listed again. */
+const LISTING_TTL_MS = 5 * 60_000;
+
+/** The dynamic provider behind `PackageVersionRetention`. */
+export class VersionRetentionProvider implements dynamic.ResourceProvider<VersionRetentionInputs, VersionRetentionState> {
+    private lookup: ConfigLookup = () => undefined;
+    private readonly listings = new Map<string, Listing>();
+
+    /** Keeps the stack's config to read the token and API URL from when a call is made. */
+    async configure(req: dynamic.ConfigureRequest): Promise<void> {
+        this.lookup = (key) => req.config.get(`${CONFIG_NAMESPACE}:${key}`);
+    }
+
+    /**
+     * Validates the inputs before any call, then lists the package and plans: the plan becomes
+     * the `plan` input, which `pulumi preview --diff` shows line by line. A plan over its cap
+     * fails here, naming the counts, before anything is deleted.
+     */
+    async check(_olds: VersionRetentionInputs, news: VersionRetentionInputs): Promise<dynamic.CheckResult<VersionRetentionInputs>> {
+        const failures = checkRetentionInputs(news);
+        if (failures.length > 0) {
+            return { failures };
+        }
+        if (hasUnknown(news)) {
+            return { inputs: { ...news, plan: undefined } };
+        }
+        if (news.restore !== undefined) {
+            return { inputs: { ...news, plan: suspendedPlan(news.restore) } };
+        }
+        const listing = await this.list(news);
+        try {
+            const plan = planRetention(news.policy, listing.versions, { packageType: news.packageType, now: new Date(), subject: subjectOf(news) });
+            return { inputs: { ...news, plan: viewOf(plan) } };
+        } catch (error) {
+            if (error instanceof RetentionCapError) {
+                return { failures: [{ property: "policy.maxDeletions", reason: error.message }] };
+            }
+            throw error;
+        }
+    }
+
+    /** Changes when the plan deletes or restores something, or the package or policy changed. */
+    async diff(_id: string, olds: VersionRetentionState, news: VersionRetentionInputs): Promise<dynamic.DiffResult> {
+        const replaces = (["org", "packageType", "packageName"] as const).filter((k) => olds[k] !== news[k]);
+        const planned = news.plan === undefined || news.plan.delete.length > 0 || news.plan.deletePackage;
+        if (news.restore !== undefined) {
+            assertRestorable(olds, news.restore, new Date());
+        }
+        const restoring = news.restore !== undefined && pendingRestores(olds, news.restore).length > 0;
+        const policyChanged = JSON.stringify(olds.policy) !== JSON.stringify(news.policy);
+        return { changes: replaces.length > 0 || planned || restoring || policyChanged, replaces, deleteBeforeReplace: false };
+    }
+
+    /** Applies the plan of this run to a package the stack did not manage before. */
+    async create(inputs: VersionRetentionInputs): Promise<dynamic.CreateResult<VersionRetentionState>> {
+        const id = retentionId(inputs);
+        return { id, outs: await this.apply(id, inputs, undefined) };
+    }
+
+    /** Applies the plan of this run: deletes what it named, or restores what `restore` asks for. */
+    async update(id: string, olds: VersionRetentionState, news: VersionRetentionInputs): Promise<dynamic.UpdateResult<VersionRetentionState>> {
+        return { outs: await this.apply(id, news, olds) };
+    }
+
+    /** Keeps the state as it is: what the resource deleted is history, and the next preview lists the package afresh. */
+    async read(id: string, props?: VersionRetentionState): Promise<dynamic.ReadResult<VersionRetentionState>> {
+        return { id, props };
+    }
+
+    /** Deletes nothing: the versions the resource deleted stay deleted, the others stay. */
+    async delete(_id: string, _props: VersionRetentionState): Promise<void> {}
+
+    private async apply(id: string, inputs: VersionRetentionInputs, olds: VersionRetentionState | undefined): Promise<VersionRetentionState> {
+        const now = new Date();
+        const state: VersionRetentionState = {
+            ...inputs,
+            packageId: olds?.packageId ?? null,
+            deleted: (olds?.deleted ?? []).filter((record) => now.getTime() - Date.parse(record.deletedAt) < RECORD_DAYS * 86_400_000),
+            restored: [],
+            blocked: [],
+            lastRun: null,
+        };
+        if (inputs.restore !== undefined) {
+            return this.restore(id, inputs, state, now);
+        }
+        const listing = this.takeListing(inputs) ?? (await this.list(inputs));
+        state.packageId = listing.packageId;
+        const plan = planRetention(inputs.policy, listing.versions, { packageType: inputs.packageType, now, subject: subjectOf(inputs) });
+        // Only what the previewed plan of this run named: a version the rules select since then waits for the next preview.
+        const named = new Set((inputs.plan?.delete ?? []).map((d) => d.id));
+        const deletions = plan.deletions.filter((d) => named.has(d.versionId));
+        const summary: RetentionRunSummary = { at: now.toISOString(), total: listing.versions.length, deleted: 0, restored: 0, blocked: 0, deletedPackage: false };
+        state.lastRun = summary;
+        state.blocked = plan.blocked.map((b) => ({ versionId: b.versionId, name: b.name, blockedBy: b.blockedBy, reason: b.reason }));
+        if (plan.deletePackage && inputs.plan?.deletePackage) {
+            await this.deletePackage(inputs, listing, state);
+            summary.deletedPackage = true;
+            summary.deleted = listing.versions.length;
+            return state;
+        }
+        const versions = new PackageVersionsApi(this.github());
+        for (const deletion of deletions) {
+            let outcome;
+            try {
+                outcome = await versions.delete({ ...refOf(inputs), versionId: deletion.versionId }, "report");
+            } catch (error) {
+                summary.blocked = state.blocked.length;
+                throw partialFailure(id, state, error, summary.deleted, deletions.length);
+            }
+            if (outcome === "deleted") {
+                state.deleted.push({ versionId: deletion.versionId, name: deletion.name, tags: deletion.tags, deletedAt: new Date().toISOString(), rule: deletion.rule });
+                summary.deleted++;
+            } else {
+                state.blocked.push({ versionId: deletion.versionId, name: deletion.name, blockedBy: outcome === "missing" ? "missing" : outcome, reason: refusal(outcome) });
+            }
+        }
+        summary.blocked = state.blocked.length;
+        this.listings.delete(retentionId(inputs));
+        return state;
+    }
+
+    private async restore(id: string, inputs: VersionRetentionInputs, state: VersionRetentionState, now: Date): Promise<VersionRetentionState> {
+        assertRestorable(state, inputs.restore!, now);
+        const wanted = pendingRestores(state, inputs.restore!);
+        const versions = new PackageVersionsApi(this.github());
+        const summary: RetentionRunSummary = { at: now.toISOString(), total: 0, deleted: 0, restored: 0, blocked: 0, deletedPackage: false };
+        state.lastRun = summary;
+        for (const record of wanted) {
+            const ref = { ...refOf(inputs), versionId: record.versionId };
+            try {
+                if ((await versions.get(ref)) === undefined) {
+                    await versions.restore(ref);
+                }
+            } catch (error) {
+                throw partialFailure(id, state, error, summary.restored, wanted.length, "restored");
+            }
+            state.deleted = state.deleted.filter((r) => r.versionId !== record.versionId);
+            state.restored.push({ versionId: record.versionId, name: record.name, restoredAt: new Date().toISOString() });
+            summary.restored++;
+        }
+        return state;
+    }
+
+    private async deletePackage(inputs: VersionRetentionInputs, listing: Listing, state: VersionRetentionState): Promise<void> {
+        assertDeletable(inputs, this.lookup, 'delete (retention lastVersion: "delete-package")');
+        const api = new PackagesApi(this.github());
+        const current = await api.get(inputs);
+        if (!current || current.packageId !== listing.packageId) {
+            throw new Error(`${capitalize(describe({ operation: "delete", ...refOf(inputs) }))} changed while planning (another package id, or gone); nothing was deleted. Run again.`);
+        }
+        await api.delete(inputs, "fail");
+        const at = new Date().toISOString();
+        for (const version of listing.versions) {
+            state.deleted.push({ versionId: version.versionId, name: version.name, tags: version.tags, deletedAt: at, rule: "lastVersion delete-package" });
+        }
+        state.packageId = null;
+    }
+
+    /** Lists the package's active versions (and its id) and keeps the listing for this run's update. */
+    private async list(ref: PackageRef): Promise<Listing> {
+        const github = this.github();
+        const fields = await new PackagesApi(github).get(ref);
+        if (!fields) {
+            throw new Error(
+                `${capitalize(describe({ operation: "read", ...refOf(ref) }))} does not exist (or the token cannot see it); its retention did nothing. ` +
+                    `Give the package's name without an owner or repository prefix, as GitHub shows it, and check the token's read:packages scope.`,
+            );
+        }
+        const versions = await new PackageVersionsApi(github).list(ref, "active");
+        const listing = { packageId: fields.packageId, versions, at: Date.now() };
+        this.listings.set(retentionId(ref), listing);
+        return listing;
+    }
+
+    private takeListing(ref: PackageRef): Listing | undefined {
+        const listing = this.listings.get(retentionId(ref));
+        this.listings.delete(retentionId(ref));
+        return listing && Date.now() - listing.at < LISTING_TTL_MS ? listing : undefined;
+    }
+
+    private github() {
+        return clientFor(resolveClientConfig(this.lookup));
+    }
+}
+
+/** Checks every input before any call; a value not known yet (preview) is checked at up, an unknown field name fails now. */
+export function checkRetentionInputs(news: VersionRetentionInputs): InputFailure[] {
+    const known = new Set(Object.entries(news).filter(([, v]) => v === UNKNOWN).map(([k]) => k));
+    const input = news as unknown as Record<string, unknown>;
+    const failures: InputFailure[] = [
+        ...unknownFields(
+            Object.fromEntries(Object.entries(input).filter(([k, v]) => k !== "__provider" && !(v === undefined && (RETENTION_OUTPUTS as readonly string[]).includes(k)))),
+            RETENTION_INPUTS.filter((k) => k !== "plan"),
+            "",
+            "an input of PackageVersionRetention",
+        ).filter((f) => f.property !== "plan"),
+        ...checkRef(input).filter((f) => !known.has(f.property)),
+    ];
+    if (input.policy === undefined) {
+        failures.push({ property: "policy", reason: "policy is required: the retention policy, e.g. { keepLatest: 10, maxDeletions: 50 }." });
+    } else if (!known.has("policy") && !containsUnknown(input.policy)) {
+        const packageType = known.has("packageType") ? undefined : news.packageType;
+        failures.push(...checkRetentionPolicy(input.policy, packageType).map((f) => ({ property: f.property === "policy" ? "policy" : `policy.${f.property}`, reason: f.reason })));
+    }
+    if (input.restore !== undefined && !known.has("restore")) {
+        const restore = input.restore;
+        const valid = restore === "all" || (Array.isArray(restore) && restore.length > 0 && restore.every((id) => Number.isInteger(id) && (id as number) > 0));
+        if (!valid) {
+            failures.push({
+                property: "restore",
+                reason: `restore must be "all" or a non-empty list of version ids this resource deleted (see its deleted output), got ${describeValue(restore)}.`,
+            });
+        }
+    }
+    return failures;
+}
+
+function hasUnknown(news: VersionRetentionInputs): boolean {
+    return (["org", "packageType", "packageName", "policy", "restore"] as const).some((k) => containsUnknown(news[k]));
+}
+
+function containsUnknown(value: unknown): boolean {
+    if (value === UNKNOWN) {
+        return true;
+    }
+    if (Array.isArray(value)) {
+        return value.some(containsUnknown);
+    }
+    return isRecord(value) && Object.values(value).some(containsUnknown);
+}
+
+/**
+ * Throws unless every version `restore` names is one this resource deleted (in its records) and
+ * still within GitHub's 30 days; checked in `diff`, so the preview fails before anything runs.
+ */
+function assertRestorable(state: Pick<VersionRetentionState, "deleted">, restore: number[] | "all", now: Date): void {
+    const records = state.deleted ?? [];
+    const unknown = restore === "all" ? [] : restore.filter((versionId) => !records.some((r) => r.versionId === versionId));
+    if (unknown.length > 0) {
+        throw new Error(
+            `restore names version${unknown.length === 1 ? "" : "s"} ${unknown.join(", ")}, which this resource did not delete in the last ${RECORD_DAYS} days ` +
+                `(its deleted output lists the ones it did); nothing was restored. Restore other versions with restoreOrgPackageVersion.`,
+        );
+    }
+    const expired = pendingRestores(state, restore).filter((r) => now.getTime() - Date.parse(r.deletedAt) >= RESTORE_WINDOW_DAYS * 86_400_000);
+    if (expired.length > 0) {
+        throw new Error(
+            `GitHub restores a version only within ${RESTORE_WINDOW_DAYS} days of its deletion; ${expired.map((r) => `${r.name} (id ${r.versionId}, deleted ${r.deletedAt})`).join(", ")} ` +
+                `cannot be restored any more. Remove ${expired.length === 1 ? "it" : "them"} from restore; nothing was restored.`,
+        );
+    }
+}
+
+/** The records `restore` asks for that are still deleted. */
+function pendingRestores(state: Pick<VersionRetentionState, "deleted">, restore: number[] | "all"): DeletedVersionRecord[] {
+    const records = state.deleted ?? [];
+    return restore === "all" ? [...records] : records.filter((r) => restore.includes(r.versionId));
+}
+
+/** The plan while `restore` is set: nothing is deleted, so a restored version is not deleted again in the same run. */
+function suspendedPlan(restore: number[] | "all"): RetentionPlanView {
+    const what = restore === "all" ? "every version this resource deleted within 30 days" : `version${restore.length === 1 ? "" : "s"} ${restore.join(", ")}`;
+    return {
+        summary: `restoring ${what}; no version is deleted while restore is set. Protect the restored versions in the policy before removing restore, or the next run deletes them again.`,
+        delete: [],
+        keep: [],
+        blocked: [],
+        deletePackage: false,
+    };
+}
+
+/** The plan as the preview shows it. */
+export function viewOf(plan: RetentionPlan): RetentionPlanView {
+    const entry = (v: RetentionCandidate, rule: string, reason: string): PlannedVersion => ({
+        id: v.versionId,
+        version: v.name,
+        ...(v.tags.length > 0 ? { tags: [...v.tags] } : {}),
+        rule,
+        reason,
+    });
+    const counts = new Map<string, number>();
+    for (const kept of plan.kept) {
+        counts.set(kept.keptBy, (counts.get(kept.keptBy) ?? 0) + 1);
+    }
+    const keptText = [...counts].map(([why, n]) => `${n} ${why}`).join(", ");
+    const deleting = plan.deletePackage ? `the whole package (${plan.total} versions)` : `${plan.deletions.length}`;
+    const listed = (n: number) => (n > LISTED_LIMIT ? `, the first ${LISTED_LIMIT} listed` : "");
+    return {
+        summary:
+            `${plan.total} active versions: delete ${deleting}, keep ${plan.kept.length}${keptText ? ` (${keptText})` : ""}${listed(plan.kept.length)}, ` +
+            `blocked ${plan.blocked.length}${listed(plan.blocked.length)}; cap ${plan.maxDeletions}.`,
+        delete: plan.deletions.map((d) => entry(d, d.rule, d.reason)),
+        keep: plan.kept.slice(0, LISTED_LIMIT).map((k) => entry(k, k.keptBy, k.reason)),
+        blocked: plan.blocked.slice(0, LISTED_LIMIT).map((b) => entry(b, b.blockedBy, b.reason)),
+        deletePackage: plan.deletePackage,
+    };
+}
+
+/**
+ * The error of a run that stopped midway, carrying the state so far: the engine records it
+ * (a partial failure), so the versions already deleted stay recorded and restorable.
+ */
+function partialFailure(id: string, state: VersionRetentionState, error: unknown, done: number, planned: number, verb = "deleted"): Error {
+    // The explained error says nothing changed in state, which a partial failure is not true of.
+    const cause = (error instanceof Error ? error.message : String(error)).replace(/ ?Nothing was changed in state; run again later\.?/, "");
+    const failure = new Error(
+        `Retention stopped after it ${verb} ${done} of ${planned} versions: ${cause} The ${verb} versions are recorded in state; ` +
+            `the next pulumi up lists the package again and carries on with the rest.`,
+    ) as Error & { id: string; properties: VersionRetentionState; reasons: string[] };
+    failure.id = id;
+    failure.properties = state;
+    // The engine prints the reasons of a partial failure, not its message.
+    failure.reasons = [failure.message];
+    return failure;
+}
+
+function refusal(outcome: "missing" | "last-version" | "undeletable"): string {
+    switch (outcome) {
+        case "missing":
+            return "already deleted when the run reached it (by someone else, or an earlier interrupted run); not recorded as deleted here.";
+        case "last-version":
+            return "GitHub refused: it is the package's last (tagged) version.";
+        case "undeletable":
+            return "GitHub refused: a public version with more than 5,000 downloads; protect it with protect.versionIds so that no plan selects it.";
+    }
+}
+
+function refOf(ref: PackageRef): PackageRef {
+    return { org: ref.org, packageType: ref.packageType, packageName: ref.packageName };
+}
+
+function subjectOf(ref: PackageRef): string {
+    return `${ref.org}/${ref.packageType}/${ref.packageName}`;
+}
+
+function capitalize(text: string): string {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+

@@ -1,0 +1,218 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import type { PulumiFn } from "@pulumi/pulumi/automation";
+import { PackageCleanup, PackageVersionRetention, PACKAGE_VERSION_RETENTION_TYPE, RetentionPolicy, VersionRetention } from "pulumi-github-packages";
+import type { Emulator, PackageKey } from "../../emulator";
+import { E2E, E2E_TOKEN, failure, outcome, startE2E, StateResource } from "../support/e2e";
+import { printed, printedEntries } from "../support/plan";
+
+/** The package the tests publish: ten releases over 100 days, then pre-releases. */
+const pkg: PackageKey = { org: "acme", packageType: "npm", name: "retained" };
+const ref = { org: pkg.org, packageType: pkg.packageType, packageName: pkg.name } as const;
+
+/** The retention the program declares, from the stack config `retention` (policy and restore). */
+const program: PulumiFn = async () => {
+    const config = new pulumi.Config();
+    const args = config.requireObject<{ policy: RetentionPolicy; restore?: number[] | "all" }>("retention");
+    const retention = new PackageVersionRetention("retained", { ...ref, ...args });
+    return { plan: retention.plan, deleted: retention.deleted, blocked: retention.blocked, lastRun: retention.lastRun };
+};
+
+/** Publishes the package with versions spread over the last 100 days of the real clock (the provider plans with it). */
+function publish(emulator: Emulator): Map<string, number> {
+    emulator.admin.setNow(new Date(Date.now() - 100 * 86_400_000));
+    const names = ["1.0.0", "1.1.0-beta.1", "1.1.0", "1.2.0-rc.1", "1.2.0-rc.2", "1.2.0", "2.0.0-alpha.1", "2.0.0-beta.1", "2.0.0"];
+    emulator.admin.publishPackage(pkg.org, { name: pkg.name, packageType: "npm", versions: [{ name: names[0] }] });
+    for (const name of names.slice(1)) {
+        emulator.admin.advance("10d");
+        emulator.admin.publishVersion(pkg, { name });
+    }
+    emulator.admin.setNow(new Date());
+    return activeVersions(emulator);
+}
+
+/** The package's active versions, name to id, as the emulator holds them. */
+function activeVersions(emulator: Emulator): Map<string, number> {
+    const org = emulator.admin.snapshot().orgs.find((o) => o.login === pkg.org)!;
+    const found = org.packages!.find((p) => p.name === pkg.name && p.packageType === pkg.packageType && !p.deletedAt)!;
+    return new Map(found.versions!.filter((v) => !v.deletedAt).map((v) => [v.name!, v.id!]));
+}
+
+function deleteRequests(emulator: Emulator): string[] {
+    return emulator.admin
+        .requests()
+        .entries.filter((e) => e.method === "DELETE" && e.operation === "packages/delete-package-version-for-org")
+        .map((e) => e.path.split("/").pop()!);
+}
+
+async function retentionState(e2e: E2E): Promise<Record<string, unknown>> {
+    const state = await e2e.test.stack.exportStack();
+    const found = ((state.deployment.resources ?? []) as StateResource[]).find((r) => r.type === PACKAGE_VERSION_RETENTION_TYPE);
+    assert.ok(found, "the retention is in state");
+    return found.outputs;
+}
+
+describe("e2e: PackageVersionRetention with the real engine", function () {
+    let e2e: E2E;
+
+    beforeEach(async () => {
+        e2e = await startE2E(program);
+    });
+
+    afterEach(async () => e2e?.dispose());
+
+    const setRetention = (value: { policy: RetentionPolicy; restore?: number[] | "all" }) =>
+        e2e.test.stack.setConfig("retention", { value: JSON.stringify(value) });
+
+    it("previews the plan, deletes exactly it (pre-releases, keeping the newest), records it, then has nothing to do", async () => {
+        const before = publish(e2e.emulator);
+        const policy: RetentionPolicy = { names: { prereleaseOnly: true }, olderThan: "35d", maxDeletions: 10 };
+        await setRetention({ policy });
+
+        const preview = await e2e.test.stack.preview({ diff: true });
+        for (const name of ["1.1.0-beta.1", "1.2.0-rc.1", "1.2.0-rc.2", "2.0.0-alpha.1"]) {
+            const entry = printed(preview.stdout, before.get(name));
+            assert.equal(entry.version, name);
+            assert.equal(entry.rule, "olderThan and names");
+            assert.match(entry.reason, new RegExp(`^created \\d+ days ago \\(olderThan 35d\\); ${name.replace(/\./g, "\\.")} is a pre-release$`));
+        }
+        // 2.0.0-beta.1 is 30 days old: not selected, not in the plan.
+        assert.equal(printedEntries(preview.stdout).filter((e) => e.version === "2.0.0-beta.1").length, 0);
+        assert.deepEqual(activeVersions(e2e.emulator), before, "a preview deletes nothing");
+        assert.deepEqual(deleteRequests(e2e.emulator), []);
+
+        const up = await e2e.test.stack.up();
+        const expected = ["1.1.0-beta.1", "1.2.0-rc.1", "1.2.0-rc.2", "2.0.0-alpha.1"];
+        const after = activeVersions(e2e.emulator);
+        assert.deepEqual([...after.keys()].sort(), [...before.keys()].filter((n) => !expected.includes(n)).sort(), "exactly the planned versions are gone");
+        assert.deepEqual(deleteRequests(e2e.emulator), expected.map((n) => String(before.get(n))), "each planned version deleted once, oldest first");
+        const state = await retentionState(e2e);
+        assert.deepEqual((state.deleted as { name: string }[]).map((d) => d.name), expected);
+        assert.equal((up.outputs.lastRun.value as { deleted: number }).deleted, 4);
+        assert.doesNotMatch(JSON.stringify(state), new RegExp(E2E_TOKEN), "no token in state");
+
+        const again = await e2e.test.stack.up();
+        assert.equal(again.summary.resourceChanges?.update ?? 0, 0, again.stdout);
+        assert.equal(deleteRequests(e2e.emulator).length, 4, "the second run deletes nothing");
+        assert.equal(await outcome(() => e2e.test.stack.preview({ expectNoChanges: true })), undefined);
+        assert.equal(((await retentionState(e2e)).deleted as unknown[]).length, 4, "the records stay");
+    });
+
+    it("fails over the cap before deleting anything, naming the counts", async () => {
+        const before = publish(e2e.emulator);
+        await setRetention({ policy: { keepLatest: 2, maxDeletions: 3 } });
+        const message = await failure(e2e.test.stack.up());
+        assert.match(message, /would delete 7 of its 9 versions, more than maxDeletions \(3\); nothing was deleted/);
+        assert.deepEqual(activeVersions(e2e.emulator), before);
+        assert.deepEqual(deleteRequests(e2e.emulator), []);
+    });
+
+    it("refuses bad input naming the field, before any request", async () => {
+        await setRetention({ policy: { keepLatest: 2, olderThan: "6m", tagged: {} } as RetentionPolicy });
+        const message = await failure(e2e.test.stack.preview());
+        assert.match(message, /policy\.olderThan/);
+        assert.match(message, /npm versions have no tags/);
+        assert.equal(e2e.emulator.admin.requests().total, 0, "no request reached GitHub");
+        await setRetention({ policy: { keepLast: 2 } as unknown as RetentionPolicy });
+        assert.match(await failure(e2e.test.stack.preview()), /keepLast is not a retention policy field; did you mean "keepLatest"/);
+    });
+
+    it("keeps what it deleted when a delete fails midway, and the next run carries on: nothing twice, nothing skipped", async () => {
+        const before = publish(e2e.emulator);
+        await e2e.test.stack.setConfig("github-packages:retries", { value: "0" });
+        await setRetention({ policy: { keepLatest: 4, maxDeletions: 10 } });
+        const planned = ["1.0.0", "1.1.0-beta.1", "1.1.0", "1.2.0-rc.1", "1.2.0-rc.2"];
+        // The third DELETE fails with a 502 (retries are off): the run stops there.
+        e2e.emulator.admin.addFault({ kind: "error", status: 502, operation: "packages/delete-package-version-for-org", nth: 3 });
+        const message = await failure(e2e.test.stack.up());
+        assert.match(message, /Retention stopped after it deleted 2 of 5 versions/);
+        assert.deepEqual([...activeVersions(e2e.emulator).keys()].filter((n) => planned.includes(n)), planned.slice(2));
+        const partial = await retentionState(e2e);
+        assert.deepEqual((partial.deleted as { name: string }[]).map((d) => d.name), planned.slice(0, 2), "the partial failure kept the records");
+
+        await e2e.test.stack.up();
+        assert.deepEqual([...activeVersions(e2e.emulator).keys()].sort(), ["1.2.0", "2.0.0-alpha.1", "2.0.0-beta.1", "2.0.0"].sort());
+        const deletes = deleteRequests(e2e.emulator);
+        const ids = planned.map((n) => String(before.get(n)));
+        // The failed request for the third version is the only repeat.
+        assert.deepEqual(deletes, [ids[0], ids[1], ids[2], ids[2], ids[3], ids[4]]);
+        assert.deepEqual(((await retentionState(e2e)).deleted as { name: string }[]).map((d) => d.name), planned);
+    });
+
+    it("restores what it deleted, deletes nothing while restoring, and refuses versions it did not delete", async () => {
+        const before = publish(e2e.emulator);
+        await setRetention({ policy: { keepLatest: 7, maxDeletions: 5 } });
+        await e2e.test.stack.up();
+        assert.equal(activeVersions(e2e.emulator).size, 7);
+
+        await setRetention({ policy: { keepLatest: 7, maxDeletions: 5 }, restore: [before.get("2.0.0")!] });
+        assert.match(await failure(e2e.test.stack.up()), /which this resource did not delete/);
+
+        await setRetention({ policy: { keepLatest: 7, maxDeletions: 5 }, restore: "all" });
+        const preview = await e2e.test.stack.preview({ diff: true });
+        assert.match(preview.stdout, /no version is deleted while restore is set/);
+        await e2e.test.stack.up();
+        assert.deepEqual(activeVersions(e2e.emulator), before, "every version is back, with its id");
+        const state = await retentionState(e2e);
+        assert.deepEqual(state.deleted, []);
+        assert.deepEqual((state.restored as { name: string }[]).map((r) => r.name).sort(), ["1.0.0", "1.1.0-beta.1"]);
+
+        // Without restore, and without protecting them, the policy deletes them again: the preview says so first.
+        await setRetention({ policy: { keepLatest: 7, maxDeletions: 5, protect: { versions: ["1.0.0"] } } });
+        const next = await e2e.test.stack.preview({ diff: true });
+        assert.equal(printed(next.stdout, before.get("1.1.0-beta.1")).rule, "keepLatest");
+        assert.equal(printed(next.stdout, before.get("1.0.0")).rule, "protect-version");
+    });
+
+    it("paces deletions at github-packages:writesPerMinute, one at a time", async function () {
+        publish(e2e.emulator);
+        await e2e.test.stack.setConfig("github-packages:writesPerMinute", { value: "120" });
+        await setRetention({ policy: { keepLatest: 3, maxDeletions: 10 } });
+        const started: number[] = [];
+        const stop = watchDeletes(e2e.emulator, started);
+        try {
+            await e2e.test.stack.up();
+        } finally {
+            stop();
+        }
+        assert.equal(started.length, 6);
+        const gaps = started.slice(1).map((t, i) => t - started[i]);
+        assert.ok(gaps.every((gap) => gap >= 450), `DELETEs at least 500 ms apart at 120 a minute (gaps ${gaps.join(", ")} ms)`);
+        const overlapping = e2e.emulator.admin.requests().entries.filter((e) => e.method === "DELETE" && e.inFlight > 0);
+        assert.deepEqual(overlapping, [], "never two DELETEs at once");
+    });
+});
+
+/** Records the real arrival time of each version DELETE by polling the request log (its clock is the emulator's, not real time). */
+function watchDeletes(emulator: Emulator, started: number[]): () => void {
+    let seen = 0;
+    const timer = setInterval(() => {
+        const count = deleteRequests(emulator).length;
+        for (; seen < count; seen++) {
+            started.push(Date.now());
+        }
+    }, 5);
+    return () => clearInterval(timer);
+}
+
+describe("e2e: components whose outputs the program never reads", function () {
+    let e2e: E2E;
+
+    afterEach(async () => e2e?.dispose());
+
+    it("VersionRetention and PackageCleanup still register every resource before the program ends", async () => {
+        e2e = await startE2E(async () => {
+            // Neither component's outputs are used: the run must still wait for their listings.
+            new VersionRetention("libs", { org: "acme", packages: ["npm/*"], policy: { keepLatest: 100, maxDeletions: 1 } });
+            new PackageCleanup("cleanup", { org: "acme", rules: [{ name: "legacy", packageTypes: ["docker"], include: ["legacy-*"] }] });
+        });
+        // The package lists answer slowly, so the listings outlast the program's own code.
+        e2e.emulator.admin.addFault({ kind: "timeout", operation: "packages/list-packages-for-organization", delayMs: 500 });
+        const up = await e2e.test.stack.up();
+        const state = await e2e.test.stack.exportStack();
+        const types = ((state.deployment.resources ?? []) as StateResource[]).map((r) => r.type);
+        const npmPackages = e2e.emulator.admin.snapshot().orgs.find((o) => o.login === "acme")!.packages!.filter((p) => p.packageType === "npm" && !p.deletedAt).length;
+        assert.equal(types.filter((t) => t === PACKAGE_VERSION_RETENTION_TYPE).length, npmPackages, up.stdout);
+        assert.equal(types.filter((t) => t.endsWith(":OrgPackage")).length, 1, up.stdout);
+    });
+});
