@@ -230,7 +230,8 @@ function registryRules(p: Record<keyof RetentionPolicy, unknown>, packageType: P
                 property: "tagged",
                 reason:
                     `a ${packageType} policy must set tagged (e.g. tagged: {} or tagged: { include: ["pr-*"] }) so that it selects tagged images only: ` +
-                    `untagged versions may be children of multi-arch images, and deleting one breaks the tagged image.`,
+                    `untagged versions may be children of multi-arch images, and deleting one breaks the tagged image.` +
+                    (packageType === "container" ? " (planImageRetention reads the image graph and lifts this.)" : ""),
             });
         }
         const names = isRecord(p.names) ? p.names : {};
