@@ -292,7 +292,7 @@ export function retentionViolations(resources: readonly SeenResource[], config: 
         if (policy.lastVersion === "delete-package" && !config.allowDeletePackage) {
             add(`lastVersion: "delete-package" deletes the whole package; the guardrails do not allow it (allowDeletePackage).`);
         }
-        if (images && policy.tagged) {
+        if (images) {
             const selected = config.protectedTags.filter((tag) => selectsTag(policy, props.packageType as PackageType, tag));
             if (selected.length > 0) {
                 add(
@@ -326,7 +326,9 @@ function selectsTag(policy: RetentionPolicy, packageType: PackageType, tag: stri
         { versionId: 3, name: `sha256:${"3".repeat(64)}`, tags: ["guardrail-probe"], createdAt: new Date().toISOString(), updatedAt: new Date().toISOString() },
     ];
     try {
-        return planRetention(probe, versions, { packageType, now: new Date() }).deletions.some((d) => d.versionId === 1);
+        // Container retentions plan with the image graph; an empty one (no manifests linking the probes) lets untagged rules through.
+        const graph = packageType === "container" ? { links: [], unreadable: [], manifestsRead: 0 } : undefined;
+        return planRetention(probe, versions, { packageType, now: new Date(), graph }).deletions.some((d) => d.versionId === 1);
     } catch {
         // A policy the planner refuses fails the resource's own check, with a clearer message.
         return false;

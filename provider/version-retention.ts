@@ -9,7 +9,9 @@
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientFor } from "./client";
-import { ConfigLookup, CONFIG_NAMESPACE, resolveClientConfig } from "./config";
+import { ConfigLookup, CONFIG_NAMESPACE, resolveClientConfig, resolveRegistryUrl } from "./config";
+import { planImageRetention } from "./image-retention";
+import { registryClientFor } from "./registry";
 import { describe } from "./errors";
 import { PackagesApi } from "./packages";
 import { assertDeletable } from "./protection";
@@ -177,7 +179,7 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         }
         const listing = await this.list(news);
         try {
-            const plan = planRetention(news.policy, listing.versions, { packageType: news.packageType, now: new Date(), subject: subjectOf(news) });
+            const plan = await this.plan(news, listing, new Date());
             return { inputs: { ...news, plan: viewOf(plan) } };
         } catch (error) {
             if (error instanceof RetentionCapError) {
@@ -233,7 +235,7 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         }
         const listing = this.takeListing(inputs) ?? (await this.list(inputs));
         state.packageId = listing.packageId;
-        const plan = planRetention(inputs.policy, listing.versions, { packageType: inputs.packageType, now, subject: subjectOf(inputs) });
+        const plan = await this.plan(inputs, listing, now);
         // Only what the previewed plan of this run named: a version the rules select since then waits for the next preview.
         const named = new Set((inputs.plan?.delete ?? []).map((d) => d.id));
         const deletions = plan.deletions.filter((d) => named.has(d.versionId));
@@ -304,6 +306,19 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         state.packageId = null;
     }
 
+    /**
+     * Plans the package's retention: a container package with its image graph, read from the
+     * registry (each manifest at most once per process), every other one from its version list.
+     */
+    private async plan(inputs: VersionRetentionInputs, listing: Listing, now: Date): Promise<RetentionPlan> {
+        const options = { packageType: inputs.packageType, now, subject: subjectOf(inputs) };
+        if (inputs.packageType !== "container") {
+            return planRetention(inputs.policy, listing.versions, options);
+        }
+        const registry = registryClientFor(resolveClientConfig(this.lookup), resolveRegistryUrl(this.lookup));
+        return planImageRetention(inputs.policy, listing.versions, options, registry.forPackage(inputs.org, inputs.packageName));
+    }
+
     /** Lists the package's active versions (and its id) and keeps the listing for this run's update. */
     private async list(ref: PackageRef): Promise<Listing> {
         const github = this.github();
@@ -348,7 +363,8 @@ export function checkRetentionInputs(news: VersionRetentionInputs): InputFailure
         failures.push({ property: "policy", reason: "policy is required: the retention policy, e.g. { keepLatest: 10, maxDeletions: 50 }." });
     } else if (!known.has("policy") && !containsUnknown(input.policy)) {
         const packageType = known.has("packageType") ? undefined : news.packageType;
-        failures.push(...checkRetentionPolicy(input.policy, packageType).map((f) => ({ property: f.property === "policy" ? "policy" : `policy.${f.property}`, reason: f.reason })));
+        // Container retentions plan with the image graph, so their policies may select untagged versions.
+        failures.push(...checkRetentionPolicy(input.policy, packageType, { imageGraph: packageType === "container" }).map((f) => ({ property: f.property === "policy" ? "policy" : `policy.${f.property}`, reason: f.reason })));
     }
     if (input.restore !== undefined && !known.has("restore")) {
         const restore = input.restore;

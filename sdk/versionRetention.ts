@@ -170,7 +170,7 @@ export function checkVersionRetentionArgs(args: VersionRetentionArgs): InputFail
     const types = Array.isArray(input.packages) && failures.length === 0 ? registriesOf(qualified(args.packages, args.packageType)) : [undefined];
     const seen = new Set<string>();
     for (const packageType of types) {
-        for (const f of checkRetentionPolicy(input.policy, packageType)) {
+        for (const f of checkRetentionPolicy(input.policy, packageType, { imageGraph: packageType === "container" })) {
             const property = f.property === "policy" ? "policy" : `policy.${f.property}`;
             if (!seen.has(property + f.reason)) {
                 seen.add(property + f.reason);
