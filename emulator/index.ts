@@ -7,13 +7,13 @@
  *     emulator.admin.advance("30d");
  *     await emulator.close();
  */
-export { AdminError, EmulatorAdmin } from "./admin";
-export { ADMIN_ROUTES } from "./admin-routes";
-export { Clock, formatInstant, parseDuration, parseInstant } from "./clock";
+export { AdminError, EmulatorAdmin } from "./admin/admin";
+export { ADMIN_ROUTES } from "./admin/routes";
+export { Clock, formatInstant, parseDuration, parseInstant } from "./store/clock";
 export { ADMIN_PREFIX, DEFAULT_OPTIONS, HOST } from "./defaults";
-export { DOCS, GITHUB, MESSAGES, REPOSITORY_SCOPED_TYPES, isRepositoryScoped } from "./github";
-export { ROUTES } from "./routes";
-export { DEMO_SEED_PATH, SeedError, readSeedFile, validateSeed } from "./seed";
+export { DOCS, GITHUB, MESSAGES, REPOSITORY_SCOPED_TYPES, isRepositoryScoped } from "./rest/github";
+export { ROUTES } from "./rest/routes";
+export { DEMO_SEED_PATH, SeedError, readSeedFile, validateSeed } from "./store/seed";
 export { createEmulator } from "./server";
 export type { Emulator } from "./server";
 export * from "./types";

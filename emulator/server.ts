@@ -6,15 +6,15 @@
  */
 import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
 import { AddressInfo } from "node:net";
-import { EmulatorAdmin } from "./admin";
-import { handleAdminRequest } from "./admin-routes";
-import { ApiRequest, GitHubApi, WireReply } from "./api";
-import { Identity } from "./auth";
+import { EmulatorAdmin } from "./admin/admin";
+import { handleAdminRequest } from "./admin/routes";
+import { ApiRequest, GitHubApi, WireReply } from "./rest/api";
+import { Identity } from "./rest/auth";
 import { EmulatorCore } from "./core";
 import { ADMIN_PREFIX, HOST, withDefaults } from "./defaults";
-import { DOCS, MESSAGES } from "./github";
-import { pathSegments, send } from "./http";
-import { prng } from "./random";
+import { DOCS, MESSAGES } from "./rest/github";
+import { pathSegments, send } from "./traffic/http";
+import { prng } from "./store/random";
 import { EmulatorOptions, FaultRule, RequestLogEntry } from "./types";
 
 /** A running emulator. */
