@@ -8,6 +8,7 @@ import { DefaultedOptions } from "./defaults";
 import { FaultInjector } from "./traffic/faults";
 import { GITHUB } from "./rest/github";
 import { RateLimiter } from "./rest/ratelimit";
+import { RegistryTokens } from "./registry/tokens";
 import { RequestLog } from "./traffic/requestlog";
 import { buildStore, validateSeed } from "./store/seed";
 import { Store } from "./store/state";
@@ -26,6 +27,8 @@ export class EmulatorCore {
     readonly faults: FaultInjector;
     /** The request log. */
     readonly log: RequestLog;
+    /** The container registry's bearer tokens. */
+    readonly registryTokens = new RegistryTokens();
     private current: Store;
     private seed: Seed;
     private start: number;
@@ -60,6 +63,7 @@ export class EmulatorCore {
         this.seed = valid;
         this.start = this.clock.now();
         this.limiter.reset();
+        this.registryTokens.clear();
     }
 
     /** Goes back to the state of a fresh start with the last seed: state, clock, rate limits, faults and request log. */
@@ -67,6 +71,7 @@ export class EmulatorCore {
         this.clock.set(this.start);
         this.current = buildStore(this.seed, this.start, this.options.defaultRateLimit);
         this.limiter.reset();
+        this.registryTokens.clear();
         this.faults.clear();
         this.log.reset();
     }

@@ -1,16 +1,27 @@
 /**
  * The admin interface, in process: what tests and scripts do to the emulated GitHub behind
- * the provider's back (publish, flip visibility, delete, set downloads), plus the clock,
+ * the provider's back (publish, flip visibility, delete, set downloads, push and break container images), plus the clock,
  * the request log, fault injection and rate limits. The HTTP admin routes (admin/routes.ts)
  * call these same methods.
  */
 import { EmulatorCore } from "../core";
+import { AdminError } from "./errors";
+import { ImageAdmin } from "./images";
 import { FaultSpecError } from "../traffic/faults";
 import { visibilityProblem } from "../rest/github";
 import { packageSnapshot, versionSnapshot } from "../store/state";
 import {
     FaultRule,
     FaultSpec,
+    ImageKey,
+    ManifestInfo,
+    ManifestState,
+    PushIndexInput,
+    PushImageInput,
+    PushReferrerInput,
+    PushSignatureInput,
+    PushedImage,
+    PushedManifest,
     OrgRecord,
     PACKAGE_TYPES,
     PackageKey,
@@ -29,22 +40,15 @@ import {
     VersionRecord,
 } from "../types";
 
-/** An admin call that cannot be done; `status` is what the HTTP admin interface answers (400, 404 or 409). */
-export class AdminError extends Error {
-    override readonly name = "AdminError";
-
-    constructor(
-        /** The HTTP status for the admin interface. */
-        readonly status: 400 | 404 | 409,
-        message: string,
-    ) {
-        super(message);
-    }
-}
+export { AdminError } from "./errors";
 
 /** Controls one emulator. Every method changes the state synchronously. */
 export class EmulatorAdmin {
-    constructor(private readonly core: EmulatorCore) {}
+    private readonly images: ImageAdmin;
+
+    constructor(private readonly core: EmulatorCore) {
+        this.images = new ImageAdmin(core);
+    }
 
     /** Replaces the whole state with `seed` (see {@link EmulatorCore.loadSeed}); throws `SeedError` when it is invalid. */
     loadSeed(seed: Seed): void {
@@ -127,6 +131,51 @@ export class EmulatorAdmin {
         const version = this.version(key, versionId);
         version.downloads = downloads;
         return versionSnapshot(version);
+    }
+
+    /** Pushes a single-platform image to the registry (creating the container package on the first push); tags move to it. */
+    pushImage(image: ImageKey, input: PushImageInput = {}): PushedImage {
+        return this.images.pushImage(image, input);
+    }
+
+    /** Pushes a multi-arch image: untagged children per platform (plus buildx attestations), then the tagged index. */
+    pushIndex(image: ImageKey, input: PushIndexInput = {}): PushedImage {
+        return this.images.pushIndex(image, input);
+    }
+
+    /** Pushes a cosign signature (`sha256-<hex>.sig`) or attestation (`.att`) of the manifest `subject`. */
+    pushSignature(image: ImageKey, subject: string, input: PushSignatureInput = {}): PushedManifest {
+        return this.images.pushSignature(image, subject, input);
+    }
+
+    /** Pushes an OCI 1.1 referrer of `subject` (a manifest with `subject`), with the referrers tag schema's index by default. */
+    pushReferrer(image: ImageKey, subject: string, input: PushReferrerInput = {}): PushedImage {
+        return this.images.pushReferrer(image, subject, input);
+    }
+
+    /** Points `tag` at the manifest `digest`, taking it from the version that had it. */
+    tagImage(image: ImageKey, digest: string, tag: string): ManifestInfo {
+        return this.images.tag(image, digest, tag);
+    }
+
+    /** Removes `tag` from the image. */
+    untagImage(image: ImageKey, tag: string): ManifestInfo {
+        return this.images.untag(image, tag);
+    }
+
+    /** The manifest a tag or digest names: digest, version id, tags, media type, state, JSON, downloads. */
+    manifest(image: ImageKey, reference: string): ManifestInfo {
+        return this.images.manifest(image, reference);
+    }
+
+    /** Removes (`missing`), corrupts (`corrupt`) or restores (`present`) one manifest in the registry while its REST version stays. */
+    setManifestState(image: ImageKey, digest: string, state: ManifestState): ManifestInfo {
+        return this.images.setManifestState(image, digest, state);
+    }
+
+    /** Serves one manifest with another media type (bytes and digest unchanged), e.g. one no client accepts. */
+    setManifestMediaType(image: ImageKey, digest: string, mediaType: string): ManifestInfo {
+        return this.images.setManifestMediaType(image, digest, mediaType);
     }
 
     /** The emulator time. */

@@ -8,7 +8,19 @@ import { credentialOf } from "../rest/auth";
 import { ADMIN_PREFIX, MAX_ADMIN_BODY_BYTES } from "../defaults";
 import { BodyError, matchTemplate, parseJson, pathSegments, readBody, sendJson } from "../traffic/http";
 import { SeedError } from "../store/seed";
-import { FaultSpec, PackageKey, PackageType, PublishPackageInput, PublishVersionInput, RateLimitOverride, Seed, Visibility } from "../types";
+import {
+    FaultSpec,
+    ImageKey,
+    ManifestState,
+    PushIndexInput,
+    PushImageInput,
+    PushReferrerInput,
+    PushSignatureInput,
+    PackageKey, PackageType, PublishPackageInput, PublishVersionInput,
+    RateLimitOverride,
+    Seed,
+    Visibility,
+} from "../types";
 
 /** What an admin route gets. */
 interface AdminCall {
@@ -30,6 +42,7 @@ interface AdminRoute {
 }
 
 const PACKAGE = "/orgs/{org}/packages/{package_type}/{package_name}";
+const IMAGE = "/orgs/{org}/images/{image}";
 
 /** The answer of a route that returns nothing. */
 const NO_CONTENT = { status: 204 } as const;
@@ -94,6 +107,65 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
         path: `${PACKAGE}/versions/{version_id}`,
         summary: "Delete a version without GitHub's rules",
         handle: (admin, call) => ok(admin.deleteVersion(key(call), versionId(call))),
+    },
+    {
+        method: "POST",
+        path: `${IMAGE}/image`,
+        summary: "Push a single-platform image: { tags?, platform?, format?, visibility?, repository? }",
+        handle: (admin, call) => ({ status: 201, body: admin.pushImage(image(call), object<PushImageInput>(call.body ?? {})) }),
+    },
+    {
+        method: "POST",
+        path: `${IMAGE}/index`,
+        summary: "Push a multi-arch image: { tags?, platforms?, attestations?, format?, visibility?, repository? }",
+        handle: (admin, call) => ({ status: 201, body: admin.pushIndex(image(call), object<PushIndexInput>(call.body ?? {})) }),
+    },
+    {
+        method: "POST",
+        path: `${IMAGE}/signatures`,
+        summary: 'Push a cosign signature: { subject: "sha256:...", kind?: "sig" | "att" }',
+        handle: (admin, call) => {
+            const body = object<PushSignatureInput & { subject: string }>(call.body);
+            return { status: 201, body: admin.pushSignature(image(call), body.subject, { ...(body.kind ? { kind: body.kind } : {}) }) };
+        },
+    },
+    {
+        method: "POST",
+        path: `${IMAGE}/referrers`,
+        summary: 'Push an OCI referrer: { subject: "sha256:...", artifactType?, tagSchema? }',
+        handle: (admin, call) => {
+            const { subject, ...input } = object<PushReferrerInput & { subject: string }>(call.body);
+            return { status: 201, body: admin.pushReferrer(image(call), subject, input) };
+        },
+    },
+    {
+        method: "PUT",
+        path: `${IMAGE}/tags/{tag}`,
+        summary: 'Point a tag at a manifest: { digest: "sha256:..." }',
+        handle: (admin, call) => ok(admin.tagImage(image(call), object<{ digest: string }>(call.body).digest, call.params.tag)),
+    },
+    { method: "DELETE", path: `${IMAGE}/tags/{tag}`, summary: "Remove a tag", handle: (admin, call) => ok(admin.untagImage(image(call), call.params.tag)) },
+    {
+        method: "GET",
+        path: `${IMAGE}/manifests/{reference}`,
+        summary: "A manifest by tag or digest: digest, versionId, tags, mediaType, state, json, downloads",
+        handle: (admin, call) => ok(admin.manifest(image(call), call.params.reference)),
+    },
+    {
+        method: "PATCH",
+        path: `${IMAGE}/manifests/{digest}`,
+        summary: 'Break or mend a manifest: { state?: "present" | "missing" | "corrupt", mediaType? }',
+        handle: (admin, call) => {
+            const body = object<{ state?: ManifestState; mediaType?: string }>(call.body);
+            if (body.state === undefined && body.mediaType === undefined) {
+                throw new AdminError(400, "Give state and/or mediaType");
+            }
+            let changed = body.state !== undefined ? admin.setManifestState(image(call), call.params.digest, body.state) : undefined;
+            if (body.mediaType !== undefined) {
+                changed = admin.setManifestMediaType(image(call), call.params.digest, body.mediaType);
+            }
+            return ok(changed);
+        },
     },
     { method: "GET", path: "/clock", summary: "The emulator time", handle: (admin) => ok(time(admin.now())) },
     {
@@ -226,6 +298,10 @@ function object<T>(body: unknown): T {
 
 function key(call: AdminCall): PackageKey {
     return { org: call.params.org, packageType: call.params.package_type as PackageType, name: call.params.package_name };
+}
+
+function image(call: AdminCall): ImageKey {
+    return { org: call.params.org, name: call.params.image };
 }
 
 function versionId(call: AdminCall): number {

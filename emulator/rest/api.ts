@@ -10,35 +10,10 @@ import { DOCS, GITHUB, MESSAGES } from "./github";
 import { RateLimiter, rateLimitHeaders } from "./ratelimit";
 import { GitHubError, Reply, RouteMatch, matchRoute } from "./routes";
 import { Store } from "../store/state";
+import { ApiRequest, WireReply } from "../traffic/http";
 import { FaultRule, RateLimitStatus } from "../types";
 
-/** A GitHub API request, as the server hands it over. */
-export interface ApiRequest {
-    /** HTTP method. */
-    method: string;
-    /** The URL, absolute on the emulator's base URL. */
-    url: URL;
-    /** The path split at `/` and percent-decoded; undefined when a segment cannot be decoded. */
-    segments: string[] | undefined;
-    /** The Authorization header. */
-    authorization: string | undefined;
-    /** The If-None-Match header. */
-    ifNoneMatch: string | undefined;
-    /** The client's address, which keys the anonymous rate limit. */
-    remoteAddress: string;
-    /** The id GitHub would put in `x-github-request-id` and in some messages. */
-    requestId: string;
-}
-
-/** A serialized answer. */
-export interface WireReply {
-    /** HTTP status. */
-    status: number;
-    /** Headers. */
-    headers: Record<string, string>;
-    /** The body ("" for none). */
-    body: string;
-}
+export type { ApiRequest, WireReply } from "../traffic/http";
 
 /** What the API needs from the emulator. */
 export interface ApiEnvironment {

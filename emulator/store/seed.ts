@@ -7,8 +7,9 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseInstant } from "./clock";
 import { visibilityProblem } from "../rest/github";
-import { IdSequence, Store, defaultVersionName, restoreTokenFor } from "./state";
+import { IdSequence, Store, containerVersion, defaultVersionName, restoreTokenFor } from "./state";
 import {
+    MANIFEST_STATES,
     OAUTH_SCOPES,
     OrgRecord,
     PACKAGE_TYPES,
@@ -126,13 +127,22 @@ function checkPackage(value: unknown, path: string): void {
     optionalInstant(pkg.updatedAt, `${path}.updatedAt`);
     optionalInstant(pkg.deletedAt, `${path}.deletedAt`);
     optionalText(pkg.restoreToken, `${path}.restoreToken`);
-    optionalList(pkg.versions, `${path}.versions`).forEach((version, i) => checkVersion(version, `${path}.versions[${i}]`));
+    const container = pkg.packageType === "container";
+    optionalList(pkg.versions, `${path}.versions`).forEach((version, i) => checkVersion(version, `${path}.versions[${i}]`, container));
 }
 
-function checkVersion(value: unknown, path: string): void {
-    const version = record(value, path, ["id", "name", "downloads", "tags", "license", "description", "createdAt", "updatedAt", "deletedAt"]);
+const VERSION_FIELDS = ["id", "name", "downloads", "tags", "license", "description", "createdAt", "updatedAt", "deletedAt"];
+const MANIFEST_FIELDS = ["manifest", "manifestState", "manifestMediaType"];
+
+function checkVersion(value: unknown, path: string, container: boolean): void {
+    const version = record(value, path, container ? [...VERSION_FIELDS, ...MANIFEST_FIELDS] : VERSION_FIELDS);
     optionalId(version.id, `${path}.id`);
-    text(version.name, `${path}.name`);
+    if (container) {
+        optionalText(version.name, `${path}.name`);
+        checkManifest(version, path);
+    } else {
+        text(version.name, `${path}.name`);
+    }
     if (version.downloads !== undefined && !(Number.isInteger(version.downloads) && (version.downloads as number) >= 0)) {
         throw new SeedError(`${path}.downloads must be a whole number >= 0`);
     }
@@ -142,6 +152,27 @@ function checkVersion(value: unknown, path: string): void {
     optionalInstant(version.createdAt, `${path}.createdAt`);
     optionalInstant(version.updatedAt, `${path}.updatedAt`);
     optionalInstant(version.deletedAt, `${path}.deletedAt`);
+}
+
+/** A container version's manifest fields: a JSON object whose digest is the name, a known state, a media type. */
+function checkManifest(version: Record<string, unknown>, path: string): void {
+    if (version.manifest !== undefined) {
+        if (typeof version.manifest !== "object" || version.manifest === null || Array.isArray(version.manifest)) {
+            throw new SeedError(`${path}.manifest must be a JSON object (the image manifest or index)`);
+        }
+        try {
+            containerVersion("", "", 0, version.name as string | undefined, version.manifest);
+        } catch (error) {
+            throw new SeedError(`${path}.${(error as Error).message}`);
+        }
+    }
+    if (version.manifestState !== undefined) {
+        oneOf(version.manifestState, MANIFEST_STATES, `${path}.manifestState`);
+    }
+    optionalText(version.manifestMediaType, `${path}.manifestMediaType`);
+    if (version.manifest === undefined && (version.manifestState !== undefined || version.manifestMediaType !== undefined)) {
+        throw new SeedError(`${path}.manifestState and manifestMediaType need ${path}.manifest`);
+    }
 }
 
 function checkToken(value: unknown, path: string): void {
@@ -307,7 +338,7 @@ function packageRecord(
         versions: [],
     };
     // Every package on GitHub has a version; an empty name asks for the default one.
-    const versions: SeedVersion[] = pkg.versions?.length ? pkg.versions : [{ name: "" }];
+    const versions: SeedVersion[] = pkg.versions?.length ? pkg.versions : [{}];
     record.versions = versions.map((version, ordinal) => versionRecord(version, record, ordinal, ids.version, at));
     if (record.deletedAt !== undefined) {
         record.restoreToken = pkg.restoreToken ?? restoreTokenFor(record.id, record.deletedAt);
@@ -324,9 +355,16 @@ function versionRecord(
 ): VersionRecord {
     const id = version.id ?? ids.take();
     const createdAt = at(version.createdAt, pkg.createdAt);
+    const image =
+        pkg.packageType === "container"
+            ? containerVersion(pkg.org, pkg.name, ordinal, version.name, version.manifest, version.manifestMediaType)
+            : undefined;
+    if (image?.manifest && version.manifestState) {
+        image.manifest.state = version.manifestState;
+    }
     return {
         id,
-        name: version.name || defaultVersionName(pkg.packageType, pkg.name, id, ordinal),
+        name: image?.name ?? (version.name || defaultVersionName(pkg.packageType, pkg.name, id, ordinal)),
         downloads: version.downloads ?? 0,
         tags: [...(version.tags ?? [])],
         license: version.license,
@@ -334,5 +372,6 @@ function versionRecord(
         createdAt,
         updatedAt: at(version.updatedAt, createdAt),
         deletedAt: version.deletedAt ? at(version.deletedAt, createdAt) : undefined,
+        ...(image?.manifest ? { manifest: image.manifest } : {}),
     };
 }

@@ -3,8 +3,10 @@
  * changes it synchronously (so concurrent requests never see half a change); GitHub's rules
  * about what may change live in rest/rules.ts and rest/routes.ts.
  */
+import { BuiltManifest, buildManifest, generatedManifest } from "./manifests";
 import { hexDigest } from "./random";
 import {
+    ManifestRecord,
     OrgRecord,
     PackageKey,
     PackageRecord,
@@ -61,6 +63,43 @@ export interface StoreData {
 /** The default name of a new version: a digest for image registries, a semver-looking name elsewhere. */
 export function defaultVersionName(packageType: PackageType, packageName: string, versionId: number, ordinal: number): string {
     return packageType === "container" || packageType === "docker" ? `sha256:${hexDigest(`${packageName}@${versionId}`, 64)}` : `1.0.${ordinal}`;
+}
+
+/** The nonce of the manifest generated for the `ordinal`-th version of a container package: stable across restarts and snapshots. */
+export function generatedNonce(org: string, packageName: string, ordinal: number): string {
+    return `${org.toLowerCase()}/${packageName}#${ordinal}`;
+}
+
+/**
+ * The name and manifest of a container version: an explicit manifest names the version (a
+ * different explicit name is an error); without one, a generated image whose digest is the name
+ * when no name is given or the given name is that digest. Any other name gets no manifest.
+ */
+export function containerVersion(
+    org: string,
+    packageName: string,
+    ordinal: number,
+    name: string | undefined,
+    manifest?: object,
+    mediaType?: string,
+): { name: string; manifest: ManifestRecord | undefined } {
+    if (manifest !== undefined) {
+        const built = buildManifest(manifest, mediaType);
+        if (name !== undefined && name !== "" && name !== built.digest) {
+            throw new Error(`name ${name} is not the digest of the manifest (${built.digest}); leave name out or use that digest`);
+        }
+        return { name: built.digest, manifest: manifestRecord(built) };
+    }
+    const generated = generatedManifest(generatedNonce(org, packageName, ordinal));
+    if (name === undefined || name === "" || name === generated.digest) {
+        return { name: generated.digest, manifest: manifestRecord(generated) };
+    }
+    return { name, manifest: undefined };
+}
+
+/** A built manifest as the state keeps it (present). */
+export function manifestRecord(built: BuiltManifest): ManifestRecord {
+    return { text: built.text, mediaType: built.mediaType, state: "present" };
 }
 
 /** The emulator's data. */
@@ -122,6 +161,15 @@ export class Store {
 
     /** Adds a package (and its versions) to `org` at `now`. The caller checks that the name is free. */
     addPackage(org: OrgRecord, input: PublishPackageInput, now: number): PackageRecord {
+        const pkg = this.addEmptyPackage(org, input, now);
+        for (const version of input.versions?.length ? input.versions : [{}]) {
+            this.addVersion(pkg, version, now);
+        }
+        return pkg;
+    }
+
+    /** Adds a package without versions (a push adds them next). The caller checks that the name is free. */
+    addEmptyPackage(org: OrgRecord, input: Omit<PublishPackageInput, "versions">, now: number): PackageRecord {
         const visibility = input.visibility ?? "private";
         if (input.repository !== undefined) {
             this.ensureRepository(org, input.repository, visibility !== "public");
@@ -140,18 +188,16 @@ export class Store {
             versions: [],
         };
         this.packages.push(pkg);
-        for (const version of input.versions?.length ? input.versions : [{}]) {
-            this.addVersion(pkg, version, now);
-        }
         return pkg;
     }
 
     /** Publishes a version of `pkg` at `now`; the package counts as updated. */
     addVersion(pkg: PackageRecord, input: PublishVersionInput, now: number): VersionRecord {
         const id = this.ids.version.take();
+        const image = pkg.packageType === "container" ? containerVersion(pkg.org, pkg.name, pkg.versions.length, input.name) : undefined;
         const version: VersionRecord = {
             id,
-            name: input.name ?? defaultVersionName(pkg.packageType, pkg.name, id, pkg.versions.length),
+            name: image?.name ?? input.name ?? defaultVersionName(pkg.packageType, pkg.name, id, pkg.versions.length),
             downloads: input.downloads ?? 0,
             tags: input.tags ?? [],
             license: input.license,
@@ -159,10 +205,61 @@ export class Store {
             createdAt: now,
             updatedAt: now,
             deletedAt: undefined,
+            ...(image?.manifest ? { manifest: image.manifest } : {}),
         };
         pkg.versions.push(version);
         pkg.updatedAt = now;
         return version;
+    }
+
+    /**
+     * Stores a pushed manifest of a container package as a version named by its digest, with
+     * `tags` (moved from whichever version had them). An active version with the same digest is
+     * reused, as a registry stores a manifest once.
+     */
+    addManifest(pkg: PackageRecord, manifest: BuiltManifest, tags: readonly string[], now: number): VersionRecord {
+        let version = pkg.versions.find((candidate) => candidate.deletedAt === undefined && candidate.name === manifest.digest);
+        if (!version) {
+            version = {
+                id: this.ids.version.take(),
+                name: manifest.digest,
+                downloads: 0,
+                tags: [],
+                license: undefined,
+                description: undefined,
+                createdAt: now,
+                updatedAt: now,
+                deletedAt: undefined,
+                manifest: manifestRecord(manifest),
+            };
+            pkg.versions.push(version);
+        }
+        for (const tag of tags) {
+            this.tag(pkg, version, tag, now);
+        }
+        pkg.updatedAt = now;
+        return version;
+    }
+
+    /** Points `tag` at `version`, taking it from any other active version of `pkg` (a tag names one manifest). */
+    tag(pkg: PackageRecord, version: VersionRecord, tag: string, now: number): void {
+        for (const other of pkg.versions) {
+            if (other !== version && other.deletedAt === undefined && other.tags.includes(tag)) {
+                other.tags = other.tags.filter((candidate) => candidate !== tag);
+                other.updatedAt = now;
+            }
+        }
+        if (!version.tags.includes(tag)) {
+            version.tags.push(tag);
+            version.updatedAt = now;
+        }
+    }
+
+    /** The active version of `pkg` that `tag` names (the newest, should a restore have left two). */
+    taggedVersion(pkg: PackageRecord, tag: string): VersionRecord | undefined {
+        return pkg.versions
+            .filter((version) => version.deletedAt === undefined && version.tags.includes(tag))
+            .sort((a, b) => b.updatedAt - a.updatedAt || b.id - a.id)[0];
     }
 
     /** Marks `pkg` deleted at `now` and gives it a restore token. */
@@ -238,5 +335,16 @@ export function versionSnapshot(version: VersionRecord): SeedVersion {
         createdAt: exact(version.createdAt),
         updatedAt: exact(version.updatedAt),
         ...(version.deletedAt !== undefined ? { deletedAt: exact(version.deletedAt) } : {}),
+        ...(version.manifest ? manifestSnapshot(version.manifest) : {}),
+    };
+}
+
+/** A manifest as seed fields: the JSON, plus its state and media type when they are not the defaults. */
+function manifestSnapshot(manifest: ManifestRecord): Pick<SeedVersion, "manifest" | "manifestState" | "manifestMediaType"> {
+    const json = JSON.parse(manifest.text) as { [key: string]: unknown };
+    return {
+        manifest: json,
+        ...(manifest.state !== "present" ? { manifestState: manifest.state } : {}),
+        ...(manifest.mediaType !== buildManifest(json).mediaType ? { manifestMediaType: manifest.mediaType } : {}),
     };
 }

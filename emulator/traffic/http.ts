@@ -1,5 +1,35 @@
-/** Small node:http helpers: splitting paths, reading bodies, writing answers. */
+/** Small node:http helpers: the request and answer shapes both APIs use, splitting paths, reading bodies, writing answers. */
 import { IncomingMessage, ServerResponse } from "node:http";
+
+/** A request to the emulated GitHub (REST API or container registry), as the server hands it over. */
+export interface ApiRequest {
+    /** HTTP method, upper case. */
+    method: string;
+    /** The URL, absolute on the emulator's base URL. */
+    url: URL;
+    /** The path split at `/` and percent-decoded; undefined when a segment cannot be decoded. */
+    segments: string[] | undefined;
+    /** The Authorization header. */
+    authorization: string | undefined;
+    /** The If-None-Match header. */
+    ifNoneMatch: string | undefined;
+    /** The Accept header (the registry negotiates manifest media types with it). */
+    accept: string | undefined;
+    /** The client's address, which keys the anonymous rate limit. */
+    remoteAddress: string;
+    /** The id GitHub would put in `x-github-request-id` and in some messages. */
+    requestId: string;
+}
+
+/** A serialized answer. */
+export interface WireReply {
+    /** HTTP status. */
+    status: number;
+    /** Headers. */
+    headers: Record<string, string>;
+    /** The body ("" for none). */
+    body: string;
+}
 
 /**
  * Splits a raw path at `/` and percent-decodes each segment, so `platform%2Fapi-gateway`

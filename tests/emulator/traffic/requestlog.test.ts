@@ -7,7 +7,7 @@ describe("emulator/traffic/requestlog", () => {
     it("keeps the newest entries but exact counts", () => {
         const log = new RequestLog(2);
         for (let i = 0; i < 3; i++) {
-            log.start({ at: NOW, method: "GET", path: `/p${i}`, query: "", operation: "op" });
+            log.start({ api: "rest", at: NOW, method: "GET", path: `/p${i}`, query: "", operation: "op" });
         }
         const snapshot = log.snapshot();
         assert.equal(snapshot.total, 3);
@@ -20,7 +20,7 @@ describe("emulator/traffic/requestlog", () => {
 
     it("counts the requests still in flight when each one arrives", () => {
         const log = new RequestLog(10);
-        const start = () => log.start({ at: NOW, method: "GET", path: "/p", query: "", operation: "op" });
+        const start = () => log.start({ api: "rest", at: NOW, method: "GET", path: "/p", query: "", operation: "op" });
         const first = start();
         const second = start();
         log.finish(first, "answered", 200);
