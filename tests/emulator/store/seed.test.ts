@@ -24,12 +24,38 @@ describe("emulator/store/seed", () => {
             ["duplicate ids", { orgs: [{ login: "a", packages: [{ id: 5, name: "p", packageType: "npm" }, { id: 5, name: "q", packageType: "npm" }] }], tokens: [] }, /packages\[\]\.id: 5/],
             ["an internal maven package", { orgs: [{ login: "a", packages: [{ name: "p", packageType: "maven", visibility: "internal" }] }], tokens: [] }, /packages\[0\]\.visibility: "internal" exists only in registries with granular permissions/],
             ["duplicate logins", { orgs: [{ login: "a" }, { login: "A" }], tokens: [] }, /orgs\[\]\.login/],
+            ["a manifest outside container", { orgs: [{ login: "a", packages: [{ name: "p", packageType: "npm", versions: [{ name: "1", manifest: {} }] }] }], tokens: [] }, /versions\[0\]\.manifest is not a seed field/],
+            ["a manifest that is not an object", { orgs: [{ login: "a", packages: [{ name: "p", packageType: "container", versions: [{ manifest: [] }] }] }], tokens: [] }, /versions\[0\]\.manifest must be a JSON object/],
+            [
+                "a container name that is not its manifest's digest",
+                { orgs: [{ login: "a", packages: [{ name: "p", packageType: "container", versions: [{ name: `sha256:${"0".repeat(64)}`, manifest: { schemaVersion: 2 } }] }] }], tokens: [] },
+                /versions\[0\]\.name sha256:0+ is not the digest of the manifest \(sha256:[0-9a-f]{64}\); leave name out or use that digest/,
+            ],
+            ["an unknown manifest state", { orgs: [{ login: "a", packages: [{ name: "p", packageType: "container", versions: [{ manifest: {}, manifestState: "gone" }] }] }], tokens: [] }, /manifestState must be one of present, missing, corrupt/],
+            ["a manifest state without a manifest", { orgs: [{ login: "a", packages: [{ name: "p", packageType: "container", versions: [{ manifestState: "missing" }] }] }], tokens: [] }, /need orgs\[0\]\.packages\[0\]\.versions\[0\]\.manifest/],
+            ["a non-container version without a name", { orgs: [{ login: "a", packages: [{ name: "p", packageType: "npm", versions: [{}] }] }], tokens: [] }, /versions\[0\]\.name must be a non-empty string/],
         ];
         for (const [what, seed, message] of invalid) {
             it(`rejects ${what}`, () => {
                 assert.throws(() => validateSeed(seed), (error: Error) => error instanceof SeedError && message.test(error.message));
             });
         }
+
+        it("names a container version by its manifest's digest, given or generated", async () => {
+            const manifest = { schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json", config: { digest: "sha256:" + "1".repeat(64), size: 1 }, layers: [] };
+            const emulator = await createEmulator({
+                seed: { orgs: [{ login: "a", packages: [{ name: "p", packageType: "container", visibility: "public", versions: [{ manifest, tags: ["given"] }, { tags: ["generated"] }] }] }], tokens: [] },
+            });
+            try {
+                const given = emulator.admin.manifest({ org: "a", name: "p" }, "given");
+                assert.deepEqual(given.json, manifest);
+                const generated = emulator.admin.manifest({ org: "a", name: "p" }, "generated");
+                const names = emulator.admin.snapshot().orgs[0].packages![0].versions!.map((version) => version.name);
+                assert.deepEqual(names, [given.digest, generated.digest]);
+            } finally {
+                await emulator.close();
+            }
+        });
 
         it("allows a deleted package next to an active one of the same name", () => {
             assert.doesNotThrow(() =>
