@@ -52,7 +52,7 @@ export class ImageAdmin {
 
     /** Pushes a single-platform image (creating the package on the first push). */
     pushImage(image: ImageKey, input: PushImageInput = {}): PushedImage {
-        checkObject(input, "The image");
+        checkObject(input, "The image", ["tags", "platform", "format", "visibility", "repository"]);
         checkTags(input.tags);
         const platform = input.platform ?? "linux/amd64";
         checkPlatform(platform, "platform");
@@ -64,7 +64,7 @@ export class ImageAdmin {
 
     /** Pushes a multi-arch image: one untagged child per platform (and a buildx attestation per platform), then the index with the tags. */
     pushIndex(image: ImageKey, input: PushIndexInput = {}): PushedImage {
-        checkObject(input, "The index");
+        checkObject(input, "The index", ["tags", "platforms", "attestations", "format", "visibility", "repository"]);
         checkTags(input.tags);
         checkFormat(input.format);
         const platforms = input.platforms ?? DEFAULT_PLATFORMS;
@@ -72,6 +72,9 @@ export class ImageAdmin {
             throw new AdminError(400, "platforms must be a non-empty array such as [\"linux/amd64\", \"linux/arm64\"]");
         }
         platforms.forEach((platform, i) => checkPlatform(platform, `platforms[${i}]`));
+        if (input.attestations !== undefined && typeof input.attestations !== "boolean") {
+            throw new AdminError(400, "attestations must be true or false");
+        }
         if (input.attestations && input.format === "docker") {
             throw new AdminError(400, "attestations need the oci format (buildx pushes an OCI index when it adds attestations)");
         }
@@ -98,7 +101,7 @@ export class ImageAdmin {
      * the previous one stays behind untagged, as with cosign.
      */
     pushSignature(image: ImageKey, subject: string, input: PushSignatureInput = {}): PushedManifest {
-        checkObject(input, "The signature");
+        checkObject(input, "The signature", ["kind"]);
         const kind = input.kind ?? "sig";
         if (kind !== "sig" && kind !== "att") {
             throw new AdminError(400, 'kind must be "sig" or "att"');
@@ -113,7 +116,10 @@ export class ImageAdmin {
 
     /** Pushes an OCI 1.1 referrer of `subject` (untagged, with `subject`), and by default the referrers tag schema's index. */
     pushReferrer(image: ImageKey, subject: string, input: PushReferrerInput = {}): PushedImage {
-        checkObject(input, "The referrer");
+        checkObject(input, "The referrer", ["artifactType", "tagSchema"]);
+        if (input.tagSchema !== undefined && typeof input.tagSchema !== "boolean") {
+            throw new AdminError(400, "tagSchema must be true or false");
+        }
         const artifactType = input.artifactType ?? DEFAULT_ARTIFACT_TYPE;
         if (typeof artifactType !== "string" || artifactType === "") {
             throw new AdminError(400, "artifactType must be a non-empty media type");
@@ -268,9 +274,14 @@ function checkImage(image: ImageKey): void {
     }
 }
 
-function checkObject(input: unknown, what: string): void {
+/** An input object with only the `allowed` fields (an unknown field is an error naming the known ones). */
+function checkObject(input: unknown, what: string, allowed: readonly string[]): void {
     if (typeof input !== "object" || input === null || Array.isArray(input)) {
         throw new AdminError(400, `${what} must be an object`);
+    }
+    const unknown = Object.keys(input).find((key) => !allowed.includes(key));
+    if (unknown !== undefined) {
+        throw new AdminError(400, `${unknown} is not a field of ${what.toLowerCase()} (expected one of: ${allowed.join(", ")})`);
     }
 }
 

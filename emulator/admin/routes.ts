@@ -125,8 +125,8 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
         path: `${IMAGE}/signatures`,
         summary: 'Push a cosign signature: { subject: "sha256:...", kind?: "sig" | "att" }',
         handle: (admin, call) => {
-            const body = object<PushSignatureInput & { subject: string }>(call.body);
-            return { status: 201, body: admin.pushSignature(image(call), body.subject, { ...(body.kind ? { kind: body.kind } : {}) }) };
+            const { subject, ...input } = object<PushSignatureInput & { subject: string }>(call.body);
+            return { status: 201, body: admin.pushSignature(image(call), subject, input) };
         },
     },
     {

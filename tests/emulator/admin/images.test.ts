@@ -154,6 +154,8 @@ describe("emulator/admin/images", () => {
         refuses(() => emulator.admin.pushImage(WEB, { tags: ["no spaces"] }), 400, /tags must be/);
         refuses(() => emulator.admin.pushIndex(WEB, { format: "docker", attestations: true }), 400, /attestations need the oci format/);
         refuses(() => emulator.admin.pushImage({ org: "nobody", name: "x" }), 404, /No organization nobody/);
+        refuses(() => emulator.admin.pushIndex(WEB, { platform: "linux/amd64" } as object), 400, /platform is not a field of the index \(expected one of: tags, platforms,/);
+        refuses(() => emulator.admin.pushIndex(WEB, { attestations: "yes" as unknown as boolean }), 400, /attestations must be true or false/);
         refuses(() => emulator.admin.pushSignature(WEB, "sha256:abc"), 404, /No active container package/);
         emulator.admin.pushImage(WEB);
         refuses(() => emulator.admin.pushSignature(WEB, "sha256:abc"), 400, /64 lowercase hex/);
