@@ -228,6 +228,21 @@ describe("emulator/registry/api", () => {
             assert.equal(mended.digest, latest.name);
         });
 
+        it("deleting an untagged child over REST breaks the tagged multi-arch image; restoring it mends the image", async () => {
+            const web = { org: "acme", name: "apps/web" };
+            const image = emulator.admin.pushIndex(web, { tags: ["latest"], attestations: true });
+            const arm = image.children.find((child) => child.platform === "linux/arm64")!;
+            const octokit = new Octokit({ auth: TOKENS.admin, baseUrl: emulator.url, log: quiet });
+            const ref = { org: "acme", package_type: "container" as const, package_name: web.name, package_version_id: arm.versionId };
+            await octokit.rest.packages.deletePackageVersionForOrg(ref);
+            const broken = await pullImage(emulator.url, web.org, web.name, "latest", { token: TOKENS.readonly });
+            assert.equal(broken.ok, false);
+            assert.deepEqual(broken.failures, [{ reference: arm.digest, status: 404, code: "MANIFEST_UNKNOWN", reason: "MANIFEST_UNKNOWN" }]);
+            assert.equal(broken.pulled.length, 4, "the index, the other image and both attestations still pull");
+            await octokit.rest.packages.restorePackageVersionForOrg(ref);
+            assert.equal((await pullImage(emulator.url, web.org, web.name, "latest", { token: TOKENS.readonly })).ok, true);
+        });
+
         it("a deleted package is NAME_UNKNOWN to a token issued before", async () => {
             const token = await bearer(emulator, "acme/tools/ci-runner");
             emulator.admin.deletePackage({ org: "acme", packageType: "container", name: RUNNER.name });
