@@ -1,7 +1,8 @@
 /**
  * The types of the GitHub Packages API emulator, in one place: the seed format (what a
- * test or a script loads), the state the emulator keeps, the admin interface's inputs and
- * outputs, fault rules, the request log and the options of `createEmulator`.
+ * test or a script loads), the state the emulator keeps (container manifests included), the
+ * admin interface's inputs and outputs (registry pushes included), fault rules, the request
+ * log and the options of `createEmulator`.
  */
 
 /** The registries GitHub Packages hosts, as the REST API names them. */
@@ -294,7 +295,7 @@ export const FAULT_KINDS = ["error", "timeout", "reset", "secondary-rate-limit"]
  */
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-/** A fault to inject into GitHub API requests (never into admin requests). */
+/** A fault to inject into GitHub API requests, REST or registry (never into admin requests). */
 export interface FaultSpec {
     /** What the fault does. */
     kind: FaultKind;
@@ -302,7 +303,7 @@ export interface FaultSpec {
     method?: string;
     /** Only requests whose raw path (no query, `%2F` kept) matches this pattern; `*` matches any run of characters. */
     path?: string;
-    /** Only requests for this OpenAPI operation, e.g. `packages/delete-package-for-org`. */
+    /** Only requests for this OpenAPI operation, e.g. `packages/delete-package-for-org`, or registry operation, e.g. `registry/get-manifest`. */
     operation?: string;
     /** The first matching request (1-based) the fault applies to; earlier ones pass. */
     nth?: number;
@@ -310,7 +311,7 @@ export interface FaultSpec {
     rate?: number;
     /** How many times the fault fires at most. Defaults to 1 when `nth` is set without `rate`, else unlimited. */
     times?: number;
-    /** `error`: the status (500-599, default 500); `secondary-rate-limit`: 403 (default) or 429. */
+    /** `error`: the status (500-599, default 500); `secondary-rate-limit`: 403 (the default on REST paths) or 429 (the default on registry paths). */
     status?: number;
     /** `error` and `secondary-rate-limit`: the message of the JSON body. */
     message?: string;
