@@ -1,16 +1,17 @@
 /**
  * The emulator's moving parts, without sockets: the state, the clock, rate limits, faults and
- * the request log, plus loading a seed and going back to the start. The GitHub API (api.ts),
- * the admin interface (admin.ts) and the server (server.ts) all work on one of these.
+ * the request log, plus loading a seed and going back to the start. The GitHub REST API (rest/api.ts),
+ * the admin interface (admin/admin.ts) and the server (server.ts) all work on one of these.
  */
-import { Clock, parseInstant } from "./clock";
+import { Clock, parseInstant } from "./store/clock";
 import { DefaultedOptions } from "./defaults";
-import { FaultInjector } from "./faults";
-import { GITHUB } from "./github";
-import { RateLimiter } from "./ratelimit";
-import { RequestLog } from "./requestlog";
-import { buildStore, validateSeed } from "./seed";
-import { Store } from "./state";
+import { FaultInjector } from "./traffic/faults";
+import { GITHUB } from "./rest/github";
+import { RateLimiter } from "./rest/ratelimit";
+import { RegistryTokens } from "./registry/tokens";
+import { RequestLog } from "./traffic/requestlog";
+import { buildStore, validateSeed } from "./store/seed";
+import { Store } from "./store/state";
 import { EmulatorOptions, Seed } from "./types";
 
 /** An emulator with no organizations and no tokens. */
@@ -26,6 +27,8 @@ export class EmulatorCore {
     readonly faults: FaultInjector;
     /** The request log. */
     readonly log: RequestLog;
+    /** The container registry's bearer tokens. */
+    readonly registryTokens = new RegistryTokens();
     private current: Store;
     private seed: Seed;
     private start: number;
@@ -60,6 +63,7 @@ export class EmulatorCore {
         this.seed = valid;
         this.start = this.clock.now();
         this.limiter.reset();
+        this.registryTokens.clear();
     }
 
     /** Goes back to the state of a fresh start with the last seed: state, clock, rate limits, faults and request log. */
@@ -67,6 +71,7 @@ export class EmulatorCore {
         this.clock.set(this.start);
         this.current = buildStore(this.seed, this.start, this.options.defaultRateLimit);
         this.limiter.reset();
+        this.registryTokens.clear();
         this.faults.clear();
         this.log.reset();
     }

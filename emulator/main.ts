@@ -7,7 +7,7 @@
  * scripts can read it; diagnostics go to stderr. Stops on SIGINT or SIGTERM.
  */
 import { parseArgs } from "node:util";
-import { DEMO_SEED_PATH, readSeedFile } from "./seed";
+import { DEMO_SEED_PATH, readSeedFile } from "./store/seed";
 import { createEmulator } from "./server";
 
 const USAGE = "Usage: main.ts [--port P] [--seed FILE] [--now INSTANT] [--tick] [--admin-token TOKEN] [--fault-seed N] [--latency MS] [--latency-jitter MS]";

@@ -1,20 +1,21 @@
 /**
  * `createEmulator`: the HTTP server on 127.0.0.1. It sends `/_emulator/...` to the admin
- * interface and everything else to the emulated GitHub API, logging each API request and
- * applying fault rules (5xx, held requests, socket resets, secondary rate limits) first and
- * delaying API answers by the configured latency.
+ * interface, `/token` and `/v2/...` to the container registry and everything else to the
+ * emulated GitHub REST API, logging each API request and applying fault rules (5xx, held
+ * requests, socket resets, secondary rate limits) first and delaying answers by the
+ * configured latency.
  */
 import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
 import { AddressInfo } from "node:net";
-import { EmulatorAdmin } from "./admin";
-import { handleAdminRequest } from "./admin-routes";
-import { ApiRequest, GitHubApi, WireReply } from "./api";
-import { Identity } from "./auth";
+import { EmulatorAdmin } from "./admin/admin";
+import { handleAdminRequest } from "./admin/routes";
+import { RegistryApi, isRegistryPath } from "./registry/api";
+import { GitHubApi } from "./rest/api";
 import { EmulatorCore } from "./core";
 import { ADMIN_PREFIX, HOST, withDefaults } from "./defaults";
-import { DOCS, MESSAGES } from "./github";
-import { pathSegments, send } from "./http";
-import { prng } from "./random";
+import { DOCS, MESSAGES } from "./rest/github";
+import { ApiRequest, WireReply, pathSegments, send } from "./traffic/http";
+import { prng } from "./store/random";
 import { EmulatorOptions, FaultRule, RequestLogEntry } from "./types";
 
 /** A running emulator. */
@@ -47,6 +48,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         baseUrl: url,
         anonymousRateLimit: settings.anonymousRateLimit,
     });
+    const registry = new RegistryApi({ store: () => core.store(), clock: core.clock, tokens: core.registryTokens, baseUrl: url });
     const held = new Set<NodeJS.Timeout>();
     // Its own stream of the fault seed, so latency never shifts which requests `rate` faults hit.
     const jitter = prng(settings.faultSeed ^ LATENCY_STREAM);
@@ -79,24 +81,26 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
             segments: pathSegments(requestUrl.pathname),
             authorization: request.headers.authorization,
             ifNoneMatch: request.headers["if-none-match"],
+            accept: request.headers.accept,
             remoteAddress: request.socket.remoteAddress ?? "unknown",
             requestId: requestIdFor(++requestCount),
         };
-        const identity = api.identify(apiRequest);
-        const operation = api.route(apiRequest)?.route.operation ?? "unknown";
+        const served = servedApi(apiRequest);
+        const login = served.login(apiRequest);
         const entry = core.log.start({
+            api: served.api,
             at: new Date(core.clock.now()).toISOString(),
             method,
             path: requestUrl.pathname,
             query: requestUrl.search.slice(1),
-            operation,
-            ...(identity.kind === "token" ? { login: identity.token.login } : {}),
+            operation: served.operation,
+            ...(login !== undefined ? { login } : {}),
         });
-        const fault = core.faults.pick({ method, path: requestUrl.pathname, operation });
+        const fault = core.faults.pick({ method, path: requestUrl.pathname, operation: served.operation });
         if (fault) {
             entry.fault = fault.id;
         }
-        const proceed = (): void => (fault ? applyFault(fault, apiRequest, identity, response, entry) : answer(apiRequest, response, entry));
+        const proceed = (): void => (fault ? applyFault(fault, served, apiRequest, response, entry) : answer(served, apiRequest, response, entry));
         const delayMs = latency();
         if (delayMs > 0) {
             wait(delayMs, proceed, response, entry);
@@ -125,11 +129,36 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         });
     }
 
+    /** The API a request is for: the registry (`/token`, `/v2/...`) or the REST API, with what the log and faults need. */
+    function servedApi(apiRequest: ApiRequest): ServedApi {
+        if (isRegistryPath(apiRequest.url.pathname)) {
+            return {
+                api: "registry",
+                operation: registry.operation(apiRequest),
+                login: (request) => registry.login(request),
+                answer: (request) => registry.answer(request),
+                serverError: (_request, fault) => registry.serverError(fault),
+                rateLimited: (_request, fault) => registry.rateLimited(fault),
+            };
+        }
+        return {
+            api: "rest",
+            operation: api.route(apiRequest)?.route.operation ?? "unknown",
+            login: (request) => {
+                const identity = api.identify(request);
+                return identity.kind === "token" ? identity.token.login : undefined;
+            },
+            answer: (request) => api.answer(request, api.identify(request), api.route(request)),
+            serverError: (request, fault) => api.serverError(request, api.identify(request), fault),
+            rateLimited: (request, fault) => api.secondaryRateLimited(request, api.identify(request), fault),
+        };
+    }
+
     /** Answers with the API's current view (a held request sees the state at the time it is answered). */
-    function answer(apiRequest: ApiRequest, response: ServerResponse, entry: RequestLogEntry): void {
+    function answer(served: ServedApi, apiRequest: ApiRequest, response: ServerResponse, entry: RequestLogEntry): void {
         let reply: WireReply;
         try {
-            reply = api.answer(apiRequest, api.identify(apiRequest), api.route(apiRequest));
+            reply = served.answer(apiRequest);
         } catch (error) {
             process.emitWarning(`emulator: ${(error as Error).stack ?? String(error)}`);
             reply = { status: 500, headers: { "content-type": "application/json; charset=utf-8" }, body: JSON.stringify(serverErrorBody()) };
@@ -137,31 +166,31 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         write(response, entry, reply);
     }
 
-    function applyFault(fault: FaultRule, apiRequest: ApiRequest, identity: Identity, response: ServerResponse, entry: RequestLogEntry): void {
+    function applyFault(fault: FaultRule, served: ServedApi, apiRequest: ApiRequest, response: ServerResponse, entry: RequestLogEntry): void {
         switch (fault.kind) {
             case "reset":
                 core.log.finish(entry, "reset");
                 response.socket?.destroy();
                 return;
             case "error":
-                write(response, entry, api.serverError(apiRequest, identity, fault));
+                write(response, entry, served.serverError(apiRequest, fault));
                 return;
             case "secondary-rate-limit":
-                write(response, entry, api.secondaryRateLimited(apiRequest, identity, fault));
+                write(response, entry, served.rateLimited(apiRequest, fault));
                 return;
             case "timeout":
-                hold(fault.delayMs, apiRequest, response, entry);
+                hold(fault.delayMs, served, apiRequest, response, entry);
                 return;
         }
     }
 
     /** Holds a request: answers it after `delayMs`, or never (until the client gives up or the emulator closes). */
-    function hold(delayMs: number | undefined, apiRequest: ApiRequest, response: ServerResponse, entry: RequestLogEntry): void {
+    function hold(delayMs: number | undefined, served: ServedApi, apiRequest: ApiRequest, response: ServerResponse, entry: RequestLogEntry): void {
         let timer: NodeJS.Timeout | undefined;
         if (delayMs !== undefined) {
             const pending = setTimeout(() => {
                 held.delete(pending);
-                answer(apiRequest, response, entry);
+                answer(served, apiRequest, response, entry);
             }, delayMs);
             held.add(pending);
             timer = pending;
@@ -198,6 +227,22 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
                 server.closeAllConnections();
             }),
     };
+}
+
+/** One of the two APIs on the server, as the request pipeline (log, faults, latency) sees it. */
+interface ServedApi {
+    /** Which API. */
+    api: "rest" | "registry";
+    /** The operation for the log and the fault filters. */
+    operation: string;
+    /** The caller's login, if a known PAT is behind the request. */
+    login(request: ApiRequest): string | undefined;
+    /** The answer, from the state at the time it is called. */
+    answer(request: ApiRequest): WireReply;
+    /** The answer of an `error` fault. */
+    serverError(request: ApiRequest, fault: FaultRule): WireReply;
+    /** The answer of a `secondary-rate-limit` fault. */
+    rateLimited(request: ApiRequest, fault: FaultRule): WireReply;
 }
 
 /** Mixed into the fault seed for the latency jitter's PRNG. */

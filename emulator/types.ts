@@ -1,7 +1,8 @@
 /**
  * The types of the GitHub Packages API emulator, in one place: the seed format (what a
- * test or a script loads), the state the emulator keeps, the admin interface's inputs and
- * outputs, fault rules, the request log and the options of `createEmulator`.
+ * test or a script loads), the state the emulator keeps (container manifests included), the
+ * admin interface's inputs and outputs (registry pushes included), fault rules, the request
+ * log and the options of `createEmulator`.
  */
 
 /** The registries GitHub Packages hosts, as the REST API names them. */
@@ -95,8 +96,11 @@ export interface SeedPackage {
 export interface SeedVersion {
     /** GitHub's numeric id; assigned deterministically when omitted. */
     id?: number;
-    /** The version name (`1.2.3`, or `sha256:...` for container images). */
-    name: string;
+    /**
+     * The version name (`1.2.3`, or `sha256:...` for container images). Container versions may
+     * leave it out: it is then the digest of their manifest (given or generated).
+     */
+    name?: string;
     /** How often the version was downloaded; GitHub's API does not show this, but the delete rules use it. Defaults to 0. */
     downloads?: number;
     /** Container/docker tags of the version. Defaults to none. */
@@ -111,6 +115,32 @@ export interface SeedVersion {
     updatedAt?: Instant;
     /** When the version was deleted; omit (or null) for an active version. */
     deletedAt?: Instant | null;
+    /**
+     * Container only: the manifest (any JSON object, stored as canonical JSON); the version's
+     * name is its digest. Omitted: a generated single-platform image whose digest is the name
+     * (a hand-written name that is not that digest leaves the version without a manifest).
+     */
+    manifest?: { [key: string]: unknown };
+    /** Container only: `missing` (the registry lost it: pulls answer MANIFEST_UNKNOWN) or `corrupt` (served truncated). Defaults to `present`. */
+    manifestState?: ManifestState;
+    /** Container only: the media type the manifest is served with, when it differs from its `mediaType` field. */
+    manifestMediaType?: string;
+}
+
+/** How the registry holds a version's manifest. */
+export const MANIFEST_STATES = ["present", "missing", "corrupt"] as const;
+
+/** `present`: served as stored; `missing`: unknown to the registry though the REST version stays; `corrupt`: served truncated (its bytes no longer match the digest). */
+export type ManifestState = (typeof MANIFEST_STATES)[number];
+
+/** A container version's manifest in the emulator's state; its digest is the version's name. */
+export interface ManifestRecord {
+    /** The canonical JSON text; sha256 of its UTF-8 bytes is the version name. */
+    text: string;
+    /** The media type it is served with (`Content-Type`). */
+    mediaType: string;
+    /** Whether the registry serves it. */
+    state: ManifestState;
 }
 
 /** A token the API accepts, with the scopes GitHub would grant it. */
@@ -197,6 +227,8 @@ export interface VersionRecord {
     updatedAt: number;
     /** Deletion time, epoch milliseconds, or undefined while active. */
     deletedAt: number | undefined;
+    /** Container versions: the manifest the registry serves under the version's name (a digest); undefined when it has none. */
+    manifest?: ManifestRecord;
 }
 
 /** A token in the emulator's state. */
@@ -263,7 +295,7 @@ export const FAULT_KINDS = ["error", "timeout", "reset", "secondary-rate-limit"]
  */
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-/** A fault to inject into GitHub API requests (never into admin requests). */
+/** A fault to inject into GitHub API requests, REST or registry (never into admin requests). */
 export interface FaultSpec {
     /** What the fault does. */
     kind: FaultKind;
@@ -271,7 +303,7 @@ export interface FaultSpec {
     method?: string;
     /** Only requests whose raw path (no query, `%2F` kept) matches this pattern; `*` matches any run of characters. */
     path?: string;
-    /** Only requests for this OpenAPI operation, e.g. `packages/delete-package-for-org`. */
+    /** Only requests for this OpenAPI operation, e.g. `packages/delete-package-for-org`, or registry operation, e.g. `registry/get-manifest`. */
     operation?: string;
     /** The first matching request (1-based) the fault applies to; earlier ones pass. */
     nth?: number;
@@ -279,7 +311,7 @@ export interface FaultSpec {
     rate?: number;
     /** How many times the fault fires at most. Defaults to 1 when `nth` is set without `rate`, else unlimited. */
     times?: number;
-    /** `error`: the status (500-599, default 500); `secondary-rate-limit`: 403 (default) or 429. */
+    /** `error`: the status (500-599, default 500); `secondary-rate-limit`: 403 (the default on REST paths) or 429 (the default on registry paths). */
     status?: number;
     /** `error` and `secondary-rate-limit`: the message of the JSON body. */
     message?: string;
@@ -306,6 +338,8 @@ export type RequestOutcome = "pending" | "answered" | "reset" | "abandoned";
 export interface RequestLogEntry {
     /** Sequence number, from 1. */
     seq: number;
+    /** Which API it was for: GitHub's REST API, or the container registry (`/token`, `/v2/...`). */
+    api: "rest" | "registry";
     /** When it arrived, on the emulator clock (ISO 8601). */
     at: string;
     /** The HTTP method. */
@@ -314,7 +348,7 @@ export interface RequestLogEntry {
     path: string;
     /** The query string, without `?` (empty when none). */
     query: string;
-    /** The OpenAPI operation id, or `unknown` for paths the emulator does not serve. */
+    /** The OpenAPI operation id (`unknown` for REST paths the emulator does not serve), or `registry/...` for registry requests. */
     operation: string;
     /** The login of the token's user, when a known token was sent. */
     login?: string;
@@ -384,4 +418,101 @@ export interface EmulatorOptions {
     latencyMs?: number;
     /** The most milliseconds added to `latencyMs`, drawn per request from a PRNG seeded with `faultSeed`. */
     latencyJitterMs?: number;
+}
+
+/** Names a container image (a `container` package) in the registry admin calls. */
+export interface ImageKey {
+    /** The organization's login. */
+    org: string;
+    /** The package name (unencoded, may contain `/`: `platform/api-gateway`). */
+    name: string;
+}
+
+/** What creating the package on a first push takes (ignored when the package exists). */
+export interface ImagePackageInput {
+    /** Visibility of a package the push creates. Defaults to `private`, as on ghcr.io. */
+    visibility?: Visibility;
+    /** Repository a package the push creates is linked to. */
+    repository?: string;
+}
+
+/** A single-platform image to push. */
+export interface PushImageInput extends ImagePackageInput {
+    /** Tags to point at it (moved from other versions). Defaults to none: an untagged version. */
+    tags?: string[];
+    /** `os/architecture[/variant]`. Defaults to `linux/amd64`. */
+    platform?: string;
+    /** `oci` (default) or `docker` media types. */
+    format?: "oci" | "docker";
+}
+
+/** A multi-arch image to push: one child manifest per platform, an index over them. */
+export interface PushIndexInput extends ImagePackageInput {
+    /** Tags to point at the index. Defaults to none. */
+    tags?: string[];
+    /** The platforms. Defaults to `linux/amd64` and `linux/arm64`. */
+    platforms?: string[];
+    /** Add a buildx attestation manifest (provenance + SBOM) per platform to the index. Defaults to false. */
+    attestations?: boolean;
+    /** `oci` (default: OCI image index) or `docker` (manifest list; no attestations). */
+    format?: "oci" | "docker";
+}
+
+/** A cosign signature or attestation to push. */
+export interface PushSignatureInput {
+    /** `sig` (cosign sign: tag `sha256-<hex>.sig`, the default) or `att` (cosign attest: `.att`). */
+    kind?: "sig" | "att";
+}
+
+/** An OCI 1.1 referrer (an artifact manifest with `subject`) to push. */
+export interface PushReferrerInput {
+    /** The artifact type. Defaults to `application/spdx+json` (an SBOM). */
+    artifactType?: string;
+    /** Also push the referrers tag schema's index (tag `sha256-<hex>` of the subject), as clients do on registries without the referrers API such as ghcr.io. Defaults to true. */
+    tagSchema?: boolean;
+}
+
+/** What a manifest is in a pushed graph. */
+export type ManifestRole = "image" | "index" | "attestation" | "signature" | "referrer" | "referrers-index";
+
+/** One manifest a push stored, as the version it became. */
+export interface PushedManifest {
+    /** The manifest digest: the version's name. */
+    digest: string;
+    /** The REST version id. */
+    versionId: number;
+    /** Its media type. */
+    mediaType: string;
+    /** The version's tags after the push. */
+    tags: string[];
+    /** What it is. */
+    role: ManifestRole;
+    /** `image` children of an index: the platform. */
+    platform?: string;
+    /** `attestation`, `signature`, `referrer`, `referrers-index`: the digest it is about. */
+    subject?: string;
+}
+
+/** The result of a push: the top manifest and what it refers to. */
+export interface PushedImage extends PushedManifest {
+    /** Manifests pushed with it: an index's platform images and attestations, a referrer's tag-schema index. */
+    children: PushedManifest[];
+}
+
+/** A manifest as the admin interface shows it. */
+export interface ManifestInfo {
+    /** The digest (the version's name). */
+    digest: string;
+    /** The REST version id. */
+    versionId: number;
+    /** The tags. */
+    tags: string[];
+    /** The media type it is served with. */
+    mediaType: string;
+    /** Whether the registry serves it. */
+    state: ManifestState;
+    /** The manifest JSON. */
+    json: { [key: string]: unknown };
+    /** The version's download count. */
+    downloads: number;
 }

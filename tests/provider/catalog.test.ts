@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { createEmulator, Emulator, Seed } from "../../emulator";
-import { prng } from "../../emulator/random";
+import { prng } from "../../emulator/store/random";
 import { PackageCatalog } from "../../provider/catalog";
 import { createClient } from "../../provider/client";
 import { resolveClientConfig } from "../../provider/config";

@@ -1,0 +1,231 @@
+/**
+ * Container manifests as data: the OCI and Docker media types, canonical JSON bytes and their
+ * sha256 digests, and builders for the shapes build tools push to ghcr.io (single-platform
+ * images, multi-arch indexes with buildx attestations, cosign signatures, OCI 1.1 referrers
+ * and the referrers tag schema's index). No HTTP here: the registry API and the admin
+ * interface both use these.
+ */
+import { createHash } from "node:crypto";
+
+/** The manifest media types (OCI image spec; Docker image manifest v2 schema 2). */
+export const MEDIA_TYPES = {
+    ociIndex: "application/vnd.oci.image.index.v1+json",
+    ociManifest: "application/vnd.oci.image.manifest.v1+json",
+    dockerList: "application/vnd.docker.distribution.manifest.list.v2+json",
+    dockerManifest: "application/vnd.docker.distribution.manifest.v2+json",
+} as const;
+
+/** The media types a registry client asks for in `Accept` when it pulls (what `docker pull` sends). */
+export const MANIFEST_MEDIA_TYPES: readonly string[] = Object.values(MEDIA_TYPES);
+
+/** Media types of the blobs the generated manifests point at (the emulator serves no blobs). */
+const BLOB_TYPES = {
+    ociConfig: "application/vnd.oci.image.config.v1+json",
+    ociLayer: "application/vnd.oci.image.layer.v1.tar+gzip",
+    dockerConfig: "application/vnd.docker.container.image.v1+json",
+    dockerLayer: "application/vnd.docker.image.rootfs.diff.tar.gzip",
+    inToto: "application/vnd.in-toto+json",
+    cosignSignature: "application/vnd.dev.cosign.simplesigning.v1+json",
+    dsse: "application/vnd.dsse.envelope.v1+json",
+    empty: "application/vnd.oci.empty.v1+json",
+} as const;
+
+/** The annotations buildx puts on an attestation manifest's descriptor in an index. */
+export const ATTESTATION_ANNOTATIONS = {
+    type: "vnd.docker.reference.type",
+    digest: "vnd.docker.reference.digest",
+    typeValue: "attestation-manifest",
+} as const;
+
+/** A manifest format: OCI (`application/vnd.oci...`) or Docker (`application/vnd.docker...`). */
+export type ManifestFormat = "oci" | "docker";
+
+/** A JSON value. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/** A manifest ready to store: its canonical bytes, digest and media type. */
+export interface BuiltManifest {
+    /** Canonical JSON text; the digest is the sha256 of its UTF-8 bytes. */
+    text: string;
+    /** `sha256:<hex>` of `text`. */
+    digest: string;
+    /** The media type it is served with. */
+    mediaType: string;
+    /** Its size in bytes. */
+    size: number;
+}
+
+/** A descriptor (OCI image spec): what an index or a `subject` says about another manifest. */
+export interface Descriptor {
+    /** The media type of the described manifest. */
+    mediaType: string;
+    /** Its digest. */
+    digest: string;
+    /** Its size in bytes. */
+    size: number;
+}
+
+/** JSON with keys sorted at every level and no whitespace: the same value always gives the same bytes. */
+export function canonicalJson(value: unknown): string {
+    return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(sortKeys);
+    }
+    if (value !== null && typeof value === "object") {
+        return Object.fromEntries(
+            Object.keys(value as Record<string, unknown>)
+                .sort()
+                .map((key) => [key, sortKeys((value as Record<string, unknown>)[key])]),
+        );
+    }
+    return value;
+}
+
+/** `sha256:<hex>` of the UTF-8 bytes of `text`. */
+export function sha256Digest(text: string): string {
+    return `sha256:${createHash("sha256").update(text, "utf8").digest("hex")}`;
+}
+
+/** A manifest (any JSON object) as stored: canonical text, digest, and its `mediaType` field (else the OCI manifest type). */
+export function buildManifest(json: object, mediaType?: string): BuiltManifest {
+    const text = canonicalJson(json);
+    const field = (json as { mediaType?: unknown }).mediaType;
+    return {
+        text,
+        digest: sha256Digest(text),
+        mediaType: mediaType ?? (typeof field === "string" ? field : MEDIA_TYPES.ociManifest),
+        size: Buffer.byteLength(text),
+    };
+}
+
+/** The descriptor of a built manifest. */
+export function descriptorOf(manifest: BuiltManifest): Descriptor {
+    return { mediaType: manifest.mediaType, digest: manifest.digest, size: manifest.size };
+}
+
+/** Whether `text` is a digest in the form the registry serves (`sha256:` and 64 lowercase hex digits). */
+export function isDigest(text: string): boolean {
+    return /^sha256:[0-9a-f]{64}$/.test(text);
+}
+
+/** `linux/arm64/v8` as an OCI platform object. */
+export function platformOf(platform: string): { architecture: string; os: string; variant?: string } {
+    const [os, architecture, variant] = platform.split("/");
+    if (!os || !architecture) {
+        throw new Error(`platform "${platform}" must be os/architecture[/variant], e.g. linux/amd64`);
+    }
+    return { architecture, os, ...(variant ? { variant } : {}) };
+}
+
+/** A fake blob descriptor whose digest and size follow from `nonce`, so generated images differ and repeat exactly. */
+function blob(mediaType: string, nonce: string): { mediaType: string; digest: string; size: number } {
+    const digest = sha256Digest(nonce);
+    return { mediaType, digest, size: 512 + (parseInt(digest.slice(7, 13), 16) % 30_000_000) };
+}
+
+/** A single-platform image manifest; `nonce` makes its content (and digest) unique. */
+export function imageManifest(nonce: string, options: { platform?: string; format?: ManifestFormat } = {}): BuiltManifest {
+    const docker = options.format === "docker";
+    const platform = options.platform ?? "linux/amd64";
+    return buildManifest({
+        schemaVersion: 2,
+        mediaType: docker ? MEDIA_TYPES.dockerManifest : MEDIA_TYPES.ociManifest,
+        config: blob(docker ? BLOB_TYPES.dockerConfig : BLOB_TYPES.ociConfig, `config:${platform}:${nonce}`),
+        layers: [blob(docker ? BLOB_TYPES.dockerLayer : BLOB_TYPES.ociLayer, `layer:${platform}:${nonce}`)],
+    });
+}
+
+/** The manifest a seeded or published container version without one gets: a linux/amd64 OCI image unique to `nonce`. */
+export function generatedManifest(nonce: string): BuiltManifest {
+    return imageManifest(nonce);
+}
+
+/** A buildx attestation manifest (in-toto provenance and SBOM layers) for the platform manifest `subject`. */
+export function attestationManifest(nonce: string, subject: string): BuiltManifest {
+    return buildManifest({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociManifest,
+        config: blob(BLOB_TYPES.ociConfig, `attestation-config:${nonce}`),
+        layers: [
+            { ...blob(BLOB_TYPES.inToto, `provenance:${subject}:${nonce}`), annotations: { "in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2" } },
+            { ...blob(BLOB_TYPES.inToto, `sbom:${subject}:${nonce}`), annotations: { "in-toto.io/predicate-type": "https://spdx.dev/Document" } },
+        ],
+    });
+}
+
+/** One entry of an index: a platform image, or a buildx attestation naming the image it attests. */
+export type IndexEntry =
+    | { kind: "image"; manifest: BuiltManifest; platform: string }
+    | { kind: "attestation"; manifest: BuiltManifest; attests: string };
+
+/** A multi-arch index (OCI image index or Docker manifest list) over `entries`. */
+export function indexManifest(entries: IndexEntry[], format: ManifestFormat = "oci"): BuiltManifest {
+    return buildManifest({
+        schemaVersion: 2,
+        mediaType: format === "docker" ? MEDIA_TYPES.dockerList : MEDIA_TYPES.ociIndex,
+        manifests: entries.map((entry) =>
+            entry.kind === "image"
+                ? { ...descriptorOf(entry.manifest), platform: platformOf(entry.platform) }
+                : {
+                      ...descriptorOf(entry.manifest),
+                      platform: { architecture: "unknown", os: "unknown" },
+                      annotations: { [ATTESTATION_ANNOTATIONS.type]: ATTESTATION_ANNOTATIONS.typeValue, [ATTESTATION_ANNOTATIONS.digest]: entry.attests },
+                  },
+        ),
+    });
+}
+
+/** The tag cosign gives the signature (`.sig`) or attestation (`.att`) of `digest`: `sha256-<hex>.sig`. */
+export function cosignTag(digest: string, kind: "sig" | "att"): string {
+    return `${digest.replace(":", "-")}.${kind}`;
+}
+
+/** The referrers tag schema's tag for `digest` (OCI distribution spec 1.1): `sha256-<hex>`. */
+export function referrersTag(digest: string): string {
+    return digest.replace(":", "-");
+}
+
+/**
+ * A cosign signature (`sig`) or attestation (`att`) manifest for `subject` with `count`
+ * layers: cosign appends a layer per signature and re-tags, so each new signature makes a new
+ * manifest and leaves the previous one untagged.
+ */
+export function cosignManifest(subject: string, kind: "sig" | "att", count: number): BuiltManifest {
+    const layerType = kind === "sig" ? BLOB_TYPES.cosignSignature : BLOB_TYPES.dsse;
+    return buildManifest({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociManifest,
+        config: blob(BLOB_TYPES.ociConfig, `cosign-config:${kind}:${subject}:${count}`),
+        layers: Array.from({ length: count }, (_, i) => ({
+            ...blob(layerType, `cosign-${kind}:${subject}:${i}`),
+            annotations:
+                kind === "sig"
+                    ? { "dev.cosignproject.cosign/signature": Buffer.from(`signature ${i} of ${subject}`).toString("base64") }
+                    : { predicateType: "https://slsa.dev/provenance/v1" },
+        })),
+    });
+}
+
+/** An OCI 1.1 artifact manifest with a `subject` (an SBOM, a signature...) of `artifactType`. */
+export function referrerManifest(nonce: string, subject: Descriptor, artifactType: string): BuiltManifest {
+    return buildManifest({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociManifest,
+        artifactType,
+        config: { mediaType: BLOB_TYPES.empty, digest: sha256Digest("{}"), size: 2 },
+        layers: [blob("application/octet-stream", `referrer:${subject.digest}:${nonce}`)],
+        subject,
+    });
+}
+
+/** The referrers tag schema's index: descriptors (with `artifactType`) of every referrer of one subject. */
+export function referrersIndex(referrers: { manifest: BuiltManifest; artifactType: string }[]): BuiltManifest {
+    return buildManifest({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPES.ociIndex,
+        manifests: referrers.map((referrer) => ({ ...descriptorOf(referrer.manifest), artifactType: referrer.artifactType })),
+    });
+}

@@ -1,0 +1,47 @@
+import { strict as assert } from "node:assert";
+import { Emulator, pullImage } from "../../../emulator";
+import { TOKENS, demoSeed, startDemo } from "../support";
+
+describe("emulator/registry/pull", () => {
+    let emulator: Emulator;
+
+    beforeEach(async () => {
+        emulator = await startDemo();
+    });
+
+    afterEach(async () => {
+        await emulator.close();
+    });
+
+    it("pulls every container version of the demo seed: their names are the digests of their generated manifests", async () => {
+        const seed = demoSeed();
+        let count = 0;
+        for (const org of seed.orgs) {
+            for (const pkg of (org.packages ?? []).filter((candidate) => candidate.packageType === "container")) {
+                for (const version of pkg.versions ?? []) {
+                    const token = org.login === "globex" ? TOKENS.globexOnly : TOKENS.readonly;
+                    const result = await pullImage(emulator.url, org.login, pkg.name, version.name!, { token });
+                    assert.deepEqual(result, { ok: true, digest: version.name, pulled: [version.name], failures: [] }, `${org.login}/${pkg.name}@${version.name}`);
+                    count++;
+                }
+            }
+        }
+        assert.equal(count, 4);
+    });
+
+    it("reports a refused token exchange as a failure of the token step", async () => {
+        const result = await pullImage(emulator.url, "acme", "platform/api-gateway", "latest");
+        assert.equal(result.ok, false);
+        assert.deepEqual(result.failures, [{ reference: "token", status: 401, code: "UNAUTHORIZED", reason: "UNAUTHORIZED" }]);
+    });
+
+    it("a version published by hand with a made-up digest has no manifest: a ghost the pull reports", async () => {
+        const key = { org: "acme", packageType: "container" as const, name: "tools/ci-runner" };
+        const ghost = emulator.admin.publishVersion(key, { name: `sha256:${"e".repeat(64)}`, tags: ["ghost"] });
+        const result = await pullImage(emulator.url, "acme", "tools/ci-runner", "ghost");
+        assert.deepEqual(result.failures.map((failure) => failure.code), ["MANIFEST_UNKNOWN"]);
+        const generated = emulator.admin.publishVersion(key, { tags: ["fresh"] });
+        assert.equal((await pullImage(emulator.url, "acme", "tools/ci-runner", "fresh")).digest, generated.name);
+        assert.notEqual(ghost.name, generated.name);
+    });
+});
