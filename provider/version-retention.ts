@@ -12,7 +12,7 @@ import { clientFor } from "./client";
 import { ConfigLookup, CONFIG_NAMESPACE, resolveClientConfig, resolveRegistryUrl } from "./config";
 import { planImageRetention } from "./image-retention";
 import { registryClientFor } from "./registry";
-import { describe } from "./errors";
+import { describe, statusOf } from "./errors";
 import { PackagesApi } from "./packages";
 import { assertDeletable } from "./protection";
 import { BlockReason, planRetention, RetentionCandidate, RetentionCapError, RetentionPlan } from "./retention";
@@ -30,8 +30,8 @@ export const RESTORE_WINDOW_DAYS = 30;
 /** How long the record of a deleted version stays in state, in days (past the restore window, for the record). */
 export const RECORD_DAYS = 90;
 
-/** How many kept or blocked versions the plan and the outputs list by name; the rest are counted. */
-export const LISTED_LIMIT = 50;
+/** How many kept or blocked versions the plan lists (protect rules and graph reasons first); `summary` counts them all. */
+export const LISTED_LIMIT = 10;
 
 /** One version in a plan as the preview shows it; each field short enough for the preview not to cut it. */
 export interface PlannedVersion {
@@ -140,8 +140,8 @@ export function retentionId(ref: PackageRef): string {
 
 /** A listing made by `check`, used by the `update` of the same run so that the package is listed once per operation. */
 interface Listing {
-    /** The package's GitHub id. */
-    packageId: number;
+    /** The package's GitHub id, read with the list only when the plan may delete the whole package. */
+    packageId?: number;
     /** Its active versions. */
     versions: PackageVersionFields[];
     /** When it was listed (ms). */
@@ -234,7 +234,8 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
             return this.restore(id, inputs, state, now);
         }
         const listing = this.takeListing(inputs) ?? (await this.list(inputs));
-        state.packageId = listing.packageId;
+        // The package's id for the record; read here, where the engine runs resources in parallel, not in check, where it does not.
+        state.packageId = listing.packageId ?? (await new PackagesApi(this.github()).get(inputs))?.packageId ?? null;
         const plan = await this.plan(inputs, listing, now);
         // Only what the previewed plan of this run named: a version the rules select since then waits for the next preview.
         const named = new Set((inputs.plan?.delete ?? []).map((d) => d.id));
@@ -295,7 +296,7 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         assertDeletable(inputs, this.lookup, 'delete (retention lastVersion: "delete-package")');
         const api = new PackagesApi(this.github());
         const current = await api.get(inputs);
-        if (!current || current.packageId !== listing.packageId) {
+        if (!current || listing.packageId === undefined || current.packageId !== listing.packageId) {
             throw new Error(`${capitalize(describe({ operation: "delete", ...refOf(inputs) }))} changed while planning (another package id, or gone); nothing was deleted. Run again.`);
         }
         await api.delete(inputs, "fail");
@@ -319,19 +320,28 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         return planImageRetention(inputs.policy, listing.versions, options, registry.forPackage(inputs.org, inputs.packageName));
     }
 
-    /** Lists the package's active versions (and its id) and keeps the listing for this run's update. */
-    private async list(ref: PackageRef): Promise<Listing> {
+    /**
+     * Lists the package's active versions, one request per 100, and keeps the listing for this
+     * run's update. The engine checks resources one at a time, so `check` makes no other request,
+     * except the package's id when the policy may delete the whole package.
+     */
+    private async list(inputs: VersionRetentionInputs): Promise<Listing> {
         const github = this.github();
-        const fields = await new PackagesApi(github).get(ref);
-        if (!fields) {
+        let versions: PackageVersionFields[];
+        try {
+            versions = await new PackageVersionsApi(github).list(inputs, "active");
+        } catch (error) {
+            if (statusOf(error) !== 404) {
+                throw error;
+            }
             throw new Error(
-                `${capitalize(describe({ operation: "read", ...refOf(ref) }))} does not exist (or the token cannot see it); its retention did nothing. ` +
+                `${capitalize(describe({ operation: "read", ...refOf(inputs) }))} does not exist (or the token cannot see it); its retention did nothing. ` +
                     `Give the package's name without an owner or repository prefix, as GitHub shows it, and check the token's read:packages scope.`,
             );
         }
-        const versions = await new PackageVersionsApi(github).list(ref, "active");
-        const listing = { packageId: fields.packageId, versions, at: Date.now() };
-        this.listings.set(retentionId(ref), listing);
+        const packageId = inputs.policy.lastVersion === "delete-package" ? (await new PackagesApi(github).get(inputs))?.packageId : undefined;
+        const listing = { packageId, versions, at: Date.now() };
+        this.listings.set(retentionId(inputs), listing);
         return listing;
     }
 
@@ -454,7 +464,10 @@ export function viewOf(plan: RetentionPlan): RetentionPlanView {
             `${plan.total} active versions: delete ${deleting}, keep ${plan.kept.length}${keptText ? ` (${keptText})` : ""}${listed(plan.kept.length)}, ` +
             `blocked ${plan.blocked.length}${listed(plan.blocked.length)}; cap ${plan.maxDeletions}.`,
         delete: plan.deletions.map((d) => entry(d, d.rule, d.reason)),
-        keep: plan.kept.slice(0, LISTED_LIMIT).map((k) => entry(k, k.keptBy, k.reason)),
+        // Versions kept by a count are the least telling: listed after those a protect rule or the graph kept.
+        keep: [...plan.kept.filter((k) => !k.keptBy.startsWith("keep-latest")), ...plan.kept.filter((k) => k.keptBy.startsWith("keep-latest"))]
+            .slice(0, LISTED_LIMIT)
+            .map((k) => entry(k, k.keptBy, k.reason)),
         blocked: plan.blocked.slice(0, LISTED_LIMIT).map((b) => entry(b, b.blockedBy, b.reason)),
         deletePackage: plan.deletePackage,
     };

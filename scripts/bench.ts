@@ -395,7 +395,8 @@ async function measureRetention(shape: RetentionShape, latencyMs: number): Promi
                 const pace = minutes > 0 ? (deletes.length - 1) / minutes : 0;
                 const stateBytes = JSON.stringify(await stack.exportStack()).length;
                 targets.push(`deletes ${shape.deletions}: ${deletes.length === shape.deletions ? "met" : `MISSED (${deletes.length})`}`);
-                targets.push(`pace ${pace.toFixed(0)}/min <= 150: ${pace <= 150 ? "met" : "MISSED"}`);
+                // The configured pace is 150; the target is GitHub's secondary limit for DELETEs (900 points a minute, 5 each).
+                targets.push(`pace ${pace.toFixed(1)}/min <= 180: ${pace <= 180 ? "met" : "MISSED"}`);
                 targets.push(`state ${(stateBytes / 1024).toFixed(0)} KiB`);
             }
             const lists = log.counts["packages/get-all-package-versions-for-package-owned-by-org"] ?? 0;

@@ -1,10 +1,11 @@
 /**
  * Version retention. `pulumi preview --diff` shows, for each package, every version the policy
- * deletes with its rule and reason, and what a keep rule saved; `pulumi up` deletes exactly those,
- * paced, and records them in the stack's state (the `deleted` outputs), from where a retention
- * can restore them within 30 days (`restore: "all"`).
+ * deletes with its rule and reason, and what a keep rule or the image graph saved; `pulumi up`
+ * deletes exactly those, paced, and records them in the stack's state (the `deleted` outputs),
+ * from where a retention can restore them within 30 days (`restore: "all"`).
  *
  *     pulumi config set org acme
+ *     pulumi config set github-packages:registryUrl http://127.0.0.1:8787   # the emulator; ghcr.io by default
  *     pulumi preview --diff
  */
 import * as pulumi from "@pulumi/pulumi";
@@ -25,16 +26,20 @@ const prereleases = new VersionRetention("npm-prereleases", {
     },
 });
 
-// Pull-request images of the gateway after two weeks, never a release or `latest`, at most 20 a run.
-const gateway = new PackageVersionRetention("gateway-pr-images", {
+// Pull-request images of the gateway after two weeks, never a release or `latest`, and the untagged
+// garbage: the provider reads the image graph from the registry, so the platform manifests,
+// attestations, signatures and referrers of every image it keeps stay, and the children of the
+// pull-request images it deletes go with them. At most 30 versions a run.
+const gateway = new PackageVersionRetention("gateway-images", {
     org,
     packageType: "container",
     packageName: "platform/api-gateway",
     policy: {
         tagged: { include: ["pr-*"], keepLatest: 3 },
+        untagged: {},
         olderThan: "14d",
         protect: { tags: ["latest", "v*"] },
-        maxDeletions: 20,
+        maxDeletions: 30,
     },
 });
 

@@ -1,31 +1,35 @@
 import { strict as assert } from "node:assert";
-import { createHash } from "node:crypto";
 import * as path from "node:path";
-import type { Emulator, PackageKey } from "../../emulator";
-import { createEmulator, DEMO_SEED_PATH, readSeedFile } from "../../emulator";
+import type { Emulator, PackageKey, PushedImage } from "../../emulator";
+import { createEmulator, DEMO_SEED_PATH, pullImage, readSeedFile } from "../../emulator";
 import { TOKENS } from "../emulator/support";
-import { printed } from "../support/plan";
+import { printed, printedEntries } from "../support/plan";
 import { createTestStack, REPO_ROOT, TestStack } from "../support/pulumi";
 
 const EXAMPLE = path.join(REPO_ROOT, "examples", "version-retention");
 const widgets: PackageKey = { org: "acme", packageType: "npm", name: "widgets" };
 const gateway: PackageKey = { org: "acme", packageType: "container", name: "platform/api-gateway" };
+const image = { org: "acme", name: "platform/api-gateway" };
 
-/** A digest as the registry names a manifest. */
-function digest(text: string): string {
-    return `sha256:${createHash("sha256").update(text).digest("hex")}`;
-}
-
-/** Name (or first tag, for images) to id of the package's active versions, read through the emulator's admin interface. */
+/** Name (or tags, for tagged images) to id of the package's active versions, read through the emulator's admin interface. */
 function active(emulator: Emulator, key: PackageKey): Map<string, number> {
     const org = emulator.admin.snapshot().orgs.find((o) => o.login === key.org)!;
     const found = org.packages!.find((p) => p.name === key.name && p.packageType === key.packageType && !p.deletedAt)!;
     return new Map(found.versions!.filter((v) => !v.deletedAt).map((v) => [v.tags?.length ? v.tags.join(",") : v.name!, v.id!]));
 }
 
-describe("examples/version-retention (end to end: CLI in the project directory, emulator)", () => {
+/** Every digest of a push: the top manifest and its children. */
+function digests(pushed: PushedImage): string[] {
+    return [pushed.digest, ...pushed.children.map((c) => c.digest)];
+}
+
+describe("examples/version-retention (end to end: CLI in the project directory, emulator with its registry)", () => {
     let emulator: Emulator;
     let test: TestStack;
+    let release: PushedImage;
+    let referrer: PushedImage;
+    let prs: PushedImage[];
+    let garbage: PushedImage;
 
     beforeEach(async () => {
         // The clock runs at real time here: olderThan compares with the machine's clock.
@@ -36,11 +40,17 @@ describe("examples/version-retention (end to end: CLI in the project directory, 
             emulator.admin.publishVersion(widgets, { name: `2.0.0-beta.${i}` });
             emulator.admin.advance("10d");
         }
-        // Six pull-request images of the gateway, 30 to 25 days old; the first one is also tagged v3.3.0-rc.1.
+        // The gateway, a month ago: a multi-arch release with buildx attestations, its cosign signature and an SBOM referrer;
+        // then six multi-arch pull-request images a day apart (pr-1 also tagged as a release candidate), and one untagged leftover.
         emulator.admin.setNow(new Date(Date.now() - 30 * 86_400_000));
+        release = emulator.admin.pushIndex(image, { tags: ["v4.0.0"], platforms: ["linux/amd64", "linux/arm64"], attestations: true });
+        emulator.admin.pushSignature(image, release.digest);
+        referrer = emulator.admin.pushReferrer(image, release.digest);
+        garbage = emulator.admin.pushImage(image, {});
+        prs = [];
         for (let i = 1; i <= 6; i++) {
-            emulator.admin.publishVersion(gateway, { name: digest(`pr-${i}`), tags: i === 1 ? ["pr-1", "v3.3.0-rc.1"] : [`pr-${i}`] });
             emulator.admin.advance("1d");
+            prs.push(emulator.admin.pushIndex(image, { tags: i === 1 ? ["pr-1", "v4.1.0-rc.1"] : [`pr-${i}`], platforms: ["linux/amd64", "linux/arm64"], attestations: true }));
         }
         emulator.admin.setNow(new Date());
         test = await createTestStack({
@@ -48,6 +58,7 @@ describe("examples/version-retention (end to end: CLI in the project directory, 
             config: {
                 org: { value: "acme" },
                 "github-packages:apiUrl": { value: emulator.url },
+                "github-packages:registryUrl": { value: emulator.url },
                 "github-packages:token": { value: TOKENS.admin, secret: true },
                 "github-packages:writesPerMinute": { value: "150" },
             },
@@ -59,7 +70,7 @@ describe("examples/version-retention (end to end: CLI in the project directory, 
         await emulator.close();
     });
 
-    it("previews each package's plan with rules and reasons, then up deletes exactly it", async () => {
+    it("previews each package's plan with rules and reasons, then up deletes exactly it; every kept tag still pulls", async () => {
         const widgetsBefore = active(emulator, widgets);
         const gatewayBefore = active(emulator, gateway);
         const preview = await test.stack.preview({ diff: true });
@@ -70,17 +81,21 @@ describe("examples/version-retention (end to end: CLI in the project directory, 
             assert.equal(entry.rule, "olderThan and names");
             assert.match(entry.reason, new RegExp(`2\\.0\\.0-beta\\.${beta} is a pre-release; not among the 5 most recent versions$`));
         }
-        assert.equal(printed(preview.stdout, widgetsBefore.get("2.0.0-beta.5")).rule, "keep-latest");
-        // gateway: pr-2 to pr-4 go (older than 14 days, every tag matches); pr-5 and pr-6 are among the 3 newest
-        // tagged images; pr-1 also carries a release tag, so it is not deleted (a partial match).
-        const pr2 = printed(preview.stdout, gatewayBefore.get("pr-2"));
+        // gateway: the 3 newest tagged images are the seed's latest (a day old), pr-6 and pr-5; pr-2 to pr-4 go with
+        // their children; pr-1 also carries a release tag (a partial match), so it stays with its children.
+        const pr2 = printed(preview.stdout, prs[1].versionId);
         assert.deepEqual([pr2.rule, pr2.tags], ["olderThan and tagged", ["pr-2"]]);
         assert.match(pr2.reason, /^created \d+ days ago \(olderThan 14d\); every tag matches \(pr-2\); not among the 3 most recent tagged versions$/);
-        assert.equal(printed(preview.stdout, gatewayBefore.get("pr-4")).rule, "olderThan and tagged");
-        assert.equal(printed(preview.stdout, gatewayBefore.get("pr-5")).rule, "keep-latest-tagged");
-        const pr1 = printed(preview.stdout, gatewayBefore.get("pr-1,v3.3.0-rc.1"));
-        assert.equal(pr1.rule, "partial-tag-match");
-        assert.match(pr1.reason, /tags pr-1 match the tagged rule but v3\.3\.0-rc\.1 does not/);
+        // Its children are untagged and old, so the untagged rule selects them; the graph lets them go because pr-2 goes.
+        const orphan = printed(preview.stdout, prs[1].children[1].versionId);
+        assert.equal(orphan.rule, "olderThan and untagged");
+        // The children of images that stay are kept by the graph, with the reason (the preview lists 10 kept versions).
+        const graphKept = printedEntries(preview.stdout).filter((e) => e.rule === "image-graph");
+        assert.ok(graphKept.length > 0 && graphKept.every((e) => / of kept tag (pr-1|pr-5|pr-6|v4\.0\.0)/.test(e.reason)), JSON.stringify(graphKept));
+        assert.match(preview.stdout, /keep 20 \(2 keep-latest-tagged, 17 image-graph, 1 partial-tag-match\)/);
+        assert.equal(printed(preview.stdout, prs[0].versionId).rule, "partial-tag-match");
+        const garbageEntry = printed(preview.stdout, garbage.versionId);
+        assert.equal(garbageEntry.rule, "olderThan and untagged");
         assert.equal(emulator.admin.requests().counts["packages/delete-package-version-for-org"] ?? 0, 0, "the preview deletes nothing");
 
         const up = await test.stack.up();
@@ -88,10 +103,28 @@ describe("examples/version-retention (end to end: CLI in the project directory, 
             [...widgetsBefore.keys()].filter((n) => !active(emulator, widgets).has(n)),
             ["2.0.0-beta.1", "2.0.0-beta.2", "2.0.0-beta.3", "2.0.0-beta.4"],
         );
-        assert.deepEqual([...gatewayBefore.keys()].filter((n) => !active(emulator, gateway).has(n)), ["pr-2", "pr-3", "pr-4"]);
-        assert.ok(active(emulator, gateway).has("latest,v3.2.0"), "the release image stays");
-        assert.deepEqual((up.outputs.gatewayDeleted.value as { tags: string[] }[]).map((d) => d.tags), [["pr-2"], ["pr-3"], ["pr-4"]]);
-        assert.ok((up.outputs.npmPackages.value as string[]).includes("npm/widgets"));
+        const expected = [...digests(prs[1]), ...digests(prs[2]), ...digests(prs[3]), garbage.digest].sort();
+        const deleted = (up.outputs.gatewayDeleted.value as { name: string }[]).map((d) => d.name).sort();
+        assert.deepEqual(deleted, expected, "the deleted PR images, their children and the leftover, nothing else");
+        const left = new Set([...active(emulator, gateway).values()]);
+        assert.deepEqual(
+            [...gatewayBefore.values()].filter((id) => !left.has(id)).length,
+            expected.length,
+            "the organization agrees with the outputs",
+        );
+
+        // Every tag still there pulls: index, then every child, like `docker pull --all-platforms`.
+        const tags = [...active(emulator, gateway).keys()].filter((k) => !k.startsWith("sha256:")).flatMap((k) => k.split(","));
+        assert.ok(tags.includes("v4.0.0") && tags.includes("pr-5") && tags.includes("pr-1") && tags.includes("latest"), tags.join(" "));
+        for (const tag of tags) {
+            const pull = await pullImage(emulator.url, "acme", "platform/api-gateway", tag, { token: TOKENS.readonly });
+            assert.ok(pull.ok, `${tag} pulls: ${JSON.stringify(pull.failures)}`);
+        }
+        for (const gone of ["pr-2", "pr-3", "pr-4"]) {
+            const pull = await pullImage(emulator.url, "acme", "platform/api-gateway", gone, { token: TOKENS.readonly });
+            assert.equal(pull.ok, false, `${gone} is gone`);
+        }
+        assert.ok([...active(emulator, gateway).values()].includes(referrer.versionId), "the referrer of the kept release stays");
 
         const again = await test.stack.preview({ expectNoChanges: true });
         assert.equal(again.changeSummary?.update ?? 0, 0, "converged: the next preview has nothing to delete");

@@ -62,7 +62,7 @@ describe("provider/version-retention", () => {
     });
 
     describe("viewOf", () => {
-        it("lists every deletion and at most 50 kept versions, then a count", () => {
+        it("lists every deletion and at most 10 kept versions, protect rules first; the summary counts them all", () => {
             const versions = Array.from({ length: 120 }, (_, i) => ({
                 versionId: i + 1,
                 name: `1.0.${i}`,
@@ -70,11 +70,14 @@ describe("provider/version-retention", () => {
                 createdAt: new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString(),
                 updatedAt: new Date(Date.UTC(2025, 0, 1)).toISOString(),
             }));
-            const view = viewOf(planRetention({ keepLatest: 60, maxDeletions: 60 }, versions, { packageType: "npm", now: new Date(Date.UTC(2025, 1, 1)) }));
-            assert.deepEqual(view.delete.map((d) => d.id), Array.from({ length: 60 }, (_, i) => i + 1), "every deletion, oldest first");
+            const view = viewOf(
+                planRetention({ keepLatest: 60, maxDeletions: 60, protect: { versions: ["1.0.3"] } }, versions, { packageType: "npm", now: new Date(Date.UTC(2025, 1, 1)) }),
+            );
+            assert.deepEqual(view.delete.map((d) => d.id), [1, 2, 3, ...Array.from({ length: 56 }, (_, i) => i + 5)], "every deletion, oldest first");
             assert.deepEqual(view.delete[0], { id: 1, version: "1.0.0", rule: "keepLatest", reason: "not among the 60 most recent versions" });
-            assert.equal(view.keep.length, 50);
-            assert.match(view.summary, /^120 active versions: delete 60, keep 60 \(60 keep-latest\), the first 50 listed, blocked 0; cap 60\.$/);
+            assert.equal(view.keep.length, 10);
+            assert.deepEqual([view.keep[0].version, view.keep[0].rule], ["1.0.3", "protect-version"]);
+            assert.match(view.summary, /^120 active versions: delete 59, keep 61 \(60 keep-latest, 1 protect-version\), the first 10 listed, blocked 0; cap 60\.$/);
         });
     });
 
@@ -103,6 +106,8 @@ describe("provider/version-retention", () => {
             const counts = emulator.admin.requests().counts;
             const listed = (counts["packages/get-all-package-versions-for-package-owned-by-org"] ?? 0) - (before["packages/get-all-package-versions-for-package-owned-by-org"] ?? 0);
             assert.equal(listed, 3, "250 versions: 3 pages, listed by check and reused by update");
+            const gets = (counts["packages/get-package-for-organization"] ?? 0) - (before["packages/get-package-for-organization"] ?? 0);
+            assert.equal(gets, 1, "the package's id is read once, by update");
             assert.equal(deletes(emulator), 2);
         });
 

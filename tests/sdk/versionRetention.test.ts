@@ -13,7 +13,8 @@ describe("sdk/versionRetention: checkVersionRetentionArgs", () => {
         ["an unknown registry type", { ...good, packageType: "pypi", packages: ["x"] }, /packageType must be one of npm, maven/],
         ["a bad org", { ...good, org: "acme corp" }, /org/],
         // Each registry the globs name applies its rules: container policies select tagged images.
-        ["a policy the registry refuses", { ...good, packages: ["container/*"], policy: { keepLatest: 5 } }, /policy\.tagged: a container policy must set tagged|must set tagged/],
+        ["a policy the registry refuses (docker images: tagged only)", { ...good, packages: ["docker/*"], policy: { keepLatest: 5 } }, /policy\.tagged: .*must set tagged/],
+        ["untagged container versions (planned with the image graph)", { ...good, packages: ["container/*"], policy: { untagged: {}, keepLatest: 5, maxDeletions: 5 } }, undefined],
         ["tags on npm", { ...good, policy: { tagged: {}, maxDeletions: 5 } }, /npm versions have no tags/],
         ["a wildcard registry, checked against every registry's rules", { ...good, packages: ["*/tools-*"], policy: { tagged: {}, keepLatest: 1 } }, /npm versions have no tags/],
     ];
