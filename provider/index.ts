@@ -35,6 +35,7 @@ export {
     unknownFields,
 } from "./validate";
 export { parseDuration, cutoff, Duration, DURATION_UNITS } from "./duration";
+export { findBrokenImages, BrokenImage } from "./image-health";
 export {
     VersionRetentionProvider,
     VersionRetentionInputs,

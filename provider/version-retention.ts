@@ -10,6 +10,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { clientFor } from "./client";
 import { ConfigLookup, CONFIG_NAMESPACE, resolveClientConfig, resolveRegistryUrl } from "./config";
+import { BrokenImage, findBrokenImages } from "./image-health";
 import { planImageRetention } from "./image-retention";
 import { registryClientFor } from "./registry";
 import { describe, statusOf } from "./errors";
@@ -125,13 +126,15 @@ export interface VersionRetentionState extends VersionRetentionInputs {
     blocked: BlockedVersionRecord[];
     /** What the last run did. */
     lastRun: RetentionRunSummary | null;
+    /** Container packages: tagged images that would not pull (a child or their own manifest gone), as the last refresh found them. */
+    brokenImages: BrokenImage[];
 }
 
 /** The inputs a `PackageVersionRetention` takes; `check` refuses any other name. */
 export const RETENTION_INPUTS = ["org", "packageType", "packageName", "policy", "restore", "plan"] as const satisfies readonly (keyof VersionRetentionInputs)[];
 
 /** The outputs the SDK registers as undefined inputs; `check` ignores them while undefined. */
-export const RETENTION_OUTPUTS = ["packageId", "deleted", "restored", "blocked", "lastRun"] as const satisfies readonly (keyof VersionRetentionState)[];
+export const RETENTION_OUTPUTS = ["packageId", "deleted", "restored", "blocked", "lastRun", "brokenImages"] as const satisfies readonly (keyof VersionRetentionState)[];
 
 /** The resource id of a retention: `org/type/name`, like the package's. */
 export function retentionId(ref: PackageRef): string {
@@ -189,7 +192,10 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         }
     }
 
-    /** Changes when the plan deletes or restores something, or the package or policy changed. */
+    /**
+     * Changes when the plan deletes or restores something, the package or policy changed, or a
+     * refresh found broken images (so `--expect-no-changes` fails until they are fixed).
+     */
     async diff(_id: string, olds: VersionRetentionState, news: VersionRetentionInputs): Promise<dynamic.DiffResult> {
         const replaces = (["org", "packageType", "packageName"] as const).filter((k) => olds[k] !== news[k]);
         const planned = news.plan === undefined || news.plan.delete.length > 0 || news.plan.deletePackage;
@@ -198,7 +204,8 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         }
         const restoring = news.restore !== undefined && pendingRestores(olds, news.restore).length > 0;
         const policyChanged = JSON.stringify(olds.policy) !== JSON.stringify(news.policy);
-        return { changes: replaces.length > 0 || planned || restoring || policyChanged, replaces, deleteBeforeReplace: false };
+        const broken = (olds.brokenImages ?? []).length > 0;
+        return { changes: replaces.length > 0 || planned || restoring || policyChanged || broken, replaces, deleteBeforeReplace: false };
     }
 
     /** Applies the plan of this run to a package the stack did not manage before. */
@@ -212,9 +219,25 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         return { outs: await this.apply(id, news, olds) };
     }
 
-    /** Keeps the state as it is: what the resource deleted is history, and the next preview lists the package afresh. */
+    /**
+     * Keeps what the resource deleted (history) and, for a container package, finds the tagged
+     * images that would not pull (`brokenImages`, drift). A package gone leaves the state as it
+     * is (the next preview says so); any other failure fails the refresh and changes nothing.
+     */
     async read(id: string, props?: VersionRetentionState): Promise<dynamic.ReadResult<VersionRetentionState>> {
-        return { id, props };
+        if (!props || props.packageType !== "container") {
+            return { id, props };
+        }
+        let versions: PackageVersionFields[];
+        try {
+            versions = await new PackageVersionsApi(this.github()).list(props, "active");
+        } catch (error) {
+            if (statusOf(error) === 404) {
+                return { id, props };
+            }
+            throw error;
+        }
+        return { id, props: { ...props, brokenImages: await findBrokenImages(versions, this.manifests(props)) } };
     }
 
     /** Deletes nothing: the versions the resource deleted stay deleted, the others stay. */
@@ -229,6 +252,8 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
             restored: [],
             blocked: [],
             lastRun: null,
+            // A refresh finds broken images; an up cannot mend them, and forgets only those it deleted.
+            brokenImages: olds?.brokenImages ?? [],
         };
         if (inputs.restore !== undefined) {
             return this.restore(id, inputs, state, now);
@@ -266,6 +291,8 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
             }
         }
         summary.blocked = state.blocked.length;
+        const deletedNow = new Set(state.deleted.map((r) => r.versionId));
+        state.brokenImages = state.brokenImages.filter((b) => !deletedNow.has(b.versionId));
         this.listings.delete(retentionId(inputs));
         return state;
     }
@@ -316,8 +343,12 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         if (inputs.packageType !== "container") {
             return planRetention(inputs.policy, listing.versions, options);
         }
-        const registry = registryClientFor(resolveClientConfig(this.lookup), resolveRegistryUrl(this.lookup));
-        return planImageRetention(inputs.policy, listing.versions, options, registry.forPackage(inputs.org, inputs.packageName));
+        return planImageRetention(inputs.policy, listing.versions, options, this.manifests(inputs));
+    }
+
+    /** The package's manifests, through the registry client shared by the process (each read at most once). */
+    private manifests(ref: PackageRef) {
+        return registryClientFor(resolveClientConfig(this.lookup), resolveRegistryUrl(this.lookup)).forPackage(ref.org, ref.packageName);
     }
 
     /**

@@ -47,6 +47,7 @@ export {
     PACKAGE_VERSION_RETENTION_TYPE,
     checkVersionRetentionArgs,
 } from "./versionRetention";
+export type { BrokenImage } from "../provider/image-health";
 export type { BlockedVersionRecord, DeletedVersionRecord, PlannedVersion, RetentionPlanView, RetentionRunSummary } from "../provider/version-retention";
 export type { BlockedVersion, BlockReason, KeepReason, KeptVersion, RetentionOptions, RetentionPlan, VersionDeletion } from "../provider/retention";
 export { checkRetentionPolicy, RETENTION_DEFAULTS } from "../provider/retention-policy";

@@ -8,6 +8,7 @@ import { checkGlobs, firstMatch, isKeyGlob } from "../provider/keys";
 import { checkRetentionPolicy, RetentionPolicy } from "../provider/retention-policy";
 import { PACKAGE_TYPES, PackageType } from "../provider/types";
 import { assertValid, checkOrg, InputFailure, unknownFields } from "../provider/validate";
+import type { BrokenImage } from "../provider/image-health";
 import type { BlockedVersionRecord, DeletedVersionRecord, RetentionPlanView, RetentionRunSummary } from "../provider/version-retention";
 import { listOrgPackages } from "./functions";
 import retentionShim = require("./retentionShim");
@@ -63,6 +64,8 @@ export class PackageVersionRetention extends pulumi.dynamic.Resource {
     declare public readonly blocked: pulumi.Output<BlockedVersionRecord[]>;
     /** What the last run did: counts and time. */
     declare public readonly lastRun: pulumi.Output<RetentionRunSummary | null>;
+    /** Container packages: tagged images that would not pull, as the last `pulumi refresh` found them (drift until fixed). */
+    declare public readonly brokenImages: pulumi.Output<BrokenImage[]>;
 
     /**
      * Applies `args.policy` to the versions of `args.packageName`.
@@ -74,7 +77,7 @@ export class PackageVersionRetention extends pulumi.dynamic.Resource {
         super(
             retentionShim,
             name,
-            { ...args, plan: undefined, packageId: undefined, deleted: undefined, restored: undefined, blocked: undefined, lastRun: undefined },
+            { ...args, plan: undefined, packageId: undefined, deleted: undefined, restored: undefined, blocked: undefined, lastRun: undefined, brokenImages: undefined },
             opts,
             MODULE,
             TYPE,

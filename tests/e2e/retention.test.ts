@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { Octokit } from "@octokit/rest";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { PackageCleanup, PackageVersionRetention, PACKAGE_VERSION_RETENTION_TYPE, RetentionPolicy, VersionRetention } from "pulumi-github-packages";
@@ -214,5 +215,65 @@ describe("e2e: components whose outputs the program never reads", function () {
         const npmPackages = e2e.emulator.admin.snapshot().orgs.find((o) => o.login === "acme")!.packages!.filter((p) => p.packageType === "npm" && !p.deletedAt).length;
         assert.equal(types.filter((t) => t === PACKAGE_VERSION_RETENTION_TYPE).length, npmPackages, up.stdout);
         assert.equal(types.filter((t) => t.endsWith(":OrgPackage")).length, 1, up.stdout);
+    });
+});
+
+describe("e2e: broken images as drift (container retention, emulator registry)", function () {
+    let e2e: E2E;
+    const image = { org: "acme", name: "apps/web" };
+    const web: PackageKey = { org: "acme", packageType: "container", name: "apps/web" };
+
+    beforeEach(async () => {
+        e2e = await startE2E(async () => {
+            const retention = new PackageVersionRetention("web", {
+                org: "acme",
+                packageType: "container",
+                packageName: "apps/web",
+                policy: { tagged: { include: ["pr-*"] }, untagged: {}, olderThan: "30d", keepLatest: 2, maxDeletions: 5 },
+            });
+            return { brokenImages: retention.brokenImages };
+        });
+        await e2e.test.stack.setConfig("github-packages:registryUrl", { value: e2e.emulator.url });
+        e2e.emulator.admin.setNow(new Date());
+    });
+
+    afterEach(async () => e2e?.dispose());
+
+    it("refresh reports an image whose child another tool deleted, and a tag whose manifest is gone; fixed, the drift clears", async () => {
+        const v1 = e2e.emulator.admin.pushIndex(image, { tags: ["v1"], platforms: ["linux/amd64", "linux/arm64"] });
+        const v2 = e2e.emulator.admin.pushImage(image, { tags: ["v2"] });
+        await e2e.test.stack.up();
+        assert.equal(await outcome(() => e2e.test.stack.preview({ refresh: true, expectNoChanges: true })), undefined, "healthy: no drift");
+
+        // Another tool deletes the arm64 child of v1, and v2's manifest goes missing from the registry.
+        const arm64 = v1.children.find((c) => c.platform === "linux/arm64")!;
+        e2e.emulator.admin.deleteVersion(web, arm64.versionId);
+        e2e.emulator.admin.setManifestState(image, v2.digest, "missing");
+        const drift = await outcome(() => e2e.test.stack.preview({ refresh: true, expectNoChanges: true }));
+        assert.ok(drift, "the drift check fails");
+        await e2e.test.stack.refresh();
+        const broken = (await retentionState(e2e)).brokenImages as { tags: string[]; problem: string; missing: string[]; reason: string }[];
+        assert.deepEqual(
+            broken.map((b) => [b.tags, b.problem, b.missing]),
+            [
+                [["v1"], "missing-children", [arm64.digest]],
+                [["v2"], "unreadable", []],
+            ],
+        );
+        assert.match(broken[0].reason, /pulling v1 fails with "manifest unknown"/);
+        assert.equal(e2e.emulator.admin.requests().counts["packages/delete-package-version-for-org"] ?? 0, 0, "nothing was deleted by the checks");
+
+        // Mended (the child restored, the manifest pushed again): a refresh clears the drift.
+        await new Octokit({ auth: E2E_TOKEN, baseUrl: e2e.emulator.url }).rest.packages.restorePackageVersionForOrg({
+            org: "acme",
+            package_type: "container",
+            package_name: "apps/web",
+            package_version_id: arm64.versionId,
+        });
+        e2e.emulator.admin.setManifestState(image, v2.digest, "present");
+        await e2e.test.stack.refresh();
+        assert.deepEqual((await retentionState(e2e)).brokenImages, []);
+        await e2e.test.stack.up();
+        assert.equal(await outcome(() => e2e.test.stack.preview({ expectNoChanges: true })), undefined);
     });
 });
