@@ -239,6 +239,28 @@ describe("e2e: broken images as drift (container retention, emulator registry)",
 
     afterEach(async () => e2e?.dispose());
 
+    it("an unreadable manifest blocks the package's untagged deletions, naming the digest; tagged deletions go on", async () => {
+        e2e.emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
+        const release = e2e.emulator.admin.pushIndex(image, { tags: ["v1"], platforms: ["linux/amd64", "linux/arm64"] });
+        const pr = e2e.emulator.admin.pushIndex(image, { tags: ["pr-1"], platforms: ["linux/amd64"] });
+        const leftover = e2e.emulator.admin.pushImage(image, {});
+        e2e.emulator.admin.setNow(new Date());
+        e2e.emulator.admin.pushImage(image, { tags: ["v2"] });
+        e2e.emulator.admin.pushImage(image, { tags: ["v3"] });
+        // The release index cannot be read: its children could be anything, so no untagged version may go.
+        e2e.emulator.admin.setManifestState(image, release.digest, "corrupt");
+        const preview = await e2e.test.stack.preview({ diff: true });
+        const blocked = printedEntries(preview.stdout).filter((e) => e.rule === "unreadable-manifest");
+        assert.ok(blocked.some((e) => e.id === leftover.versionId && e.reason.includes(release.digest.slice(0, 19))), JSON.stringify(blocked));
+        await e2e.test.stack.up();
+        const deleted = (await retentionState(e2e)).deleted as { versionId: number }[];
+        assert.deepEqual(deleted.map((d) => d.versionId), [pr.versionId], "only the tagged PR index went; its child is untagged and waits");
+        const left = new Set(e2e.emulator.admin.snapshot().orgs.find((o) => o.login === "acme")!.packages!.find((p) => p.name === "apps/web")!.versions!.filter((v) => !v.deletedAt).map((v) => v.id));
+        for (const version of [leftover, ...release.children, ...pr.children]) {
+            assert.ok(left.has(version.versionId), `untagged ${version.digest} is still there`);
+        }
+    });
+
     it("refresh reports an image whose child another tool deleted, and a tag whose manifest is gone; fixed, the drift clears", async () => {
         const v1 = e2e.emulator.admin.pushIndex(image, { tags: ["v1"], platforms: ["linux/amd64", "linux/arm64"] });
         const v2 = e2e.emulator.admin.pushImage(image, { tags: ["v2"] });
