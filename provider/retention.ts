@@ -136,7 +136,9 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
         const current = outcome.deletions;
         const emptied = current.length === versions.length && versions.length > 0;
         const untagsAll = images && taggedCount > 0 && current.filter((v) => v.tags.length > 0).length === taggedCount;
-        if (emptied && lastVersion === "delete-package") {
+        // Fail closed: with a manifest unread, the package's versions are not all known to be garbage, so it is not deleted whole.
+        const graphComplete = !options.graph || options.graph.unreadable.length === 0;
+        if (emptied && lastVersion === "delete-package" && graphComplete) {
             deletePackage = true;
             break;
         }
@@ -153,7 +155,9 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
         } else {
             const advice =
                 lastVersion === "delete-package"
-                    ? "The package keeps untagged versions, so it is not deleted as a whole."
+                    ? graphComplete
+                        ? "The package keeps untagged versions, so it is not deleted as a whole."
+                        : "A manifest of the package could not be read, so it is not deleted as a whole this run."
                     : `Set lastVersion: "keep-newest" to keep it without this report, or "delete-package" to delete the whole package.`;
             pinned.set(last.versionId, {
                 blocked: {

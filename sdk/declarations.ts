@@ -1,7 +1,8 @@
 /**
  * The packages one program run declares, so that a package has one owner per stack: two
  * `OrgPackage`s of one package fail the run naming both, and a cleanup never plans a
- * package another resource declares. Declarations whose inputs are Outputs are known only
+ * package another resource declares. Retentions are declared apart, with the same rule: one
+ * retention policy per package, so that no policy deletes what another protects. Declarations whose inputs are Outputs are known only
  * when those resolve: until then they are pending, and a cleanup or an `ensure: "absent"`
  * resource waits for them. Runs are told apart by their resource monitor, so inline
  * programs that run many times in one process (Automation API) start afresh.
@@ -22,6 +23,7 @@ export interface Declaration {
 /** What one run knows: the declarations, the packages declared twice, and declarations still pending. */
 interface RunDeclarations {
     byPackage: Map<string, Declaration>;
+    retentions: Map<string, RetentionDeclaration>;
     conflicts: Set<string>;
     pending: Set<Promise<unknown>>;
 }
@@ -33,7 +35,7 @@ function current(): RunDeclarations {
     const run = pulumi.runtime.getMonitor() ?? outsideRuns;
     let state = runs.get(run);
     if (!state) {
-        state = { byPackage: new Map(), conflicts: new Set(), pending: new Set() };
+        state = { byPackage: new Map(), retentions: new Map(), conflicts: new Set(), pending: new Set() };
         runs.set(run, state);
     }
     return state;
@@ -72,6 +74,44 @@ export function assertUncontested(ref: PackageRef, declaration: Declaration): vo
 /** The declaration of `ref` in this run, if a resource declared it. */
 export function declarationOf(ref: PackageRef): Declaration | undefined {
     return current().byPackage.get(key(ref));
+}
+
+/** One retention of a package: the resource that declares it. */
+export interface RetentionDeclaration {
+    /** The Pulumi resource name, for messages. */
+    resource: string;
+    /** The declaring resource's identity. */
+    owner: object;
+}
+
+/** Records that `declaration` is the retention of `ref`; throws, naming both, when another resource already is. */
+export function declareRetention(ref: PackageRef, declaration: RetentionDeclaration): void {
+    const run = current();
+    const other = run.retentions.get(key(ref));
+    if (other && other.owner !== declaration.owner) {
+        run.conflicts.add(`retention:${key(ref)}`);
+        throw new Error(
+            `Package ${ref.org}/${ref.packageType}/${ref.packageName} has two retentions in this stack: "${other.resource}" and "${declaration.resource}". ` +
+                `One policy per package, so that no policy deletes what another keeps: merge them, or narrow the packages globs of a VersionRetention ` +
+                `(a VersionRetention skips packages that have their own PackageVersionRetention).`,
+        );
+    }
+    run.retentions.set(key(ref), declaration);
+}
+
+/** Throws when a second retention of `ref` was refused in this run: the first one must not delete either. */
+export function assertRetentionUncontested(ref: PackageRef, declaration: RetentionDeclaration): void {
+    if (current().conflicts.has(`retention:${key(ref)}`)) {
+        throw new Error(
+            `Package ${ref.org}/${ref.packageType}/${ref.packageName} has two retentions in this stack ("${declaration.resource}" is one); ` +
+                `nothing is deleted from it until one is removed.`,
+        );
+    }
+}
+
+/** The retention declared for `ref` in this run, if any. */
+export function retentionOf(ref: PackageRef): RetentionDeclaration | undefined {
+    return current().retentions.get(key(ref));
 }
 
 /** Tracks a declaration that waits for Outputs; {@link settled} waits for it. */

@@ -145,13 +145,21 @@ function owned(resource: string, args: OrgPackageArgs): pulumi.Input<string> {
         declare({ org, packageType, packageName }, ensure);
         return ensure === "absent" ? gate({ org, packageType, packageName }, ensure) : packageName;
     }
+    // Pending until the declaration is made, not until the gate opens: the gate of an absent package waits for the
+    // pending declarations, its own included, so tracking the gated result would wait forever.
+    let made!: () => void;
+    const declaration = new Promise<void>((resolve) => (made = resolve));
     const resolved = pulumi.all([org, packageType, packageName, ensure]).apply(([o, t, n, e]) => {
         const ref = { org: o, packageType: t, packageName: n };
-        declare(ref, e);
+        try {
+            declare(ref, e);
+        } finally {
+            made();
+        }
         return gate(ref, e);
     });
-    // `isKnown` settles whether the apply ran, threw, or was skipped for unknown values (preview), so nothing waits forever.
+    // `isKnown` settles when the apply is skipped for unknown values (preview), so nothing waits forever.
     const isKnown = (resolved as unknown as { isKnown?: Promise<boolean> }).isKnown ?? Promise.resolve(true);
-    pendingDeclaration(isKnown);
+    pendingDeclaration(Promise.race([declaration, isKnown]));
     return resolved;
 }

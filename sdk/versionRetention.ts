@@ -10,6 +10,7 @@ import { PACKAGE_TYPES, PackageType } from "../provider/types";
 import { assertValid, checkOrg, InputFailure, unknownFields } from "../provider/validate";
 import type { BrokenImage } from "../provider/image-health";
 import type { BlockedVersionRecord, DeletedVersionRecord, RetentionPlanView, RetentionRunSummary } from "../provider/version-retention";
+import { assertRetentionUncontested, declareRetention, pendingDeclaration, retentionOf, settled } from "./declarations";
 import { listOrgPackages } from "./functions";
 import retentionShim = require("./retentionShim");
 
@@ -77,12 +78,48 @@ export class PackageVersionRetention extends pulumi.dynamic.Resource {
         super(
             retentionShim,
             name,
-            { ...args, plan: undefined, packageId: undefined, deleted: undefined, restored: undefined, blocked: undefined, lastRun: undefined, brokenImages: undefined },
+            { ...args, packageName: declared(name, args), plan: undefined, packageId: undefined, deleted: undefined, restored: undefined, blocked: undefined, lastRun: undefined, brokenImages: undefined },
             opts,
             MODULE,
             TYPE,
         );
     }
+}
+
+/**
+ * The package name, once this resource is the package's one retention in the run: it is
+ * recorded at once for plain values (a second retention then fails its constructor, naming
+ * both), else when the Outputs resolve. Either way the name resolves only once every pending
+ * declaration settled and none contests it, so that no retention deletes while another of the
+ * same package is being refused.
+ */
+function declared(resource: string, args: PackageVersionRetentionArgs): pulumi.Input<string> {
+    const owner = {};
+    const { org, packageType, packageName } = args;
+    const gate = (ref: { org: string; packageType: PackageType; packageName: string }): Promise<string> =>
+        settled().then(() => {
+            assertRetentionUncontested(ref, { resource, owner });
+            return ref.packageName;
+        });
+    if (typeof org === "string" && typeof packageType === "string" && typeof packageName === "string") {
+        declareRetention({ org, packageType, packageName }, { resource, owner });
+        return gate({ org, packageType, packageName });
+    }
+    // Pending until the declaration is made (not until the gate opens: the gate itself waits for pending declarations).
+    let made!: () => void;
+    const declaration = new Promise<void>((resolve) => (made = resolve));
+    const resolved = pulumi.all([org, packageType, packageName]).apply(([o, t, n]) => {
+        try {
+            declareRetention({ org: o, packageType: t, packageName: n }, { resource, owner });
+        } finally {
+            made();
+        }
+        return gate({ org: o, packageType: t, packageName: n });
+    });
+    // `isKnown` settles when the apply is skipped for unknown values (preview), so nothing waits forever.
+    const isKnown = (resolved as unknown as { isKnown?: Promise<boolean> }).isKnown ?? Promise.resolve(true);
+    pendingDeclaration(Promise.race([declaration, isKnown]));
+    return resolved;
 }
 
 /** The arguments of a {@link VersionRetention}: one policy for the packages its globs match. */
@@ -102,16 +139,21 @@ const VERSION_RETENTION_ARGS = ["org", "packages", "packageType", "policy"] as c
 /** What a {@link VersionRetention} registers as its outputs. */
 interface VersionRetentionOutputs {
     packages: string[];
+    skipped: string[];
 }
 
 /**
  * One retention policy over many packages: lists the organization's packages of the registries
  * the globs name (at preview and up) and declares a {@link PackageVersionRetention} for each
  * match, named after it. A package that stops matching leaves the stack and nothing is deleted.
+ * A package with its own PackageVersionRetention is skipped (`skipped`); two VersionRetentions
+ * matching one package fail the run, naming both.
  */
 export class VersionRetention extends pulumi.ComponentResource<VersionRetentionOutputs> {
-    /** The packages the globs matched in this run (`type/name`). */
+    /** The packages the globs matched in this run and this component retains (`type/name`). */
     public readonly packages: pulumi.Output<string[]>;
+    /** Packages the globs matched that have their own PackageVersionRetention in the stack, left to it. */
+    public readonly skipped: pulumi.Output<string[]>;
     /** The retention of each matched package, by `type/name`, once listed. */
     public readonly retentions: pulumi.Output<Record<string, PackageVersionRetention>>;
 
@@ -124,6 +166,7 @@ export class VersionRetention extends pulumi.ComponentResource<VersionRetentionO
         super("github-packages:index:VersionRetention", name, args, opts);
         const matched = pulumi.output(this.getData()) as pulumi.Output<unknown> as pulumi.Output<VersionRetentionOutputs & { resources: Record<string, PackageVersionRetention> }>;
         this.packages = matched.packages;
+        this.skipped = matched.skipped;
         this.retentions = matched.resources;
     }
 
@@ -137,15 +180,22 @@ export class VersionRetention extends pulumi.ComponentResource<VersionRetentionO
             const globs = qualified(packages, packageType);
             const types = registriesOf(globs);
             const listed = (await Promise.all(types.map((t) => listOrgPackages({ org, packageType: t })))).flat();
+            // A package with its own retention in the program is left to it (retentions with Output inputs are awaited first).
+            await settled();
             const resources: Record<string, PackageVersionRetention> = {};
+            const skipped: string[] = [];
             for (const pkg of listed) {
                 if (firstMatch(globs, pkg) === undefined) {
                     continue;
                 }
                 const key = `${pkg.packageType}/${pkg.packageName}`;
+                if (retentionOf({ org, packageType: pkg.packageType, packageName: pkg.packageName }) !== undefined) {
+                    skipped.push(key);
+                    continue;
+                }
                 resources[key] = new PackageVersionRetention(`${name}:${key}`, { org, packageType: pkg.packageType, packageName: pkg.packageName, policy }, { parent: this });
             }
-            return { packages: Object.keys(resources).sort(), resources } as VersionRetentionOutputs;
+            return { packages: Object.keys(resources).sort(), skipped: skipped.sort(), resources } as VersionRetentionOutputs;
         } finally {
             done();
         }

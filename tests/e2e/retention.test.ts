@@ -299,3 +299,35 @@ describe("e2e: broken images as drift (container retention, emulator registry)",
         assert.equal(await outcome(() => e2e.test.stack.preview({ expectNoChanges: true })), undefined);
     });
 });
+
+describe("e2e: one retention policy per package", function () {
+    let e2e: E2E;
+
+    afterEach(async () => e2e?.dispose());
+
+    it("a VersionRetention skips a package with its own retention; two retentions of one package fail the run, naming both", async () => {
+        e2e = await startE2E(async () => {
+            const mode = new pulumi.Config().require("mode");
+            // widgets keeps everything here; the glob's policy would delete its old versions.
+            new PackageVersionRetention("widgets", { org: "acme", packageType: "npm", packageName: pulumi.output("widgets"), policy: { keepLatest: 100, maxDeletions: 1 } });
+            const all = new VersionRetention("all-npm", { org: "acme", packages: ["npm/*"], policy: { keepLatest: 1, maxDeletions: 5 } });
+            if (mode === "twice") {
+                new PackageVersionRetention("widgets-again", { org: "acme", packageType: "npm", packageName: "widgets", policy: { keepLatest: 1, maxDeletions: 5 } });
+            }
+            return { skipped: all.skipped, packages: all.packages };
+        });
+        await e2e.test.stack.setConfig("mode", { value: "once" });
+        const preview = await e2e.test.stack.preview();
+        assert.match(preview.stdout, /all-npm:npm\/internal-utils/);
+        assert.doesNotMatch(preview.stdout, /all-npm:npm\/widgets/, "widgets is left to its own retention");
+        await e2e.test.stack.setConfig("mode", { value: "twice" });
+        e2e.emulator.admin.resetRequests();
+        const message = await failure(e2e.test.stack.preview());
+        assert.match(message, /Package acme\/npm\/widgets has two retentions in this stack: "widgets-again" and "widgets"/);
+        // The retention declared first is refused too: neither deletes anything.
+        assert.match(message, /nothing is deleted from it until one is removed/);
+        await assert.rejects(e2e.test.stack.up());
+        const widgetsRequests = e2e.emulator.admin.requests().entries.filter((e) => e.path.includes("/npm/widgets/"));
+        assert.deepEqual(widgetsRequests, [], "neither retention of widgets even listed it");
+    });
+});

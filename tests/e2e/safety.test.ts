@@ -132,6 +132,19 @@ describe("e2e: never delete the wrong package", function () {
         assert.equal(deletes(e2e.emulator), 0);
     });
 
+    it("an absent package named by Outputs and declared once is deleted: its gate does not wait for itself", async () => {
+        const program: PulumiFn = async () => {
+            const holder = new OrgPackage("holder", gateway);
+            new OrgPackage("drop-it", { ...cli, org: holder.org, packageName: pulumi.output(cli.packageName), ensure: "absent" });
+        };
+        await e2e.dispose();
+        e2e = await startE2E(program);
+        const id = activeId(e2e.emulator, cli);
+        await e2e.test.stack.up();
+        assert.equal(activeId(e2e.emulator, cli), undefined, "deleted");
+        assert.ok(id !== undefined && deletes(e2e.emulator) === 1);
+    });
+
     it("with another organization's token a refresh fails and keeps every resource; ensure absent records nothing", async () => {
         await e2e.declare([
             { resource: "gateway", args: gateway },
