@@ -283,8 +283,9 @@ interface GraphOutcome {
  * kept, blocked or pinned. Untagged children (and cosign-tagged ones) are not roots when
  * `deleteOrphanedChildren` is on: they live while a parent does. Everything reachable from a
  * root is kept; a selected version reached is kept (`image-graph`), and an unreached child is
- * deleted as an orphan. When a manifest could not be read, no untagged version is deleted:
- * those that would be are blocked and count as roots.
+ * deleted as an orphan. When a manifest could not be read, no untagged version is deleted
+ * (and no version at all when the unreadable manifest is one that stays): those that would
+ * be are blocked and count as roots.
  */
 function resolveGraph(
     graph: ImageGraph,
@@ -342,8 +343,11 @@ function resolveGraph(
     let blockedUntagged: RetentionCandidate[] = [];
     // What the plan would delete with a complete graph: the parents named in the reasons of blocked orphans.
     const wouldDelete = new Set(dead.map((v) => v.versionId));
+    // An unreadable manifest of a version that stays may need any version, tagged ones too (a
+    // platform manifest also tagged pr-*): then nothing of the package is deleted this run.
+    const unreadableStays = graph.unreadable.some((u) => (byDigest.get(u.digest) ?? []).some((v) => !wouldDelete.has(v.versionId)));
     if (graph.unreadable.length > 0) {
-        blockedUntagged = dead.filter((v) => v.tags.length === 0);
+        blockedUntagged = dead.filter((v) => unreadableStays || v.tags.length === 0);
         if (blockedUntagged.length > 0) {
             ({ via, dead } = reach(new Set(blockedUntagged.map((v) => v.versionId))));
         }
@@ -372,8 +376,8 @@ function resolveGraph(
             ...pick(v),
             blockedBy: "unreadable-manifest",
             reason:
-                `the image graph of ${subject} is incomplete: the manifest of ${unreadable} could not be read, so no untagged version is deleted this run ` +
-                `(it may be a child of an image that stays); ${why}. Run again when the registry answers.`,
+                `the image graph of ${subject} is incomplete: the manifest of ${unreadable} could not be read, so no ${unreadableStays ? "" : "untagged "}version is deleted this run ` +
+                `(it may be a child of ${unreadableStays ? "that manifest, which stays" : "an image that stays"}); ${why}. Run again when the registry answers.`,
         };
     });
     const parentsFirst = (list: VersionDeletion[]): VersionDeletion[] => {

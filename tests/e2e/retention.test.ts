@@ -239,7 +239,7 @@ describe("e2e: broken images as drift (container retention, emulator registry)",
 
     afterEach(async () => e2e?.dispose());
 
-    it("an unreadable manifest blocks the package's untagged deletions, naming the digest; tagged deletions go on", async () => {
+    it("an unreadable manifest of a kept image blocks the package's deletions, naming the digest; readable again, they go on", async () => {
         e2e.emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
         const release = e2e.emulator.admin.pushIndex(image, { tags: ["v1"], platforms: ["linux/amd64", "linux/arm64"] });
         const pr = e2e.emulator.admin.pushIndex(image, { tags: ["pr-1"], platforms: ["linux/amd64"] });
@@ -247,17 +247,28 @@ describe("e2e: broken images as drift (container retention, emulator registry)",
         e2e.emulator.admin.setNow(new Date());
         e2e.emulator.admin.pushImage(image, { tags: ["v2"] });
         e2e.emulator.admin.pushImage(image, { tags: ["v3"] });
-        // The release index cannot be read: its children could be anything, so no untagged version may go.
+        // The release index cannot be read: its children could be any version (a tagged one too), so none may go.
         e2e.emulator.admin.setManifestState(image, release.digest, "corrupt");
         const preview = await e2e.test.stack.preview({ diff: true });
         const blocked = printedEntries(preview.stdout).filter((e) => e.rule === "unreadable-manifest");
         assert.ok(blocked.some((e) => e.id === leftover.versionId && e.reason.includes(release.digest.slice(0, 19))), JSON.stringify(blocked));
+        assert.ok(blocked.some((e) => e.id === pr.versionId), JSON.stringify(blocked));
         await e2e.test.stack.up();
-        const deleted = (await retentionState(e2e)).deleted as { versionId: number }[];
-        assert.deepEqual(deleted.map((d) => d.versionId), [pr.versionId], "only the tagged PR index went; its child is untagged and waits");
-        const left = new Set(e2e.emulator.admin.snapshot().orgs.find((o) => o.login === "acme")!.packages!.find((p) => p.name === "apps/web")!.versions!.filter((v) => !v.deletedAt).map((v) => v.id));
-        for (const version of [leftover, ...release.children, ...pr.children]) {
-            assert.ok(left.has(version.versionId), `untagged ${version.digest} is still there`);
+        assert.deepEqual((await retentionState(e2e)).deleted, [], "nothing deleted while a kept index is unreadable");
+        const active = () => new Set(e2e.emulator.admin.snapshot().orgs.find((o) => o.login === "acme")!.packages!.find((p) => p.name === "apps/web")!.versions!.filter((v) => !v.deletedAt).map((v) => v.id));
+        let left = active();
+        for (const version of [leftover, pr, ...release.children, ...pr.children]) {
+            assert.ok(left.has(version.versionId), `${version.digest} is still there`);
+        }
+        // Readable again: the PR image, its orphaned child and the leftover go; the release keeps its children.
+        e2e.emulator.admin.setManifestState(image, release.digest, "present");
+        await e2e.test.stack.up();
+        left = active();
+        for (const version of [leftover, pr, ...pr.children]) {
+            assert.ok(!left.has(version.versionId), `${version.digest} is deleted`);
+        }
+        for (const version of [release, ...release.children]) {
+            assert.ok(left.has(version.versionId), `${version.digest} of the release is still there`);
         }
     });
 

@@ -222,20 +222,71 @@ describe("provider/image-graph", () => {
 
         it("fails closed: an unreadable manifest blocks every untagged deletion, tagged deletions go on", async () => {
             const model = new Model();
+            multiArch(model, "v1", ["v1"], 30, 2, false);
+            const pr = multiArch(model, "pr", ["pr-1"], 40, 1, false);
+            const garbage = model.version(model.plain("garbage"), [], 50);
+            const broken = multiArch(model, "pr2", ["pr-2"], 45, 1, false);
+            model.unreadable.add(broken.index.name);
+            const result = await plan(model, { tagged: { include: ["pr-*"] }, untagged: {} });
+            assert.deepEqual(ids(result.deletions), ids([pr.index, broken.index]));
+            assert.deepEqual(result.unreadable.map((u) => u.digest), [broken.index.name]);
+            assert.match(result.unreadable[0].reason, /^unavailable: .*503/);
+            // The garbage and the deleted images' children are blocked, none deleted.
+            assert.deepEqual(ids(result.blocked), ids([...pr.children, garbage, ...broken.children]));
+            for (const blocked of result.blocked) {
+                assert.equal(blocked.blockedBy, "unreadable-manifest");
+                assert.match(blocked.reason, new RegExp(`manifest of ${broken.index.name} could not be read, so no untagged version`));
+            }
+        });
+
+        it("fails closed: an unreadable manifest of a kept image blocks every deletion of the package", async () => {
+            const model = new Model();
             const kept = multiArch(model, "v1", ["v1"], 30, 2, false);
             const pr = multiArch(model, "pr", ["pr-1"], 40, 1, false);
             const garbage = model.version(model.plain("garbage"), [], 50);
             model.unreadable.add(kept.index.name);
             const result = await plan(model, { tagged: { include: ["pr-*"] }, untagged: {} });
-            assert.deepEqual(ids(result.deletions), [pr.index.versionId]);
+            assert.deepEqual(ids(result.deletions), []);
             assert.deepEqual(result.unreadable.map((u) => u.digest), [kept.index.name]);
-            assert.match(result.unreadable[0].reason, /^unavailable: .*503/);
-            // The unreadable index's children, the garbage and the deleted image's child are all blocked, none deleted.
-            assert.deepEqual(ids(result.blocked), ids([...kept.children, ...pr.children, garbage]));
+            // The unreadable index's children, the garbage, the pr image and its child are all blocked, none deleted.
+            assert.deepEqual(ids(result.blocked), ids([...kept.children, pr.index, ...pr.children, garbage]));
             for (const blocked of result.blocked) {
                 assert.equal(blocked.blockedBy, "unreadable-manifest");
                 assert.match(blocked.reason, new RegExp(`manifest of ${kept.index.name} could not be read`));
             }
+        });
+
+        it("fails closed for tagged children too: a kept index that cannot be read keeps a child also tagged pr-*", async () => {
+            const model = new Model();
+            // A platform manifest pushed first as pr-7-amd64, then made a child of the release index v1.
+            const child = model.version(model.plain("amd64"), ["pr-7-amd64"], 40);
+            const kept = model.version(model.index("v1", [{ mediaType: OCI_MANIFEST, digest: child.name, size: 1, platform: PLATFORMS[0] }]), ["v1"], 30);
+            model.need(kept, child);
+            const other = model.version(model.plain("pr8"), ["pr-8"], 40);
+            // Readable, the graph keeps the child.
+            const readable = await plan(model, { tagged: { include: ["pr-*"] } });
+            assert.deepEqual(ids(readable.deletions), [other.versionId]);
+            assert.equal(reasonOf(readable, child.versionId), "child linux/amd64 of kept tag v1.");
+            // Unreadable, nothing is known about what v1 needs: its child must not be deleted.
+            model.unreadable.add(kept.name);
+            const result = await plan(model, { tagged: { include: ["pr-*"] } });
+            assert.ok(!result.deletions.some((d) => d.versionId === child.versionId), "the child of the unreadable kept index v1 is deleted");
+            assert.deepEqual(ids(result.deletions), []);
+            assert.deepEqual(ids(result.blocked), ids([child, other]));
+            for (const blocked of result.blocked) {
+                assert.equal(blocked.blockedBy, "unreadable-manifest");
+                assert.match(blocked.reason, new RegExp(`manifest of ${kept.name} could not be read`));
+            }
+        });
+
+        it("tagged deletions go on when the unreadable manifest is one the plan deletes", async () => {
+            const model = new Model();
+            multiArch(model, "v1", ["v1"], 30, 1, false);
+            const pr = model.version(model.plain("pr9"), ["pr-9"], 40);
+            const broken = model.version(model.plain("pr10"), ["pr-10"], 40);
+            model.unreadable.add(broken.name);
+            const result = await plan(model, { tagged: { include: ["pr-*"] } });
+            assert.deepEqual(ids(result.deletions), ids([pr, broken]));
         });
 
         it("never deletes a package whole while a manifest is unreadable (found by the property test)", async () => {
@@ -394,8 +445,10 @@ describe("provider/image-graph", () => {
                         if (rules.deleteOrphanedChildren === false) {
                             assert.ok(result.deletions.every((d) => d.rule !== "image-graph"));
                         }
+                        // Tagged versions are blocked only when an unreadable manifest is of a version that stays.
+                        const unreadableStays = result.unreadable.some((u) => model.versions.some((v) => v.name === u.digest && !deleted.has(v.versionId)));
                         for (const b of result.blocked.filter((b) => b.blockedBy === "unreadable-manifest")) {
-                            assert.deepEqual(b.tags, []);
+                            assert.ok(unreadableStays || b.tags.length === 0, `tagged version ${b.versionId} blocked though every unreadable manifest is deleted`);
                         }
                         const position = new Map(result.deletions.map((d, i) => [d.versionId, i]));
                         for (const [parent, children] of model.needs) {
