@@ -343,7 +343,18 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         if (inputs.packageType !== "container") {
             return planRetention(inputs.policy, listing.versions, options);
         }
-        return planImageRetention(inputs.policy, listing.versions, options, this.manifests(inputs));
+        const plan = await planImageRetention(inputs.policy, listing.versions, options, this.manifests(inputs));
+        // Not one manifest readable: a wrong registry or token, not a broken image. Fail (nothing deleted) naming the settings,
+        // rather than a plan whose blocked reasons the preview cuts before the cause.
+        if (plan.manifestsRead > 0 && plan.unreadable.length === plan.manifestsRead) {
+            throw new Error(
+                `Retention of ${options.subject} read none of its ${plan.manifestsRead} manifests from the container registry ${resolveRegistryUrl(this.lookup)} ` +
+                    `(${CONFIG_NAMESPACE}:registryUrl); nothing was deleted. First failure: ${plan.unreadable[0].reason} ` +
+                    `Check ${CONFIG_NAMESPACE}:registryUrl (https://ghcr.io on GitHub.com, https://containers.HOST on GitHub Enterprise Server) ` +
+                    `and that ${CONFIG_NAMESPACE}:token has read:packages, then run again.`,
+            );
+        }
+        return plan;
     }
 
     /** The package's manifests, through the registry client shared by the process (each read at most once). */

@@ -272,6 +272,29 @@ describe("e2e: broken images as drift (container retention, emulator registry)",
         }
     });
 
+    it("a registry URL that answers no manifest fails the preview and the up, naming the setting; nothing is deleted", async () => {
+        e2e.emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
+        e2e.emulator.admin.pushIndex(image, { tags: ["v1"], platforms: ["linux/amd64"] });
+        const pr = e2e.emulator.admin.pushIndex(image, { tags: ["pr-1"], platforms: ["linux/amd64"] });
+        e2e.emulator.admin.setNow(new Date());
+        e2e.emulator.admin.pushImage(image, { tags: ["v2"] });
+        e2e.emulator.admin.pushImage(image, { tags: ["v3"] });
+        // A typo'd port: nothing answers there.
+        await e2e.test.stack.setConfig("github-packages:registryUrl", { value: "http://127.0.0.1:1" });
+        await e2e.test.stack.setConfig("github-packages:retries", { value: "0" });
+        for (const run of [() => e2e.test.stack.preview({ diff: true }), () => e2e.test.stack.up()]) {
+            const message = await failure(run());
+            assert.match(message, /read none of its \d+ manifests from the container registry http:\/\/127\.0\.0\.1:1 \(github-packages:registryUrl\); nothing was deleted/);
+            assert.match(message, /Check github-packages:registryUrl/);
+            assert.ok(!message.includes(E2E_TOKEN), "the token is not in the error");
+        }
+        assert.equal(e2e.emulator.admin.requests().counts["packages/delete-package-version-for-org"] ?? 0, 0, "nothing was deleted");
+        // The right URL again: the PR image goes.
+        await e2e.test.stack.setConfig("github-packages:registryUrl", { value: e2e.emulator.url });
+        await e2e.test.stack.up();
+        assert.deepEqual(((await retentionState(e2e)).deleted as { versionId: number }[]).map((d) => d.versionId).includes(pr.versionId), true);
+    });
+
     it("refresh reports an image whose child another tool deleted, and a tag whose manifest is gone; fixed, the drift clears", async () => {
         const v1 = e2e.emulator.admin.pushIndex(image, { tags: ["v1"], platforms: ["linux/amd64", "linux/arm64"] });
         const v2 = e2e.emulator.admin.pushImage(image, { tags: ["v2"] });
