@@ -124,7 +124,8 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
     const subject = options.subject ?? "the package";
     const lastVersion = policy.lastVersion ?? RETENTION_DEFAULTS.lastVersion;
     const images = IMAGE_TYPES.includes(options.packageType);
-    const taggedCount = ranks.tagged.size;
+    // GitHub's last-tagged-version refusal counts every tagged version, signatures too.
+    const taggedCount = versions.filter((v) => v.tags.length > 0).length;
     // Versions kept or blocked as the package's last (tagged) version; the graph treats them as kept.
     const pinned = new Map<number, { kept?: KeptVersion; blocked?: BlockedVersion }>();
     let deletePackage = false;
@@ -234,7 +235,8 @@ function selectVersions(policy: RetentionPolicy, versions: readonly RetentionCan
     const newestFirst = sortNewestFirst(versions);
     const ranks = {
         all: rankOf(newestFirst),
-        tagged: rankOf(newestFirst.filter((v) => v.tags.length > 0)),
+        // With the graph, a version tagged only `sha256-<hex>.sig` is a signature that lives with its image: `tagged.keepLatest` counts images.
+        tagged: rankOf(newestFirst.filter((v) => (imageGraph ? v.tags.some((tag) => !isCosignTag(tag)) : v.tags.length > 0))),
         untagged: rankOf(newestFirst.filter((v) => v.tags.length === 0)),
     };
     const select = selector(policy, options.now);

@@ -204,6 +204,28 @@ describe("provider/image-graph", () => {
             assert.deepEqual(ids(without.deletions), [pr.index.versionId]);
         });
 
+        it("tagged.keepLatest counts images, not cosign signatures (whose tags are digests)", async () => {
+            const model = new Model();
+            multiArch(model, "v1", ["v1"], 60, 1, false);
+            const prs = [1, 2, 3, 4].map((n) => {
+                const image = multiArch(model, `pr${n}`, [`pr-${n}`], 50 - n * 2, 1, false);
+                cosign(model, image.index, 49 - n * 2);
+                return image;
+            });
+            const result = await plan(model, { tagged: { include: ["pr-*"], keepLatest: 2 }, maxDeletions: 100 });
+            // The 2 newest PR images stay, with their signatures; the 2 oldest go, with their children and signatures.
+            for (const image of prs.slice(2)) {
+                assert.ok(!result.deletions.some((d) => d.versionId === image.index.versionId), `${image.index.tags[0]} is one of the 2 newest images`);
+            }
+            assert.deepEqual(
+                result.kept.filter((k) => k.keptBy === "keep-latest-tagged").map((k) => k.tags),
+                [["pr-4"], ["pr-3"]],
+            );
+            for (const image of prs.slice(0, 2)) {
+                assert.ok(result.deletions.some((d) => d.versionId === image.index.versionId), `${image.index.tags[0]} is deleted`);
+            }
+        });
+
         it("counts orphaned children against maxDeletions", async () => {
             const model = new Model();
             multiArch(model, "v1", ["v1"], 30, 1, false);
