@@ -30,6 +30,8 @@ export interface UnreadableManifest {
     digest: string;
     /** Why, in words (the registry's error, without credentials). */
     reason: string;
+    /** The registry's problem (`not-found`, `unavailable`, ...), when it said; see RegistryError. */
+    problem?: RegistryError["problem"];
 }
 
 /** The graph of one package's versions, as the planner takes it (`RetentionOptions.graph`). */
@@ -138,7 +140,7 @@ export async function readImageGraph(versions: readonly RetentionCandidate[], ca
                 try {
                     return await source.read(digest);
                 } catch (error) {
-                    unreadable.push({ digest, reason: reasonOf(error) });
+                    unreadable.push({ digest, reason: reasonOf(error), ...(error instanceof RegistryError ? { problem: error.problem } : {}) });
                     return undefined;
                 }
             }),

@@ -114,9 +114,11 @@ describe("policy pack: retention-guardrails (real `pulumi preview` and `pulumi u
         writeFileSync(configFile, JSON.stringify({ "retention-guardrails": { maxDeletions: 20 } }));
         // Old images, newer than the seed's: a release and two pull requests.
         e2e.emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
-        e2e.emulator.admin.publishVersion(pkg, { name: `sha256:${"a".repeat(64)}`, tags: ["v1.0.0"] });
-        e2e.emulator.admin.publishVersion(pkg, { name: `sha256:${"b".repeat(64)}`, tags: ["pr-7"] });
-        e2e.emulator.admin.publishVersion(pkg, { name: `sha256:${"c".repeat(64)}`, tags: ["pr-8"] });
+        // Pushed, so that the registry has their manifests (the retention reads them).
+        const image = { org: pkg.org, name: pkg.name };
+        e2e.emulator.admin.pushImage(image, { tags: ["v1.0.0"] });
+        e2e.emulator.admin.pushImage(image, { tags: ["pr-7"] });
+        e2e.emulator.admin.pushImage(image, { tags: ["pr-8"] });
         e2e.emulator.admin.setNow(new Date());
     });
 
