@@ -29,6 +29,8 @@ export interface BrokenImage {
  * The tagged images of a container package that would not pull, oldest first. An image
  * manifest (not an index) is healthy once it reads; an index also needs every child it lists
  * among `versions` (the active ones). Signatures (`sha256-….sig`) are images like any other.
+ * Rejects with the RegistryError when the registry is unavailable or refuses the token: that
+ * says nothing about the images.
  */
 export async function findBrokenImages(versions: readonly RetentionCandidate[], source: ManifestSource): Promise<BrokenImage[]> {
     const active = new Set(versions.map((v) => v.name));
@@ -40,6 +42,10 @@ export async function findBrokenImages(versions: readonly RetentionCandidate[], 
             try {
                 manifest = await source.read(version.name);
             } catch (error) {
+                // A registry that is down or refuses the token says nothing about the image: fail (nothing changes), not drift.
+                if (error instanceof RegistryError && (error.problem === "unavailable" || error.problem === "unauthorized")) {
+                    throw error;
+                }
                 const why = error instanceof RegistryError ? `${error.problem}${error.status ? ` (${error.status})` : ""}` : String(error);
                 return { ...base, problem: "unreadable", missing: [], reason: `the registry does not give its manifest: ${why}; pulling ${label(version)} fails.` };
             }

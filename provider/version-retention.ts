@@ -237,7 +237,15 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
             }
             throw error;
         }
-        return { id, props: { ...props, brokenImages: await findBrokenImages(versions, this.manifests(props)) } };
+        try {
+            return { id, props: { ...props, brokenImages: await findBrokenImages(versions, this.manifests(props)) } };
+        } catch (error) {
+            const cause = error instanceof Error ? error.message : String(error);
+            throw new Error(
+                `The refresh of ${subjectOf(props)} could not check its images: ${cause} Nothing was changed in state. ` +
+                    `Check ${CONFIG_NAMESPACE}:registryUrl (now ${resolveRegistryUrl(this.lookup)}) and ${CONFIG_NAMESPACE}:token (read:packages), or run again later.`,
+            );
+        }
     }
 
     /** Deletes nothing: the versions the resource deleted stay deleted, the others stay. */

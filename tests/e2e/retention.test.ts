@@ -295,6 +295,17 @@ describe("e2e: broken images as drift (container retention, emulator registry)",
         assert.deepEqual(((await retentionState(e2e)).deleted as { versionId: number }[]).map((d) => d.versionId).includes(pr.versionId), true);
     });
 
+    it("a refresh whose registry answers 503 fails naming the setting, and reports no image as broken", async () => {
+        e2e.emulator.admin.pushIndex(image, { tags: ["v1"], platforms: ["linux/amd64"] });
+        await e2e.test.stack.up();
+        // The registry answers 503 to every manifest request (refresh configures the provider from state, so a config change would not apply).
+        e2e.emulator.admin.addFault({ kind: "error", status: 503, operation: "registry/get-manifest" });
+        const message = await failure(e2e.test.stack.refresh());
+        assert.match(message, /could not check its images: The registry failed to give manifest sha256:[0-9a-f]{64} after \d+ attempts: it answered 503/);
+        assert.match(message, /Nothing was changed in state\. Check github-packages:registryUrl \(now http:\/\/127\.0\.0\.1:\d+\)/);
+        assert.deepEqual((await retentionState(e2e)).brokenImages, [], "a registry that does not answer is not drift");
+    });
+
     it("refresh reports an image whose child another tool deleted, and a tag whose manifest is gone; fixed, the drift clears", async () => {
         const v1 = e2e.emulator.admin.pushIndex(image, { tags: ["v1"], platforms: ["linux/amd64", "linux/arm64"] });
         const v2 = e2e.emulator.admin.pushImage(image, { tags: ["v2"] });
