@@ -62,6 +62,8 @@ export async function startE2E(program: PulumiFn = packagesProgram): Promise<E2E
         program,
         config: {
             "github-packages:apiUrl": { value: emulator.url },
+            // The emulator serves the container registry too; without this a container retention would refuse to guess one.
+            "github-packages:registryUrl": { value: emulator.url },
             "github-packages:token": { value: E2E_TOKEN, secret: true },
             "github-packages:retryBaseMs": { value: "5" },
             "github-packages:requestTimeoutMs": { value: "2000" },
