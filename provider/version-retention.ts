@@ -198,7 +198,11 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
      */
     async diff(_id: string, olds: VersionRetentionState, news: VersionRetentionInputs): Promise<dynamic.DiffResult> {
         const replaces = (["org", "packageType", "packageName"] as const).filter((k) => olds[k] !== news[k]);
-        const planned = news.plan === undefined || news.plan.delete.length > 0 || news.plan.deletePackage;
+        // A refresh diffs the fresh read against the inputs of the last up, whose plan that up carried out:
+        // deletions already recorded are done, not pending.
+        const done = new Set((olds.deleted ?? []).map((r) => r.versionId));
+        const planned =
+            news.plan === undefined || news.plan.delete.some((d) => !done.has(d.id)) || (news.plan.deletePackage && olds.packageId !== null);
         if (news.restore !== undefined) {
             assertRestorable(olds, news.restore, new Date());
         }
