@@ -92,13 +92,14 @@ describe("e2e: PackageVersionRetention with the real engine", function () {
         assert.equal((up.outputs.lastRun.value as { deleted: number }).deleted, 4);
         assert.doesNotMatch(JSON.stringify(state), new RegExp(E2E_TOKEN), "no token in state");
 
+        // Right after the up, a refresh diffs against that up's inputs, whose plan is done: no drift.
+        assert.equal(await outcome(() => e2e.test.stack.refresh({ expectNoChanges: true })), undefined);
+        assert.equal(await outcome(() => e2e.test.stack.preview({ refresh: true, expectNoChanges: true })), undefined);
+
         const again = await e2e.test.stack.up();
         assert.equal(again.summary.resourceChanges?.update ?? 0, 0, again.stdout);
         assert.equal(deleteRequests(e2e.emulator).length, 4, "the second run deletes nothing");
         assert.equal(await outcome(() => e2e.test.stack.preview({ expectNoChanges: true })), undefined);
-        // A refresh diffs against the last up's inputs, whose plan is done: no drift either.
-        assert.equal(await outcome(() => e2e.test.stack.refresh({ expectNoChanges: true })), undefined);
-        assert.equal(await outcome(() => e2e.test.stack.preview({ refresh: true, expectNoChanges: true })), undefined);
         assert.equal(((await retentionState(e2e)).deleted as unknown[]).length, 4, "the records stay");
     });
 
