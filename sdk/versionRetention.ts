@@ -59,7 +59,7 @@ export class PackageVersionRetention extends pulumi.dynamic.Resource {
     declare public readonly packageId: pulumi.Output<number | null>;
     /** Every version the resource deleted in the last 90 days: id, name, tags, when, and the rule. */
     declare public readonly deleted: pulumi.Output<DeletedVersionRecord[]>;
-    /** The versions the last run restored. */
+    /** The versions the resource restored in the last 90 days. */
     declare public readonly restored: pulumi.Output<{ versionId: number; name: string; restoredAt: string }[]>;
     /** Versions the last run's rules selected that were not deleted: GitHub's refusals, or already gone. */
     declare public readonly blocked: pulumi.Output<BlockedVersionRecord[]>;
