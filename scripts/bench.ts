@@ -492,7 +492,8 @@ async function main(): Promise<void> {
     mkdirSync(RESULTS, { recursive: true });
     const file = path.join(RESULTS, `bench-${report.date.replace(/[:.]/g, "-")}.json`);
     writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
-    writeFileSync(path.join(RESULTS, "latest.json"), JSON.stringify(report, null, 2) + "\n");
+    // A partial run (--retention) keeps latest.json, the last full run's.
+    writeFileSync(path.join(RESULTS, retentionOnly ? "latest-retention.json" : "latest.json"), JSON.stringify(report, null, 2) + "\n");
     process.stdout.write(`${table(rows)}\n\nJSON: ${path.relative(ROOT, file)}\n`);
 }
 
