@@ -11,6 +11,7 @@ import { assertValid, checkOrg, InputFailure, unknownFields } from "../provider/
 import type { BrokenImage } from "../provider/image-health";
 import type { BlockedVersionRecord, DeletedVersionRecord, RetentionPlanView, RetentionRunSummary } from "../provider/version-retention";
 import { assertRetentionUncontested, declareRetention, pendingDeclaration, retentionOf, settled } from "./declarations";
+import { whileConnected } from "./connection";
 import { listOrgPackages } from "./functions";
 import retentionShim = require("./retentionShim");
 
@@ -172,10 +173,8 @@ export class VersionRetention extends pulumi.ComponentResource<VersionRetentionO
 
     /** Lists the packages and declares one retention per match. */
     protected override async initialize(args: pulumi.Inputs, _opts?: pulumi.ComponentResourceOptions, name = "retention"): Promise<VersionRetentionOutputs> {
-        // The engine waits for pending RPCs, not for this listing: without this, a program that reads none of
-        // the component's outputs can end before the resources below are registered.
-        const done = pulumi.runtime.rpcKeepAlive();
-        try {
+        // Held open until the resources are registered, also when the program reads none of the outputs.
+        return whileConnected(async () => {
             const { org, packages, packageType, policy } = args as VersionRetentionArgs;
             const globs = qualified(packages, packageType);
             const types = registriesOf(globs);
@@ -196,9 +195,7 @@ export class VersionRetention extends pulumi.ComponentResource<VersionRetentionO
                 resources[key] = new PackageVersionRetention(`${name}:${key}`, { org, packageType: pkg.packageType, packageName: pkg.packageName, policy }, { parent: this });
             }
             return { packages: Object.keys(resources).sort(), skipped: skipped.sort(), resources } as VersionRetentionOutputs;
-        } finally {
-            done();
-        }
+        });
     }
 }
 
