@@ -126,7 +126,20 @@ export const REGISTRY_URL_SOURCE = { key: "registryUrl", env: "GITHUB_PACKAGES_R
  */
 export function resolveRegistryUrl(lookup: ConfigLookup = () => undefined, env: NodeJS.ProcessEnv = process.env): string {
     const value = lookup(REGISTRY_URL_SOURCE.key) ?? env[REGISTRY_URL_SOURCE.env];
-    return checkRegistryUrl(value === undefined || value === "" ? REGISTRY_URL_DEFAULT : value);
+    if (value !== undefined && value !== "") {
+        return checkRegistryUrl(value);
+    }
+    // ghcr.io is github.com's registry: the token goes there only when the API is github.com's too.
+    const api = lookup(SOURCES.baseUrl.key) ?? env[SOURCES.baseUrl.env];
+    if (api !== undefined && api !== "" && checkApiUrl(api) !== DEFAULTS.baseUrl) {
+        throw new ConfigError(
+            `${CONFIG_NAMESPACE}:${REGISTRY_URL_SOURCE.key}`,
+            REGISTRY_URL_SOURCE.env,
+            `is not set, and ${CONFIG_NAMESPACE}:apiUrl is ${checkApiUrl(api)}, not github.com's API: the container registry cannot be guessed, and the token ` +
+                `is not sent to ${REGISTRY_URL_DEFAULT} for another host. Set it, e.g. "https://containers.github.example.com" on GitHub Enterprise Server.`,
+        );
+    }
+    return checkRegistryUrl(REGISTRY_URL_DEFAULT);
 }
 
 /** Checks a container registry base URL such as `https://ghcr.io` or `https://containers.github.example.com`; returns it without trailing slashes. */

@@ -120,7 +120,7 @@ export interface VersionRetentionState extends VersionRetentionInputs {
     packageId: number | null;
     /** Every version the resource deleted in the last {@link RECORD_DAYS} days, oldest first. */
     deleted: DeletedVersionRecord[];
-    /** Versions the last run restored: id, name and when. */
+    /** Versions the resource restored in the last {@link RECORD_DAYS} days: id, name and when. */
     restored: { versionId: number; name: string; restoredAt: string }[];
     /** Versions the last run's rules selected but could not delete. */
     blocked: BlockedVersionRecord[];
@@ -198,7 +198,11 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
      */
     async diff(_id: string, olds: VersionRetentionState, news: VersionRetentionInputs): Promise<dynamic.DiffResult> {
         const replaces = (["org", "packageType", "packageName"] as const).filter((k) => olds[k] !== news[k]);
-        const planned = news.plan === undefined || news.plan.delete.length > 0 || news.plan.deletePackage;
+        // A refresh diffs the fresh read against the inputs of the last up, whose plan that up carried out:
+        // deletions already recorded are done, not pending.
+        const done = new Set((olds.deleted ?? []).map((r) => r.versionId));
+        const planned =
+            news.plan === undefined || news.plan.delete.some((d) => !done.has(d.id)) || (news.plan.deletePackage && olds.packageId !== null);
         if (news.restore !== undefined) {
             assertRestorable(olds, news.restore, new Date());
         }
@@ -257,7 +261,7 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
             ...inputs,
             packageId: olds?.packageId ?? null,
             deleted: (olds?.deleted ?? []).filter((record) => now.getTime() - Date.parse(record.deletedAt) < RECORD_DAYS * 86_400_000),
-            restored: [],
+            restored: (olds?.restored ?? []).filter((record) => now.getTime() - Date.parse(record.restoredAt) < RECORD_DAYS * 86_400_000),
             blocked: [],
             lastRun: null,
             // A refresh finds broken images; an up cannot mend them, and forgets only those it deleted.
@@ -457,12 +461,14 @@ function containsUnknown(value: unknown): boolean {
  * Throws unless every version `restore` names is one this resource deleted (in its records) and
  * still within GitHub's 30 days; checked in `diff`, so the preview fails before anything runs.
  */
-function assertRestorable(state: Pick<VersionRetentionState, "deleted">, restore: number[] | "all", now: Date): void {
+function assertRestorable(state: Pick<VersionRetentionState, "deleted" | "restored">, restore: number[] | "all", now: Date): void {
     const records = state.deleted ?? [];
-    const unknown = restore === "all" ? [] : restore.filter((versionId) => !records.some((r) => r.versionId === versionId));
+    // A version restored already stays named in `restore` until the program drops it: that is not an error.
+    const restored = new Set((state.restored ?? []).map((r) => r.versionId));
+    const unknown = restore === "all" ? [] : restore.filter((versionId) => !restored.has(versionId) && !records.some((r) => r.versionId === versionId));
     if (unknown.length > 0) {
         throw new Error(
-            `restore names version${unknown.length === 1 ? "" : "s"} ${unknown.join(", ")}, which this resource did not delete in the last ${RECORD_DAYS} days ` +
+            `restore names version${unknown.length === 1 ? "" : "s"} ${unknown.join(", ")}, which this resource did not delete (or restore) in the last ${RECORD_DAYS} days ` +
                 `(its deleted output lists the ones it did); nothing was restored. Restore other versions with restoreOrgPackageVersion.`,
         );
     }

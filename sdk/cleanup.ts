@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { checkPolicy, planCleanup, policyTypes } from "../provider/cleanup";
 import { assertValid } from "../provider/validate";
 import type { CleanupMatch, CleanupPolicy } from "../provider/types";
+import { whileConnected } from "./connection";
 import { listOrgPackages } from "./functions";
 import { declarationOf, settled } from "./declarations";
 import { OrgPackage } from "./orgPackage";
@@ -55,10 +56,8 @@ export class PackageCleanup extends pulumi.ComponentResource<PackageCleanupOutpu
 
     /** Lists, plans and declares the deletions; the engine awaits this before the component completes. */
     protected override async initialize(args: pulumi.Inputs, _opts?: pulumi.ComponentResourceOptions, name = "cleanup"): Promise<PackageCleanupOutputs> {
-        // The engine waits for pending RPCs, not for this listing: without this, a program that reads none of
-        // the component's outputs can end before the resources below are registered.
-        const done = pulumi.runtime.rpcKeepAlive();
-        try {
+        // Held open until the resources are registered, also when the program reads none of the outputs.
+        return whileConnected(async () => {
             const policy = args as PackageCleanupArgs;
             const listed = await Promise.all(policyTypes(policy).map((packageType) => listOrgPackages({ org: policy.org, packageType })));
             // One owner per package: a package another resource of this program declares is never planned here
@@ -89,8 +88,6 @@ export class PackageCleanup extends pulumi.ComponentResource<PackageCleanupOutpu
                 .all(resources.map((r) => pulumi.all([r.status, r.packageType, r.packageName])))
                 .apply((rows) => rows.filter(([status]) => status === "undeletable").map(([, type, pkg]) => `${type}/${pkg}`));
             return { deletions: plan.deletions, kept: plan.kept, undeletable };
-        } finally {
-            done();
-        }
+        });
     }
 }

@@ -11,6 +11,7 @@ import { assertValid, checkOrg, InputFailure, unknownFields } from "../provider/
 import type { BrokenImage } from "../provider/image-health";
 import type { BlockedVersionRecord, DeletedVersionRecord, RetentionPlanView, RetentionRunSummary } from "../provider/version-retention";
 import { assertRetentionUncontested, declareRetention, pendingDeclaration, retentionOf, settled } from "./declarations";
+import { whileConnected } from "./connection";
 import { listOrgPackages } from "./functions";
 import retentionShim = require("./retentionShim");
 
@@ -59,7 +60,7 @@ export class PackageVersionRetention extends pulumi.dynamic.Resource {
     declare public readonly packageId: pulumi.Output<number | null>;
     /** Every version the resource deleted in the last 90 days: id, name, tags, when, and the rule. */
     declare public readonly deleted: pulumi.Output<DeletedVersionRecord[]>;
-    /** The versions the last run restored. */
+    /** The versions the resource restored in the last 90 days. */
     declare public readonly restored: pulumi.Output<{ versionId: number; name: string; restoredAt: string }[]>;
     /** Versions the last run's rules selected that were not deleted: GitHub's refusals, or already gone. */
     declare public readonly blocked: pulumi.Output<BlockedVersionRecord[]>;
@@ -172,10 +173,8 @@ export class VersionRetention extends pulumi.ComponentResource<VersionRetentionO
 
     /** Lists the packages and declares one retention per match. */
     protected override async initialize(args: pulumi.Inputs, _opts?: pulumi.ComponentResourceOptions, name = "retention"): Promise<VersionRetentionOutputs> {
-        // The engine waits for pending RPCs, not for this listing: without this, a program that reads none of
-        // the component's outputs can end before the resources below are registered.
-        const done = pulumi.runtime.rpcKeepAlive();
-        try {
+        // Held open until the resources are registered, also when the program reads none of the outputs.
+        return whileConnected(async () => {
             const { org, packages, packageType, policy } = args as VersionRetentionArgs;
             const globs = qualified(packages, packageType);
             const types = registriesOf(globs);
@@ -196,9 +195,7 @@ export class VersionRetention extends pulumi.ComponentResource<VersionRetentionO
                 resources[key] = new PackageVersionRetention(`${name}:${key}`, { org, packageType: pkg.packageType, packageName: pkg.packageName, policy }, { parent: this });
             }
             return { packages: Object.keys(resources).sort(), skipped: skipped.sort(), resources } as VersionRetentionOutputs;
-        } finally {
-            done();
-        }
+        });
     }
 }
 

@@ -92,6 +92,10 @@ describe("e2e: PackageVersionRetention with the real engine", function () {
         assert.equal((up.outputs.lastRun.value as { deleted: number }).deleted, 4);
         assert.doesNotMatch(JSON.stringify(state), new RegExp(E2E_TOKEN), "no token in state");
 
+        // Right after the up, a refresh diffs against that up's inputs, whose plan is done: no drift.
+        assert.equal(await outcome(() => e2e.test.stack.refresh({ expectNoChanges: true })), undefined);
+        assert.equal(await outcome(() => e2e.test.stack.preview({ refresh: true, expectNoChanges: true })), undefined);
+
         const again = await e2e.test.stack.up();
         assert.equal(again.summary.resourceChanges?.update ?? 0, 0, again.stdout);
         assert.equal(deleteRequests(e2e.emulator).length, 4, "the second run deletes nothing");
@@ -157,6 +161,17 @@ describe("e2e: PackageVersionRetention with the real engine", function () {
         const state = await retentionState(e2e);
         assert.deepEqual(state.deleted, []);
         assert.deepEqual((state.restored as { name: string }[]).map((r) => r.name).sort(), ["1.0.0", "1.1.0-beta.1"]);
+
+        // Restore by id, then keep the setting: later runs neither fail nor restore again.
+        await setRetention({ policy: { keepLatest: 7, maxDeletions: 5 } });
+        await e2e.test.stack.up();
+        const again = ((await retentionState(e2e)).deleted as { versionId: number; name: string }[]).map((d) => d.versionId);
+        await setRetention({ policy: { keepLatest: 7, maxDeletions: 5 }, restore: again });
+        await e2e.test.stack.up();
+        assert.deepEqual(activeVersions(e2e.emulator), before);
+        assert.equal(await outcome(() => e2e.test.stack.refresh({ expectNoChanges: true })), undefined, "a refresh with restore still set finds nothing to do");
+        await e2e.test.stack.up();
+        assert.equal(await outcome(() => e2e.test.stack.preview({ expectNoChanges: true })), undefined);
 
         // Without restore, and without protecting them, the policy deletes them again: the preview says so first.
         await setRetention({ policy: { keepLatest: 7, maxDeletions: 5, protect: { versions: ["1.0.0"] } } });

@@ -339,6 +339,19 @@ describe("provider/registry", () => {
             assert.equal(resolveRegistryUrl((k) => (k === "registryUrl" ? "https://containers.ghe.example.com" : undefined), { GITHUB_PACKAGES_REGISTRY_URL: "http://127.0.0.1:1" }), "https://containers.ghe.example.com");
         });
 
+        it("never defaults to ghcr.io for another API host: the token would go to github.com's registry", () => {
+            const ghes = (k: string) => (k === "apiUrl" ? "https://github.example.com/api/v3" : undefined);
+            assert.throws(
+                () => resolveRegistryUrl(ghes, {}),
+                (e: Error) =>
+                    e instanceof ConfigError &&
+                    /github-packages:registryUrl \(or GITHUB_PACKAGES_REGISTRY_URL\) is not set, and github-packages:apiUrl is https:\/\/github\.example\.com\/api\/v3, not github\.com's API/.test(e.message),
+            );
+            assert.throws(() => resolveRegistryUrl(() => undefined, { GITHUB_API_URL: "http://127.0.0.1:8787" }), /registryUrl .* is not set/);
+            assert.equal(resolveRegistryUrl((k) => (k === "apiUrl" ? "https://api.github.com/" : undefined), {}), REGISTRY_URL_DEFAULT);
+            assert.equal(resolveRegistryUrl((k) => ({ apiUrl: "https://github.example.com/api/v3", registryUrl: "https://containers.github.example.com" })[k], {}), "https://containers.github.example.com");
+        });
+
         for (const [value, message] of [
             ["ghcr.io", /not a URL/],
             ["ftp://ghcr.io", /scheme "ftp:"/],

@@ -62,7 +62,7 @@ export async function startE2E(program: PulumiFn = packagesProgram): Promise<E2E
         program,
         config: {
             "github-packages:apiUrl": { value: emulator.url },
-            // The emulator is the container registry too: no test may reach https://ghcr.io (the default).
+            // The emulator serves the container registry too; without this a container retention would refuse to guess one.
             "github-packages:registryUrl": { value: emulator.url },
             "github-packages:token": { value: E2E_TOKEN, secret: true },
             "github-packages:retryBaseMs": { value: "5" },
