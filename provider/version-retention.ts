@@ -12,7 +12,7 @@ import { clientFor } from "./client";
 import { ConfigLookup, CONFIG_NAMESPACE, resolveClientConfig, resolveRegistryUrl } from "./config";
 import { BrokenImage, findBrokenImages } from "./image-health";
 import { planImageRetention } from "./image-retention";
-import { registryClientFor } from "./registry";
+import { registryClientFor, RegistryError } from "./registry";
 import { describe, statusOf } from "./errors";
 import { PackagesApi } from "./packages";
 import { assertDeletable } from "./protection";
@@ -244,7 +244,10 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         try {
             return { id, props: { ...props, brokenImages: await findBrokenImages(versions, this.manifests(props)) } };
         } catch (error) {
-            const cause = error instanceof Error ? error.message : String(error);
+            if (!(error instanceof RegistryError)) {
+                throw error;
+            }
+            const cause = error.message;
             throw new Error(
                 `The refresh of ${subjectOf(props)} could not check its images: ${cause} Nothing was changed in state. ` +
                     `Check ${CONFIG_NAMESPACE}:registryUrl (now ${resolveRegistryUrl(this.lookup)}) and ${CONFIG_NAMESPACE}:token (read:packages), or run again later.`,
