@@ -273,7 +273,7 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         if (inputs.restore !== undefined) {
             return this.restore(id, inputs, state, now);
         }
-        const listing = this.takeListing(inputs) ?? (await this.list(inputs));
+        const listing = await this.guardAgainstSkips(inputs, this.takeListing(inputs) ?? (await this.list(inputs)));
         // The package's id for the record; read here, where the engine runs resources in parallel, not in check, where it does not.
         state.packageId = listing.packageId ?? (await new PackagesApi(this.github()).get(inputs))?.packageId ?? null;
         const plan = await this.plan(inputs, listing, now);
@@ -400,6 +400,22 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         const listing = { packageId, versions, at: Date.now() };
         this.listings.set(retentionId(inputs), listing);
         return listing;
+    }
+
+    /**
+     * A list that changes while it is paged can skip a version (a deletion elsewhere shifts the
+     * pages). A skipped kept index would make its untagged children look like garbage, so before
+     * a container plan deletes untagged versions the package is listed again and planned on the
+     * union of both lists: a version either list saw is known, and can only be kept by it.
+     */
+    private async guardAgainstSkips(inputs: VersionRetentionInputs, listing: Listing): Promise<Listing> {
+        const untagged = (inputs.plan?.delete ?? []).some((d) => (d.tags ?? []).length === 0);
+        if (inputs.packageType !== "container" || !untagged) {
+            return listing;
+        }
+        const again = await new PackageVersionsApi(this.github()).list(inputs, "active");
+        const seen = new Set(listing.versions.map((v) => v.versionId));
+        return { ...listing, versions: [...listing.versions, ...again.filter((v) => !seen.has(v.versionId))] };
     }
 
     private takeListing(ref: PackageRef): Listing | undefined {

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import type { Emulator, PackageKey } from "../../emulator";
 import { checkRetentionInputs, VersionRetentionInputs, VersionRetentionProvider, VersionRetentionState, viewOf } from "../../provider/version-retention";
 import { planRetention } from "../../provider/retention";
+import { PackageVersionsApi } from "../../provider/versions";
 import { startDemo, TOKENS } from "../emulator/support";
 import { providerFor, rejection } from "../support/provider";
 
@@ -169,6 +170,36 @@ describe("provider/version-retention", () => {
             assert.equal(state.packageId, null);
             assert.equal(state.deleted.length, 3);
             assert.equal(active(emulator).size, 0);
+        });
+
+        it("lists a container package again before deleting untagged versions: a kept index the first list skipped still keeps its children", async () => {
+            const image = { org: "acme", name: "apps/web" };
+            const web: PackageKey = { org: "acme", packageType: "container", name: "apps/web" };
+            emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
+            const release = emulator.admin.pushIndex(image, { tags: ["v1"], platforms: ["linux/amd64", "linux/arm64"] });
+            const garbage = emulator.admin.pushImage(image, {});
+            emulator.admin.setNow(new Date());
+            emulator.admin.pushImage(image, { tags: ["v2"] });
+            const graphProvider = await providerFor(emulator, TOKENS.admin, { writesPerMinute: "150", registryUrl: emulator.url }, () => new VersionRetentionProvider());
+            const inputs: VersionRetentionInputs = { org: "acme", packageType: "container", packageName: "apps/web", policy: { untagged: {}, olderThan: "30d", maxDeletions: 10 } };
+            // The first list skips the release index, as a page shifted by a deletion elsewhere would.
+            const original = PackageVersionsApi.prototype.list;
+            let calls = 0;
+            PackageVersionsApi.prototype.list = async function (this: PackageVersionsApi, ...args: Parameters<PackageVersionsApi["list"]>) {
+                const versions = await original.apply(this, args);
+                return calls++ === 0 ? versions.filter((v) => v.versionId !== release.versionId) : versions;
+            };
+            try {
+                const checked = await graphProvider.check({} as VersionRetentionInputs, inputs);
+                const planned = checked.inputs!.plan!.delete.map((d) => d.id);
+                assert.deepEqual(planned.sort(), [...release.children.map((c) => c.versionId), garbage.versionId].sort(), "the skipped list made the children look like garbage");
+                const { outs } = await graphProvider.create(checked.inputs!);
+                assert.deepEqual(outs!.deleted.map((d) => d.versionId), [garbage.versionId], "only the garbage went");
+            } finally {
+                PackageVersionsApi.prototype.list = original;
+            }
+            const left = new Set(emulator.admin.snapshot().orgs.find((o) => o.login === "acme")!.packages!.find((p) => p.name === web.name)!.versions!.filter((v) => !v.deletedAt).map((v) => v.id));
+            assert.ok(release.children.every((c) => left.has(c.versionId)), "v1's children are still there");
         });
 
         it("fails a missing package at check, saying how to name it", async () => {
