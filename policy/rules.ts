@@ -296,7 +296,7 @@ export function retentionViolations(resources: readonly SeenResource[], config: 
             const selected = config.protectedTags.filter((tag) => selectsTag(policy, props.packageType as PackageType, tag));
             if (selected.length > 0) {
                 add(
-                    `its tagged rule can delete images tagged ${selected.map((t) => `"${t}"`).join(", ")}; add them to protect.tags (or tagged.exclude), ` +
+                    `its rules can delete images tagged ${selected.map((t) => `"${t}"`).join(", ")}; add them to protect.tags (or tagged.exclude), ` +
                         `e.g. protect: { tags: ["latest", "v*"] }.`,
                 );
             }
