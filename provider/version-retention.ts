@@ -403,19 +403,19 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
     }
 
     /**
-     * A list that changes while it is paged can skip a version (a deletion elsewhere shifts the
-     * pages). A skipped kept index would make its untagged children look like garbage, so before
-     * a container plan deletes untagged versions the package is listed again and planned on the
-     * union of both lists: a version either list saw is known, and can only be kept by it.
+     * Before a container plan deletes, the package is listed again and planned on both lists:
+     * the fresh one first (a tag moved onto a planned image since the preview keeps it), plus
+     * what only the first list saw (a list paged while another tool deletes can skip a version,
+     * and a skipped kept index would make its children look like garbage; a version either list
+     * saw can only be kept by it).
      */
     private async guardAgainstSkips(inputs: VersionRetentionInputs, listing: Listing): Promise<Listing> {
-        const untagged = (inputs.plan?.delete ?? []).some((d) => (d.tags ?? []).length === 0);
-        if (inputs.packageType !== "container" || !untagged) {
+        if (inputs.packageType !== "container" || (inputs.plan?.delete ?? []).length === 0) {
             return listing;
         }
         const again = await new PackageVersionsApi(this.github()).list(inputs, "active");
-        const seen = new Set(listing.versions.map((v) => v.versionId));
-        return { ...listing, versions: [...listing.versions, ...again.filter((v) => !seen.has(v.versionId))] };
+        const fresh = new Set(again.map((v) => v.versionId));
+        return { ...listing, versions: [...again, ...listing.versions.filter((v) => !fresh.has(v.versionId))] };
     }
 
     private takeListing(ref: PackageRef): Listing | undefined {

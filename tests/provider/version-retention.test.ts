@@ -202,6 +202,26 @@ describe("provider/version-retention", () => {
             assert.ok(release.children.every((c) => left.has(c.versionId)), "v1's children are still there");
         });
 
+        it("a tag moved onto a planned container image between the preview and the delete keeps it", async () => {
+            const image = { org: "acme", name: "apps/web" };
+            emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
+            const pr = emulator.admin.pushImage(image, { tags: ["pr-1"] });
+            emulator.admin.setNow(new Date());
+            emulator.admin.pushImage(image, { tags: ["v2"] });
+            const graphProvider = await providerFor(emulator, TOKENS.admin, { writesPerMinute: "150", registryUrl: emulator.url }, () => new VersionRetentionProvider());
+            const checked = await graphProvider.check({} as VersionRetentionInputs, {
+                org: "acme",
+                packageType: "container",
+                packageName: "apps/web",
+                policy: { tagged: { include: ["pr-*"] }, olderThan: "30d", protect: { tags: ["v*"] }, maxDeletions: 10 },
+            });
+            assert.deepEqual(checked.inputs!.plan!.delete.map((d) => d.id), [pr.versionId]);
+            // Someone releases the PR image as v1.9 after the preview.
+            emulator.admin.tagImage(image, pr.digest, "v1.9");
+            const { outs } = await graphProvider.create(checked.inputs!);
+            assert.deepEqual(outs!.deleted, [], "the image, now a release, stays");
+        });
+
         it("fails a missing package at check, saying how to name it", async () => {
             const error = await rejection(provider.check({} as VersionRetentionInputs, { ...ref, packageName: "acme-retained", policy: { keepLatest: 1 } }));
             assert.match(error.message, /does not exist \(or the token cannot see it\); its retention did nothing\. Give the package's name without an owner or repository prefix/);
