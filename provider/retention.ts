@@ -373,7 +373,8 @@ function resolveGraph(
     const deletions = dead.map((v) =>
         selected.get(v.versionId) ?? { ...pick(v), rule: "image-graph", reason: `${orphanReason(v, deadIds)} (deleteOrphanedChildren).` },
     );
-    const unreadable = graph.unreadable.slice(0, 3).map((u) => u.digest).join(", ") + (graph.unreadable.length > 3 ? ` and ${graph.unreadable.length - 3} more` : "");
+    // Digests shortened (`sha256:` and 12 hex digits, as `docker images` shows them): the preview cuts reasons past 150 bytes.
+    const unreadable = graph.unreadable.slice(0, 3).map((u) => `${u.digest.slice(0, 19)}…`).join(", ") + (graph.unreadable.length > 3 ? ` and ${graph.unreadable.length - 3} more` : "");
     const blocked: BlockedVersion[] = blockedUntagged.map((v) => {
         const rule = selected.get(v.versionId)?.rule;
         const why = rule !== undefined ? `selected by ${rule}` : `${orphanReason(v, wouldDelete)}`;
@@ -381,7 +382,7 @@ function resolveGraph(
             ...pick(v),
             blockedBy: "unreadable-manifest",
             reason:
-                `the image graph of ${subject} is incomplete: the manifest of ${unreadable} could not be read, so no ${unreadableStays ? "" : "untagged "}version is deleted this run ` +
+                `manifest of ${unreadable} could not be read, so no ${unreadableStays ? "" : "untagged "}version of ${subject} is deleted this run ` +
                 `(it may be a child of ${unreadableStays ? "that manifest, which stays" : "an image that stays"}); ${why}. Run again when the registry answers.`,
         };
     });
