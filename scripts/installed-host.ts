@@ -4,19 +4,22 @@
  * node_modules, as in a user's stack. The parent drives it over IPC, one request at a time.
  */
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
-import { OrgPackage, OrgPackageArgs } from "pulumi-github-packages";
+import { OrgPackage, OrgPackageArgs, PackageVersionRetention, PackageVersionRetentionArgs } from "pulumi-github-packages";
 import type { HostReply, HostRequest } from "./installed";
 
 let stack: Stack | undefined;
 
 async function handle(request: HostRequest): Promise<unknown> {
     if (request.op === "create") {
-        const { packages } = request;
+        const { packages, retentions = {} } = request;
         const program = async () => {
             const outputs: Record<string, unknown> = {};
             for (const [name, args] of Object.entries(packages)) {
                 const pkg = new OrgPackage(name, args as OrgPackageArgs);
                 outputs[name] = { status: pkg.status, visibility: pkg.visibility, versionCount: pkg.versionCount };
+            }
+            for (const [name, args] of Object.entries(retentions)) {
+                outputs[name] = { deleted: new PackageVersionRetention(name, args as PackageVersionRetentionArgs).deleted };
             }
             return outputs;
         };

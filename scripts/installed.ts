@@ -5,7 +5,7 @@ import * as path from "node:path";
 import type { ConfigMap, OutputMap } from "@pulumi/pulumi/automation";
 import * as ts from "typescript";
 import { localBackend } from "./backend";
-import type { OrgPackageArgs } from "pulumi-github-packages";
+import type { OrgPackageArgs, PackageVersionRetentionArgs } from "pulumi-github-packages";
 
 const ROOT = path.resolve(__dirname, "..");
 
@@ -18,6 +18,8 @@ export type HostRequest =
           config: ConfigMap;
           /** The program: one `OrgPackage` per entry, named by its key. */
           packages: Record<string, OrgPackageArgs>;
+          /** And one `PackageVersionRetention` per entry, named by its key. */
+          retentions?: Record<string, PackageVersionRetentionArgs>;
       }
     | { op: "up" | "refresh" | "export" | "destroy" };
 
@@ -52,6 +54,8 @@ export interface InstalledStackOptions {
     config: ConfigMap;
     /** The packages the program declares, by resource name. */
     packages: Record<string, OrgPackageArgs>;
+    /** The version retentions the program declares, by resource name. */
+    retentions?: Record<string, PackageVersionRetentionArgs>;
 }
 
 /** The package as a user's project gets it: packed, installed by npm, with its own `@pulumi/pulumi`. */
@@ -102,6 +106,7 @@ async function openStack(dir: string, options: InstalledStackOptions): Promise<I
         envVars: backend.envVars,
         config: options.config,
         packages: options.packages,
+        retentions: options.retentions,
     });
     return {
         up: () => call({ op: "up" }),

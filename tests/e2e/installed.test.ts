@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ORG_PACKAGE_TYPE } from "pulumi-github-packages";
+import { ORG_PACKAGE_TYPE, PACKAGE_VERSION_RETENTION_TYPE } from "pulumi-github-packages";
 import type { Emulator } from "../../emulator";
 import { installPackage, InstalledPackage, InstalledStack } from "../../scripts/installed";
 import { startDemo, TOKENS } from "../emulator/support";
@@ -62,5 +62,38 @@ describe("e2e: the installed package with the real engine", function () {
         await stack.destroy();
         const gateway = emulator.admin.snapshot().orgs.find((o) => o.login === "acme")?.packages?.find((p) => p.name === "platform/api-gateway");
         assert.ok(gateway?.deletedAt, "deleteOnDestroy deleted the package through the installed provider");
+    });
+
+    it("runs a version retention from the installed package: a require of its shim in state, the previewed versions deleted", async () => {
+        await stack.close();
+        const web = { org: "acme", name: "apps/web" };
+        emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
+        const release = emulator.admin.pushIndex(web, { tags: ["v1"], platforms: ["linux/amd64", "linux/arm64"] });
+        const pr = emulator.admin.pushIndex(web, { tags: ["pr-1"], platforms: ["linux/amd64"] });
+        emulator.admin.setNow(new Date());
+        stack = await installed.openStack({
+            config: {
+                "github-packages:apiUrl": { value: emulator.url },
+                "github-packages:registryUrl": { value: emulator.url },
+                "github-packages:token": { value: TOKENS.admin, secret: true },
+                "github-packages:writesPerMinute": { value: "150" },
+            },
+            packages: {},
+            retentions: {
+                web: {
+                    org: "acme",
+                    packageType: "container",
+                    packageName: "apps/web",
+                    policy: { tagged: { include: ["pr-*"] }, untagged: {}, olderThan: "30d", maxDeletions: 10 },
+                },
+            },
+        });
+        const up = await stack.up();
+        const deleted = (up.outputs?.web.value as { deleted: { versionId: number }[] }).deleted.map((d) => d.versionId).sort();
+        assert.deepEqual(deleted, [pr.versionId, ...pr.children.map((c) => c.versionId)].sort(), "the PR image and its child, not the release's children");
+        const retention = (await stack.exportDeployment()).resources.find((r) => r.type === PACKAGE_VERSION_RETENTION_TYPE);
+        assert.match(retention?.outputs?.__provider as string, /require\("pulumi-github-packages\/retention-shim"\)/);
+        const left = new Set(emulator.admin.snapshot().orgs.find((o) => o.login === "acme")!.packages!.find((p) => p.name === "apps/web")!.versions!.filter((v) => !v.deletedAt).map((v) => v.id));
+        assert.ok([release.versionId, ...release.children.map((c) => c.versionId)].every((id) => left.has(id)), "the release and its children stay");
     });
 });
