@@ -112,6 +112,8 @@ export interface RetentionRunSummary {
     blocked: number;
     /** True when it deleted the whole package. */
     deletedPackage: boolean;
+    /** Versions the preview named that the run's fresh plan no longer selects (a tag moved, a keep count changed): not deleted. */
+    skipped?: number[];
 }
 
 /** The state of a `PackageVersionRetention`. */
@@ -198,9 +200,14 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
      */
     async diff(_id: string, olds: VersionRetentionState, news: VersionRetentionInputs): Promise<dynamic.DiffResult> {
         const replaces = (["org", "packageType", "packageName"] as const).filter((k) => olds[k] !== news[k]);
-        // A refresh diffs the fresh read against the inputs of the last up, whose plan that up carried out:
-        // deletions already recorded are done, not pending.
-        const done = new Set((olds.deleted ?? []).map((r) => r.versionId));
+        // A refresh diffs the fresh read against the inputs of the last up, whose plan that up carried out: its
+        // deletions are done, refused or skipped, not pending. A fresh plan (a preview's check) is pending as it is.
+        const lastPlan = news.plan !== undefined && JSON.stringify(news.plan) === JSON.stringify(olds.plan);
+        const done = new Set([
+            ...(olds.deleted ?? []).map((r) => r.versionId),
+            ...(lastPlan ? (olds.blocked ?? []).map((r) => r.versionId) : []),
+            ...(lastPlan ? (olds.lastRun?.skipped ?? []) : []),
+        ]);
         const planned =
             news.plan === undefined || news.plan.delete.some((d) => !done.has(d.id)) || (news.plan.deletePackage && olds.packageId !== null);
         if (news.restore !== undefined) {
@@ -273,17 +280,22 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         if (inputs.restore !== undefined) {
             return this.restore(id, inputs, state, now);
         }
-        const listing = await this.guardAgainstSkips(inputs, this.takeListing(inputs) ?? (await this.list(inputs)));
+        const { listing, union } = await this.relist(inputs, this.takeListing(inputs) ?? (await this.list(inputs)));
         // The package's id for the record; read here, where the engine runs resources in parallel, not in check, where it does not.
         state.packageId = listing.packageId ?? (await new PackagesApi(this.github()).get(inputs))?.packageId ?? null;
         const plan = await this.plan(inputs, listing, now);
+        // A version either list saw can only keep others: what the union's plan keeps is not deleted either.
+        const unionDeletes = union ? new Set((await this.plan(inputs, union, now)).deletions.map((d) => d.versionId)) : undefined;
         // Only what the previewed plan of this run named: a version the rules select since then waits for the next preview.
         const named = new Set((inputs.plan?.delete ?? []).map((d) => d.id));
-        const deletions = plan.deletions.filter((d) => named.has(d.versionId));
+        const deletions = plan.deletions.filter((d) => named.has(d.versionId) && (!unionDeletes || unionDeletes.has(d.versionId)));
         const summary: RetentionRunSummary = { at: now.toISOString(), total: listing.versions.length, deleted: 0, restored: 0, blocked: 0, deletedPackage: false };
+        const chosen = new Set(deletions.map((d) => d.versionId));
+        summary.skipped = [...named].filter((id) => !chosen.has(id));
         state.lastRun = summary;
         state.blocked = plan.blocked.map((b) => ({ versionId: b.versionId, name: b.name, blockedBy: b.blockedBy, reason: b.reason }));
-        if (plan.deletePackage && inputs.plan?.deletePackage) {
+        // The whole package only when every version it holds now was named by the preview: nothing published since goes with it.
+        if (plan.deletePackage && inputs.plan?.deletePackage && listing.versions.every((v) => named.has(v.versionId))) {
             await this.deletePackage(inputs, listing, state);
             summary.deletedPackage = true;
             summary.deleted = listing.versions.length;
@@ -341,6 +353,11 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         if (!current || listing.packageId === undefined || current.packageId !== listing.packageId) {
             throw new Error(`${capitalize(describe({ operation: "delete", ...refOf(inputs) }))} changed while planning (another package id, or gone); nothing was deleted. Run again.`);
         }
+        const now = await new PackageVersionsApi(this.github()).list(inputs, "active");
+        const planned = new Set(listing.versions.map((v) => v.versionId));
+        if (now.length !== planned.size || now.some((v) => !planned.has(v.versionId))) {
+            throw new Error(`${capitalize(describe({ operation: "delete", ...refOf(inputs) }))} has other versions than the plan named (published or deleted since); nothing was deleted. Run again.`);
+        }
         await api.delete(inputs, "fail");
         const at = new Date().toISOString();
         for (const version of listing.versions) {
@@ -361,7 +378,8 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
         const plan = await planImageRetention(inputs.policy, listing.versions, options, this.manifests(inputs));
         // Not one manifest readable: a wrong registry or token, not a broken image. Fail (nothing deleted) naming the settings,
         // rather than a plan whose blocked reasons the preview cuts before the cause.
-        if (plan.manifestsRead > 0 && plan.unreadable.length === plan.manifestsRead) {
+        // 404s are answers (ghost images), not a wrong registry: they only block, as the graph says.
+        if (plan.manifestsRead > 0 && plan.unreadable.length === plan.manifestsRead && plan.unreadable.some((u) => u.problem !== "not-found")) {
             throw new Error(
                 `Retention of ${options.subject} read none of its ${plan.manifestsRead} manifests from the container registry ${resolveRegistryUrl(this.lookup)} ` +
                     `(${CONFIG_NAMESPACE}:registryUrl); nothing was deleted. First failure: ${plan.unreadable[0].reason} ` +
@@ -403,19 +421,22 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
     }
 
     /**
-     * Before a container plan deletes, the package is listed again and planned on both lists:
-     * the fresh one first (a tag moved onto a planned image since the preview keeps it), plus
-     * what only the first list saw (a list paged while another tool deletes can skip a version,
-     * and a skipped kept index would make its children look like garbage; a version either list
-     * saw can only be kept by it).
+     * Before a container plan deletes, the package is listed again. The fresh list is planned (a
+     * tag moved onto a planned image since the preview keeps it; keep counts count what exists),
+     * and so is the union with what only the first list saw: a list paged while another tool
+     * deletes can skip a version, and a skipped kept index would make its children look like
+     * garbage. A version is deleted only when both plans delete it.
      */
-    private async guardAgainstSkips(inputs: VersionRetentionInputs, listing: Listing): Promise<Listing> {
+    private async relist(inputs: VersionRetentionInputs, listing: Listing): Promise<{ listing: Listing; union?: Listing }> {
         if (inputs.packageType !== "container" || (inputs.plan?.delete ?? []).length === 0) {
-            return listing;
+            return { listing };
         }
         const again = await new PackageVersionsApi(this.github()).list(inputs, "active");
         const fresh = new Set(again.map((v) => v.versionId));
-        return { ...listing, versions: [...again, ...listing.versions.filter((v) => !fresh.has(v.versionId))] };
+        return {
+            listing: { ...listing, versions: again },
+            union: { ...listing, versions: [...again, ...listing.versions.filter((v) => !fresh.has(v.versionId))] },
+        };
     }
 
     private takeListing(ref: PackageRef): Listing | undefined {
@@ -449,7 +470,7 @@ export function checkRetentionInputs(news: VersionRetentionInputs): InputFailure
         // Container retentions plan with the image graph, so their policies may select untagged versions.
         failures.push(...checkRetentionPolicy(input.policy, packageType, { imageGraph: packageType === "container" }).map((f) => ({ property: f.property === "policy" ? "policy" : `policy.${f.property}`, reason: f.reason })));
     }
-    if (input.restore !== undefined && !known.has("restore")) {
+    if (input.restore !== undefined && !known.has("restore") && !containsUnknown(input.restore)) {
         const restore = input.restore;
         const valid = restore === "all" || (Array.isArray(restore) && restore.length > 0 && restore.every((id) => Number.isInteger(id) && (id as number) > 0));
         if (!valid) {
@@ -500,10 +521,12 @@ function assertRestorable(state: Pick<VersionRetentionState, "deleted" | "restor
     }
 }
 
-/** The records `restore` asks for that are still deleted. */
-function pendingRestores(state: Pick<VersionRetentionState, "deleted">, restore: number[] | "all"): DeletedVersionRecord[] {
+/** The records `restore` asks for that are still deleted: named ones, or for `"all"` those within GitHub's 30 days. */
+function pendingRestores(state: Pick<VersionRetentionState, "deleted">, restore: number[] | "all", now = new Date()): DeletedVersionRecord[] {
     const records = state.deleted ?? [];
-    return restore === "all" ? [...records] : records.filter((r) => restore.includes(r.versionId));
+    return restore === "all"
+        ? records.filter((r) => now.getTime() - Date.parse(r.deletedAt) < RESTORE_WINDOW_DAYS * 86_400_000)
+        : records.filter((r) => restore.includes(r.versionId));
 }
 
 /** The plan while `restore` is set: nothing is deleted, so a restored version is not deleted again in the same run. */

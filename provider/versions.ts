@@ -6,7 +6,7 @@
  */
 import type { components } from "@octokit/openapi-types";
 import { GitHub } from "./client";
-import { describe, ErrorContext, explain, isNotFound, isUndeletable, Operation, PackageError, statusOf } from "./errors";
+import { attemptsOf, describe, ErrorContext, explain, isNotFound, isUndeletable, Operation, PackageError, statusOf } from "./errors";
 import { PAGE_SIZE } from "./packages";
 import { PackageRef } from "./types";
 
@@ -142,7 +142,8 @@ export class PackageVersionsApi {
             return "deleted";
         } catch (error) {
             if (isNotFound(error)) {
-                return "missing";
+                // A retry's 404 after an attempt whose answer was lost (a timeout, a reset): that attempt deleted it.
+                return attemptsOf(error) > 1 ? "deleted" : "missing";
             }
             if (refusal === "report" && isLastVersion(error)) {
                 return "last-version";

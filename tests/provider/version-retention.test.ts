@@ -222,17 +222,68 @@ describe("provider/version-retention", () => {
             assert.deepEqual(outs!.deleted, [], "the image, now a release, stays");
         });
 
+        it("records a version as its own when a retried DELETE finds it gone (the first answer was lost)", async () => {
+            const before = publish(emulator, 4);
+            // The first DELETE is answered after the client gave up (400 ms): it deleted the version; the retry gets a 404.
+            emulator.admin.addFault({ kind: "timeout", operation: "packages/delete-package-version-for-org", delayMs: 900, nth: 1 });
+            const state = await up({ ...ref, policy: { keepLatest: 3, maxDeletions: 5 } });
+            assert.deepEqual(state.deleted.map((d) => d.versionId), [before.get("1.0.0")]);
+            assert.deepEqual(state.blocked, []);
+        });
+
+        it("deletes a package whole only when it holds exactly the versions the preview named", async () => {
+            publish(emulator, 3);
+            const checked = await provider.check({} as VersionRetentionInputs, { ...ref, policy: { olderThan: "1h", lastVersion: "delete-package", maxDeletions: 5 } });
+            assert.equal(checked.inputs!.plan!.deletePackage, true);
+            emulator.admin.publishVersion(pkg, { name: "1.1.0" });
+            const error = await rejection(provider.create(checked.inputs!));
+            assert.match(error.message, /has other versions than the plan named \(published or deleted since\); nothing was deleted/);
+            assert.equal(active(emulator).size, 4);
+        });
+
+        it("a container package whose manifests all answer 404 (ghost images) plans, blocking, instead of blaming the settings", async () => {
+            const image = { org: "acme", name: "apps/ghost" };
+            emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
+            const ghost = emulator.admin.pushImage(image, { tags: ["v1"] });
+            emulator.admin.pushImage(image, {});
+            emulator.admin.setNow(new Date());
+            emulator.admin.setManifestState(image, ghost.digest, "missing");
+            const graphProvider = await providerFor(emulator, TOKENS.admin, { registryUrl: emulator.url }, () => new VersionRetentionProvider());
+            const checked = await graphProvider.check({} as VersionRetentionInputs, {
+                org: "acme",
+                packageType: "container",
+                packageName: "apps/ghost",
+                policy: { untagged: {}, olderThan: "30d", maxDeletions: 5 },
+            });
+            assert.deepEqual(checked.failures ?? [], []);
+        });
+
         it("fails a missing package at check, saying how to name it", async () => {
             const error = await rejection(provider.check({} as VersionRetentionInputs, { ...ref, packageName: "acme-retained", policy: { keepLatest: 1 } }));
             assert.match(error.message, /does not exist \(or the token cannot see it\); its retention did nothing\. Give the package's name without an owner or repository prefix/);
             assert.equal(deletes(emulator), 0);
         });
 
+        it("restore: \"all\" takes the records within 30 days and ignores older ones; a refresh after refusals shows no pending change", async () => {
+            const day = 86_400_000;
+            const record = (versionId: number, daysAgo: number) => ({ versionId, name: `1.0.${versionId}`, tags: [], deletedAt: new Date(Date.now() - daysAgo * day).toISOString(), rule: "keepLatest" });
+            const olds = { ...ref, policy: { keepLatest: 1 }, deleted: [record(1, 40), record(2, 5)], restored: [], blocked: [{ versionId: 9, name: "1.0.9", blockedBy: "last-version", reason: "" }], lastRun: null, brokenImages: [], packageId: 1 } as unknown as VersionRetentionState;
+            const restoring = await provider.diff("id", olds, { ...ref, policy: { keepLatest: 1 }, restore: "all" });
+            assert.equal(restoring.changes, true);
+            // A refresh diffs against the last up's inputs: its plan named 2 (deleted) and 9 (refused): nothing pending.
+            const plan = { summary: "", delete: [2, 9].map((id) => ({ id, version: `1.0.${id}`, rule: "keepLatest", reason: "" })), keep: [], blocked: [], deletePackage: false };
+            const refreshed = await provider.diff("id", { ...olds, plan }, { ...ref, policy: { keepLatest: 1 }, plan });
+            assert.equal(refreshed.changes, false);
+            // The same ids in a fresh plan (a preview's check after the cause of a refusal went away) are pending again.
+            const fresh = await provider.diff("id", { ...olds, plan }, { ...ref, policy: { keepLatest: 1 }, plan: { ...plan, summary: "fresh" } });
+            assert.equal(fresh.changes, true);
+        });
+
         it("refuses in diff a restore of versions it did not delete, or deleted more than 30 days ago", async () => {
             const old = { deleted: [{ versionId: 7, name: "1.0.0", tags: [], deletedAt: new Date(Date.now() - 31 * 86_400_000).toISOString(), rule: "keepLatest" }] } as unknown as VersionRetentionState;
             const inputs = { ...ref, policy: { keepLatest: 1 } };
             assert.match((await rejection(provider.diff("id", old, { ...inputs, restore: [8] }))).message, /restore names version 8, which this resource did not delete/);
-            assert.match((await rejection(provider.diff("id", old, { ...inputs, restore: "all" }))).message, /only within 30 days of its deletion; 1\.0\.0 \(id 7/);
+            assert.match((await rejection(provider.diff("id", old, { ...inputs, restore: [7] }))).message, /only within 30 days of its deletion; 1\.0\.0 \(id 7/);
         });
     });
 });
