@@ -7,6 +7,7 @@
 import { CONFIG_NAMESPACE, PROTECT_KEY, parseProtectList } from "../provider/config";
 import { describeValue } from "../provider/errors";
 import { checkGlobs, packageMatcher } from "../provider/keys";
+import { UNKNOWN_VALUE } from "../provider/validate";
 import { planRetention } from "../provider/retention";
 import { RetentionPolicy } from "../provider/retention-policy";
 import { PackageType } from "../provider/types";
@@ -258,8 +259,6 @@ interface RetentionProps {
     policy?: RetentionPolicy;
 }
 
-/** The value Pulumi shows for inputs not known yet (during preview). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /**
  * The retention policies that break the guardrails: every policy sets an explicit cap within the
@@ -271,7 +270,7 @@ export function retentionViolations(resources: readonly SeenResource[], config: 
     const findings: Finding[] = [];
     for (const { urn, props } of resources.filter((r) => r.type === RETENTION_TYPE) as (SeenResource & { props: RetentionProps })[]) {
         const policy = props.policy;
-        if (!policy || JSON.stringify(policy).includes(UNKNOWN)) {
+        if (!policy || JSON.stringify(policy).includes(UNKNOWN_VALUE)) {
             continue;
         }
         const name = `${props.org}/${props.packageType}/${props.packageName}`;

@@ -178,6 +178,11 @@ export function statusOf(error: unknown): number | undefined {
     return error instanceof RequestError ? error.status : undefined;
 }
 
+/** The text with its first letter upper-case, for messages that start with {@link describe}. */
+export function capitalize(text: string): string {
+    return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 /** Renders a package reference the way messages name it: `org/type/name`. */
 export function describe(context: ErrorContext): string {
     const what = `${context.org}/${context.packageType}`;

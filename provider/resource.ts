@@ -10,7 +10,7 @@ import { PackageCatalog } from "./catalog";
 import { Claims } from "./claims";
 import { clientFor } from "./client";
 import { ConfigLookup, CONFIG_NAMESPACE, resolveClientConfig } from "./config";
-import { describe } from "./errors";
+import { capitalize, describe } from "./errors";
 import { PackagesApi } from "./packages";
 import { assertDeletable } from "./protection";
 import {
@@ -25,10 +25,8 @@ import {
     PackageRef,
     PackageStatus,
 } from "./types";
-import { checkInputs, ORG_PACKAGE_INPUTS, withDefaults } from "./validate";
+import { checkInputs, ORG_PACKAGE_INPUTS, UNKNOWN_VALUE, withDefaults } from "./validate";
 
-/** The value Pulumi passes for inputs that are not known yet (during preview). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** The inputs that name the package: changing one of them means managing another package. */
 const IDENTITY: readonly (keyof PackageRef)[] = ["org", "packageType", "packageName"];
@@ -79,7 +77,7 @@ export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageIn
     async check(_olds: OrgPackageInputs, news: OrgPackageInputs): Promise<dynamic.CheckResult<OrgPackageInputs>> {
         // A value not known yet (preview) is checked at up; an unknown field name fails now, whatever its value.
         const known: readonly string[] = ORG_PACKAGE_INPUTS;
-        const unknown = new Set(Object.entries(news).filter(([k, v]) => v === UNKNOWN && known.includes(k)).map(([k]) => k));
+        const unknown = new Set(Object.entries(news).filter(([k, v]) => v === UNKNOWN_VALUE && known.includes(k)).map(([k]) => k));
         const failures = checkInputs(news).filter((f) => !unknown.has(f.property));
         if (failures.length > 0) {
             return { failures };
@@ -402,6 +400,3 @@ function samePackage(a: PackageRef, b: PackageRef): boolean {
     return IDENTITY.every((k) => sameIdentity(k, a[k], b[k]));
 }
 
-function capitalize(text: string): string {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}

@@ -17,6 +17,9 @@ import {
     VISIBILITIES,
 } from "./types";
 
+/** The value Pulumi passes for inputs that are not known yet (during preview). */
+export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
 /** One invalid input: the property and what is wrong with it. */
 export interface InputFailure {
     /** The input property that is wrong. */

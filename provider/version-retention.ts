@@ -13,17 +13,16 @@ import { ConfigLookup, CONFIG_NAMESPACE, resolveClientConfig, resolveRegistryUrl
 import { BrokenImage, findBrokenImages } from "./image-health";
 import { planImageRetention } from "./image-retention";
 import { registryClientFor, RegistryError } from "./registry";
-import { describe, statusOf } from "./errors";
+import { capitalize, describe, statusOf } from "./errors";
+import { packageId } from "./resource";
 import { PackagesApi } from "./packages";
 import { assertDeletable } from "./protection";
 import { BlockReason, planRetention, RetentionCandidate, RetentionCapError, RetentionPlan } from "./retention";
 import { checkRetentionPolicy, RetentionPolicy } from "./retention-policy";
 import { PackageRef } from "./types";
-import { checkRef, describeValue, InputFailure, isRecord, unknownFields } from "./validate";
+import { checkRef, describeValue, InputFailure, isRecord, UNKNOWN_VALUE, unknownFields } from "./validate";
 import { PackageVersionFields, PackageVersionsApi } from "./versions";
 
-/** The value Pulumi passes for inputs that are not known yet (during preview). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** GitHub restores a deleted version within this many days. */
 export const RESTORE_WINDOW_DAYS = 30;
@@ -138,9 +137,9 @@ export const RETENTION_INPUTS = ["org", "packageType", "packageName", "policy", 
 /** The outputs the SDK registers as undefined inputs; `check` ignores them while undefined. */
 export const RETENTION_OUTPUTS = ["packageId", "deleted", "restored", "blocked", "lastRun", "brokenImages"] as const satisfies readonly (keyof VersionRetentionState)[];
 
-/** The resource id of a retention: `org/type/name`, like the package's. */
+/** The resource id of a retention: `org/type/name`, the package's own id. */
 export function retentionId(ref: PackageRef): string {
-    return `${ref.org}/${ref.packageType}/${ref.packageName}`;
+    return packageId(ref);
 }
 
 /** A listing made by `check`, used by the `update` of the same run so that the package is listed once per operation. */
@@ -256,7 +255,7 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
             }
             const cause = error.message;
             throw new Error(
-                `The refresh of ${subjectOf(props)} could not check its images: ${cause} Nothing was changed in state. ` +
+                `The refresh of ${retentionId(props)} could not check its images: ${cause} Nothing was changed in state. ` +
                     `Check ${CONFIG_NAMESPACE}:registryUrl (now ${resolveRegistryUrl(this.lookup)}) and ${CONFIG_NAMESPACE}:token (read:packages), or run again later.`,
             );
         }
@@ -371,7 +370,7 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
      * registry (each manifest at most once per process), every other one from its version list.
      */
     private async plan(inputs: VersionRetentionInputs, listing: Listing, now: Date): Promise<RetentionPlan> {
-        const options = { packageType: inputs.packageType, now, subject: subjectOf(inputs) };
+        const options = { packageType: inputs.packageType, now, subject: retentionId(inputs) };
         if (inputs.packageType !== "container") {
             return planRetention(inputs.policy, listing.versions, options);
         }
@@ -452,7 +451,7 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
 
 /** Checks every input before any call; a value not known yet (preview) is checked at up, an unknown field name fails now. */
 export function checkRetentionInputs(news: VersionRetentionInputs): InputFailure[] {
-    const known = new Set(Object.entries(news).filter(([, v]) => v === UNKNOWN).map(([k]) => k));
+    const known = new Set(Object.entries(news).filter(([, v]) => v === UNKNOWN_VALUE).map(([k]) => k));
     const input = news as unknown as Record<string, unknown>;
     const failures: InputFailure[] = [
         ...unknownFields(
@@ -488,7 +487,7 @@ function hasUnknown(news: VersionRetentionInputs): boolean {
 }
 
 function containsUnknown(value: unknown): boolean {
-    if (value === UNKNOWN) {
+    if (value === UNKNOWN_VALUE) {
         return true;
     }
     if (Array.isArray(value)) {
@@ -604,11 +603,5 @@ function refOf(ref: PackageRef): PackageRef {
     return { org: ref.org, packageType: ref.packageType, packageName: ref.packageName };
 }
 
-function subjectOf(ref: PackageRef): string {
-    return `${ref.org}/${ref.packageType}/${ref.packageName}`;
-}
 
-function capitalize(text: string): string {
-    return text.charAt(0).toUpperCase() + text.slice(1);
-}
 
