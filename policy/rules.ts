@@ -2,15 +2,15 @@
  * The logic of the `github-packages` policy pack, apart from CrossGuard so it can be tested
  * alone: strict checks of the pack's config, which declared packages break a rule, and whether
  * the provider's own protect list (`github-packages:protect`) covers the pack's protected globs.
- * Globs are the package keys' (`type/name`, case-insensitive) from `provider/keys.ts`.
+ * Globs are the package keys' (`type/name`, case-insensitive) from `provider/shared/keys.ts`.
  */
-import { CONFIG_NAMESPACE, PROTECT_KEY, parseProtectList } from "../provider/config";
-import { describeValue } from "../provider/errors";
-import { checkGlobs, packageMatcher } from "../provider/keys";
-import { UNKNOWN_VALUE } from "../provider/validate";
-import { planRetention } from "../provider/retention";
-import { RetentionPolicy } from "../provider/retention-policy";
-import { PackageType } from "../provider/types";
+import { CONFIG_NAMESPACE, PROTECT_KEY, parseProtectList } from "../provider/shared/config";
+import { describeValue } from "../provider/shared/messages";
+import { checkGlobs, packageMatcher } from "../provider/shared/keys";
+import { UNKNOWN_VALUE } from "../provider/shared/validate";
+import { planRetention } from "../provider/retention/plan";
+import { RetentionPolicy } from "../provider/retention/policy";
+import { PackageType } from "../provider/shared/types";
 
 /** The type token of OrgPackage resources in state. */
 export const ORG_PACKAGE_TYPE = "pulumi-nodejs:dynamic/github-packages:OrgPackage";

@@ -4,23 +4,23 @@
  * Programs import the SDK (`pulumi-github-packages`); the engine's dynamic provider host
  * loads this module by name at call time (see `sdk/shim.ts`).
  */
-import { clientFor } from "./client";
-import { ConfigLookup, resolveClientConfig } from "./config";
-import { PackagesApi } from "./packages";
-import { OrgPackageProvider } from "./resource";
-import { VersionRetentionProvider } from "./version-retention";
+import { clientFor } from "./github/client";
+import { ConfigLookup, resolveClientConfig } from "./shared/config";
+import { PackagesApi } from "./github/packages";
+import { OrgPackageProvider } from "./org-package/provider";
+import { VersionRetentionProvider } from "./retention/provider";
 
-export * from "./types";
-export { CONFIG_NAMESPACE, DEFAULTS, resolveClientConfig, ConfigLookup, resolveRegistryUrl, REGISTRY_URL_DEFAULT } from "./config";
-export { RegistryClient, registryClientFor, RegistryError, RegistryOptions, REGISTRY_DEFAULTS, Manifest, ManifestSource, Descriptor } from "./registry";
-export { ImageGraph, ImageLink, UnreadableManifest, readImageGraph } from "./image-graph";
-export { planImageRetention, ImageRetentionPlan } from "./image-retention";
-export { clientFor, createClient, GitHub, GitHubClient } from "./client";
-export { PackageError, REPOSITORY_SCOPED_TYPES, REQUIRED_SCOPES, isNotFound, isUndeletable } from "./errors";
-export { PackagesApi, PAGE_SIZE, toFields, DeleteOutcome } from "./packages";
-export { PackageCatalog } from "./catalog";
-export { OrgPackageProvider, packageId, parsePackageId } from "./resource";
-export { packageKey, packageMatcher, checkGlobs, firstMatch, isKeyGlob, PackageKeyRef, MatcherOptions, GlobProblem } from "./keys";
+export * from "./shared/types";
+export { CONFIG_NAMESPACE, DEFAULTS, resolveClientConfig, ConfigLookup, resolveRegistryUrl, REGISTRY_URL_DEFAULT } from "./shared/config";
+export { RegistryClient, registryClientFor, RegistryError, RegistryOptions, REGISTRY_DEFAULTS, Manifest, ManifestSource, Descriptor } from "./github/registry";
+export { ImageGraph, ImageLink, UnreadableManifest, readImageGraph } from "./retention/image-graph";
+export { planImageRetention, ImageRetentionPlan } from "./retention/image-plan";
+export { clientFor, createClient, GitHub, GitHubClient } from "./github/client";
+export { PackageError, REPOSITORY_SCOPED_TYPES, REQUIRED_SCOPES, isNotFound, isUndeletable } from "./github/errors";
+export { PackagesApi, PAGE_SIZE, toFields, DeleteOutcome } from "./github/packages";
+export { PackageCatalog } from "./org-package/catalog";
+export { OrgPackageProvider } from "./org-package/provider";
+export { packageId, parsePackageId, packageKey, packageMatcher, checkGlobs, firstMatch, isKeyGlob, PackageKeyRef, MatcherOptions, GlobProblem } from "./shared/keys";
 export {
     checkInputs,
     checkListOptions,
@@ -33,11 +33,11 @@ export {
     ORG_PACKAGE_INPUTS,
     ORG_PACKAGE_OUTPUTS,
     unknownFields,
-} from "./validate";
-export { parseDuration, cutoff, Duration, DURATION_UNITS } from "./duration";
-export { findBrokenImages, BrokenImage } from "./image-health";
+} from "./shared/validate";
+export { parseDuration, cutoff, Duration, DURATION_UNITS } from "./shared/duration";
+export { findBrokenImages, BrokenImage } from "./retention/image-health";
+export { VersionRetentionProvider } from "./retention/provider";
 export {
-    VersionRetentionProvider,
     VersionRetentionInputs,
     VersionRetentionState,
     RetentionPlanView,
@@ -47,9 +47,9 @@ export {
     RetentionRunSummary,
     RETENTION_INPUTS,
     RETENTION_OUTPUTS,
-    checkRetentionInputs,
     retentionId,
-} from "./version-retention";
+} from "./retention/state";
+export { checkRetentionInputs } from "./retention/inputs";
 
 let shared: OrgPackageProvider | undefined;
 

@@ -3,13 +3,13 @@
  * organization's packages and declares each package the policy deletes as an `OrgPackage`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkPolicy, planCleanup, policyTypes } from "../provider/cleanup";
-import { assertValid } from "../provider/validate";
-import type { CleanupMatch, CleanupPolicy } from "../provider/types";
+import { checkPolicy, planCleanup, policyTypes } from "../provider/cleanup/plan";
+import { assertValid } from "../provider/shared/validate";
+import type { CleanupMatch, CleanupPolicy } from "../provider/shared/types";
 import { whileConnected } from "./connection";
 import { listOrgPackages } from "./functions";
 import { declarationOf, settled } from "./declarations";
-import { OrgPackage } from "./orgPackage";
+import { OrgPackage } from "./org-package";
 
 /** The arguments of a {@link PackageCleanup}: the policy, as plain values. */
 export type PackageCleanupArgs = CleanupPolicy;

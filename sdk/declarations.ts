@@ -8,7 +8,7 @@
  * programs that run many times in one process (Automation API) start afresh.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { Ensure, PackageRef } from "../provider/types";
+import type { Ensure, PackageRef } from "../provider/shared/types";
 
 /** One declaration: which resource declared the package, wanting what. */
 export interface Declaration {

@@ -1,7 +1,7 @@
 /** The SDK's functions: get, list and restore organization packages from a Pulumi program or script. */
 import * as pulumi from "@pulumi/pulumi";
 import { assertValid, checkListOptions, checkRef, CONFIG_NAMESPACE, ConfigLookup, packagesApi, unknownFields } from "../provider";
-import type { ListOptions, PackageFields, PackageRef, PackageType, Visibility } from "../provider/types";
+import type { ListOptions, PackageFields, PackageRef, PackageType, Visibility } from "../provider/shared/types";
 
 /** A package as the functions return it: its reference and GitHub's fields. */
 export interface OrgPackageInfo extends PackageRef, PackageFields {}

@@ -8,10 +8,10 @@
  * - {@link planRetention}: which versions a retention policy deletes, keeps and why (pure).
  * - {@link PackageVersionRetention}, {@link VersionRetention}: declarative retention of one or many packages' versions.
  */
-export { OrgPackage, OrgPackageArgs, ORG_PACKAGE_TYPE } from "./orgPackage";
+export { OrgPackage, OrgPackageArgs, ORG_PACKAGE_TYPE } from "./org-package";
 export { PackageCleanup, PackageCleanupArgs } from "./cleanup";
-export { planCleanup, checkPolicy, DEFAULT_MAX_DELETIONS } from "../provider/cleanup";
-export { parsePackageKey } from "../provider/validate";
+export { planCleanup, checkPolicy, DEFAULT_MAX_DELETIONS } from "../provider/cleanup/plan";
+export { parsePackageKey } from "../provider/shared/validate";
 export {
     getOrgPackage,
     getOrgPackageOutput,
@@ -38,7 +38,7 @@ export {
     RestoreOrgPackageVersionArgs,
     RestoredOrgPackageVersion,
 } from "./versions";
-export { planRetention, RetentionCapError } from "../provider/retention";
+export { planRetention, RetentionCapError } from "../provider/retention/plan";
 export {
     PackageVersionRetention,
     PackageVersionRetentionArgs,
@@ -46,13 +46,13 @@ export {
     VersionRetentionArgs,
     PACKAGE_VERSION_RETENTION_TYPE,
     checkVersionRetentionArgs,
-} from "./versionRetention";
-export type { BrokenImage } from "../provider/image-health";
-export type { BlockedVersionRecord, DeletedVersionRecord, PlannedVersion, RetentionPlanView, RetentionRunSummary } from "../provider/version-retention";
-export type { BlockedVersion, BlockReason, KeepReason, KeptVersion, RetentionOptions, RetentionPlan, VersionDeletion } from "../provider/retention";
-export { checkRetentionPolicy, RETENTION_DEFAULTS } from "../provider/retention-policy";
-export type { AgeField, LastVersionAction, NameRule, ProtectList, RetentionPolicy, TaggedRule, UntaggedRule } from "../provider/retention-policy";
-export type { PackageVersionFields, VersionState } from "../provider/versions";
+} from "./version-retention";
+export type { BrokenImage } from "../provider/retention/image-health";
+export type { BlockedVersionRecord, DeletedVersionRecord, PlannedVersion, RetentionPlanView, RetentionRunSummary } from "../provider/retention/state";
+export type { BlockedVersion, BlockReason, KeepReason, KeptVersion, RetentionOptions, RetentionPlan, VersionDeletion } from "../provider/retention/plan";
+export { checkRetentionPolicy, RETENTION_DEFAULTS } from "../provider/retention/policy";
+export type { AgeField, LastVersionAction, NameRule, ProtectList, RetentionPolicy, TaggedRule, UntaggedRule } from "../provider/retention/policy";
+export type { PackageVersionFields, VersionState } from "../provider/github/versions";
 export type {
     CleanupMatch,
     CleanupPlan,
@@ -65,5 +65,5 @@ export type {
     PackageType,
     UndeletableAction,
     Visibility,
-} from "../provider/types";
-export { PACKAGE_TYPES, VISIBILITIES } from "../provider/types";
+} from "../provider/shared/types";
+export { PACKAGE_TYPES, VISIBILITIES } from "../provider/shared/types";

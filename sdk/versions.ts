@@ -4,12 +4,12 @@
  * Arguments are checked strictly before any call: unknown fields name the nearest known one.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { clientFor } from "../provider/client";
-import { CONFIG_NAMESPACE, ConfigLookup, resolveClientConfig } from "../provider/config";
-import { isRecord, unknownFields } from "../provider/validate";
-import type { PackageRef, PackageType } from "../provider/types";
-import { assertValid, checkRef, InputFailure } from "../provider/validate";
-import { PackageVersionFields, PackageVersionsApi, VERSION_STATES, VersionState } from "../provider/versions";
+import { clientFor } from "../provider/github/client";
+import { CONFIG_NAMESPACE, ConfigLookup, resolveClientConfig } from "../provider/shared/config";
+import { isRecord, unknownFields } from "../provider/shared/validate";
+import type { PackageRef, PackageType } from "../provider/shared/types";
+import { assertValid, checkRef, InputFailure } from "../provider/shared/validate";
+import { PackageVersionFields, PackageVersionsApi, VERSION_STATES, VersionState } from "../provider/github/versions";
 
 /** A version as the functions return it: its package's reference and GitHub's fields. */
 export interface OrgPackageVersionInfo extends PackageRef, PackageVersionFields {}

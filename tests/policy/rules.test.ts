@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
-import { parseProtectList } from "../../provider/config";
-import { ConfigError } from "../../provider/errors";
+import { parseProtectList } from "../../provider/shared/config";
+import { ConfigError } from "../../provider/shared/messages";
 import {
     checkConfig,
     covers,

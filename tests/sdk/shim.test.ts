@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import retentionShim = require("../../sdk/retentionShim");
+import retentionShim = require("../../sdk/retention-shim");
 import orgPackageShim = require("../../sdk/shim");
 
 describe("sdk/shim", () => {

@@ -1,7 +1,7 @@
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 import type { Emulator } from "../../emulator";
-import { CONFIG_NAMESPACE } from "../../provider/config";
-import { OrgPackageProvider } from "../../provider/resource";
+import { CONFIG_NAMESPACE } from "../../provider/shared/config";
+import { OrgPackageProvider } from "../../provider/org-package/provider";
 
 /** Client settings that keep fault tests fast: short back-off and a short per-request timeout. */
 export const FAST_CLIENT = { retryBaseMs: "5", requestTimeoutMs: "400", retries: "3" };

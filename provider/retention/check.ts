@@ -1,0 +1,134 @@
+/**
+ * What the preview shows: `check` validates the inputs, lists the package and plans, and the
+ * plan becomes the `plan` input, which `pulumi preview --diff` prints version by version;
+ * `diff` says whether the plan still has something to do. A plan over its cap fails here,
+ * naming the counts, before anything is deleted.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { CONFIG_NAMESPACE } from "../shared/config";
+import { RetentionCandidate } from "./candidate";
+import { planImageRetention } from "./image-plan";
+import { hasUnknown, checkRetentionInputs } from "./inputs";
+import { planRetention, RetentionCapError, RetentionPlan } from "./plan";
+import { assertRestorable, pendingRestores } from "./restore";
+import { Listing, RetentionSession } from "./session";
+import { LISTED_LIMIT, PlannedVersion, RetentionPlanView, retentionId, VersionRetentionInputs, VersionRetentionState } from "./state";
+
+/**
+ * Validates the inputs before any call, then lists the package and plans: the plan becomes
+ * the `plan` input, which `pulumi preview --diff` shows line by line. A plan over its cap
+ * fails here, naming the counts, before anything is deleted.
+ */
+export async function check(session: RetentionSession, news: VersionRetentionInputs): Promise<dynamic.CheckResult<VersionRetentionInputs>> {
+    const failures = checkRetentionInputs(news);
+    if (failures.length > 0) {
+        return { failures };
+    }
+    if (hasUnknown(news)) {
+        return { inputs: { ...news, plan: undefined } };
+    }
+    if (news.restore !== undefined) {
+        return { inputs: { ...news, plan: suspendedPlan(news.restore) } };
+    }
+    const listing = await session.list(news);
+    try {
+        const plan = await planPackage(session, news, listing, new Date());
+        return { inputs: { ...news, plan: viewOf(plan) } };
+    } catch (error) {
+        if (error instanceof RetentionCapError) {
+            return { failures: [{ property: "policy.maxDeletions", reason: error.message }] };
+        }
+        throw error;
+    }
+}
+
+/**
+ * Changes when the plan deletes or restores something, the package or policy changed, or a
+ * refresh found broken images (so `--expect-no-changes` fails until they are fixed).
+ */
+export function diff(olds: VersionRetentionState, news: VersionRetentionInputs): dynamic.DiffResult {
+    const replaces = (["org", "packageType", "packageName"] as const).filter((k) => olds[k] !== news[k]);
+    // A refresh diffs the fresh read against the inputs of the last up, whose plan that up carried out: its
+    // deletions are done, refused or skipped, not pending. A fresh plan (a preview's check) is pending as it is.
+    const lastPlan = news.plan !== undefined && JSON.stringify(news.plan) === JSON.stringify(olds.plan);
+    const done = new Set([
+        ...(olds.deleted ?? []).map((r) => r.versionId),
+        ...(lastPlan ? (olds.blocked ?? []).map((r) => r.versionId) : []),
+        ...(lastPlan ? (olds.lastRun?.skipped ?? []) : []),
+    ]);
+    const planned =
+        news.plan === undefined || news.plan.delete.some((d) => !done.has(d.id)) || (news.plan.deletePackage && olds.packageId !== null);
+    if (news.restore !== undefined) {
+        assertRestorable(olds, news.restore, new Date());
+    }
+    const restoring = news.restore !== undefined && pendingRestores(olds, news.restore).length > 0;
+    const policyChanged = JSON.stringify(olds.policy) !== JSON.stringify(news.policy);
+    const broken = (olds.brokenImages ?? []).length > 0;
+    return { changes: replaces.length > 0 || planned || restoring || policyChanged || broken, replaces, deleteBeforeReplace: false };
+}
+
+/**
+ * Plans the package's retention: a container package with its image graph, read from the
+ * registry (each manifest at most once per process), every other one from its version list.
+ */
+export async function planPackage(session: RetentionSession, inputs: VersionRetentionInputs, listing: Listing, now: Date): Promise<RetentionPlan> {
+    const options = { packageType: inputs.packageType, now, subject: retentionId(inputs) };
+    if (inputs.packageType !== "container") {
+        return planRetention(inputs.policy, listing.versions, options);
+    }
+    const plan = await planImageRetention(inputs.policy, listing.versions, options, session.manifests(inputs));
+    // Not one manifest readable: a wrong registry or token, not a broken image. Fail (nothing deleted) naming the settings,
+    // rather than a plan whose blocked reasons the preview cuts before the cause.
+    // 404s are answers (ghost images), not a wrong registry: they only block, as the graph says.
+    if (plan.manifestsRead > 0 && plan.unreadable.length === plan.manifestsRead && plan.unreadable.some((u) => u.problem !== "not-found")) {
+        throw new Error(
+            `Retention of ${options.subject} read none of its ${plan.manifestsRead} manifests from the container registry ${session.registryUrl()} ` +
+                `(${CONFIG_NAMESPACE}:registryUrl); nothing was deleted. First failure: ${plan.unreadable[0].reason} ` +
+                `Check ${CONFIG_NAMESPACE}:registryUrl (https://ghcr.io on GitHub.com, https://containers.HOST on GitHub Enterprise Server) ` +
+                `and that ${CONFIG_NAMESPACE}:token has read:packages, then run again.`,
+        );
+    }
+    return plan;
+}
+
+/** The plan while `restore` is set: nothing is deleted, so a restored version is not deleted again in the same run. */
+function suspendedPlan(restore: number[] | "all"): RetentionPlanView {
+    const what = restore === "all" ? "every version this resource deleted within 30 days" : `version${restore.length === 1 ? "" : "s"} ${restore.join(", ")}`;
+    return {
+        summary: `restoring ${what}; no version is deleted while restore is set. Protect the restored versions in the policy before removing restore, or the next run deletes them again.`,
+        delete: [],
+        keep: [],
+        blocked: [],
+        deletePackage: false,
+    };
+}
+
+/** The plan as the preview shows it. */
+export function viewOf(plan: RetentionPlan): RetentionPlanView {
+    const entry = (v: RetentionCandidate, rule: string, reason: string): PlannedVersion => ({
+        id: v.versionId,
+        version: v.name,
+        ...(v.tags.length > 0 ? { tags: [...v.tags] } : {}),
+        rule,
+        reason,
+    });
+    const counts = new Map<string, number>();
+    for (const kept of plan.kept) {
+        counts.set(kept.keptBy, (counts.get(kept.keptBy) ?? 0) + 1);
+    }
+    const keptText = [...counts].map(([why, n]) => `${n} ${why}`).join(", ");
+    const deleting = plan.deletePackage ? `the whole package (${plan.total} versions)` : `${plan.deletions.length}`;
+    const listed = (n: number) => (n > LISTED_LIMIT ? `, the first ${LISTED_LIMIT} listed` : "");
+    return {
+        summary:
+            `${plan.total} active versions: delete ${deleting}, keep ${plan.kept.length}${keptText ? ` (${keptText})` : ""}${listed(plan.kept.length)}, ` +
+            `blocked ${plan.blocked.length}${listed(plan.blocked.length)}; cap ${plan.maxDeletions}.`,
+        delete: plan.deletions.map((d) => entry(d, d.rule, d.reason)),
+        // Versions kept by a count are the least telling: listed after those a protect rule or the graph kept.
+        keep: [...plan.kept.filter((k) => !k.keptBy.startsWith("keep-latest")), ...plan.kept.filter((k) => k.keptBy.startsWith("keep-latest"))]
+            .slice(0, LISTED_LIMIT)
+            .map((k) => entry(k, k.keptBy, k.reason)),
+        blocked: plan.blocked.slice(0, LISTED_LIMIT).map((b) => entry(b, b.blockedBy, b.reason)),
+        deletePackage: plan.deletePackage,
+    };
+}

@@ -1,0 +1,46 @@
+/**
+ * Retention of a container package with its image graph: reads the manifests the plan needs
+ * (image-graph.ts, through a registry client) and plans with them (planRetention with
+ * `graph`). The one async step between a version list and a graph-aware plan.
+ */
+import { ImageGraph, readImageGraph, UnreadableManifest } from "./image-graph";
+import { ManifestSource } from "../github/registry";
+import { RetentionCandidate } from "./candidate";
+import { planRetention, retentionCandidates, RetentionOptions, RetentionPlan } from "./plan";
+import { RetentionPolicy } from "./policy";
+
+/** A plan made with the image graph, and what reading the graph took. */
+export interface ImageRetentionPlan extends RetentionPlan {
+    /** How many manifests were read (each counts as a download on GitHub; a process reads a manifest at most once). */
+    manifestsRead: number;
+    /** Manifests that could not be read; when any, no untagged version was planned for deletion. */
+    unreadable: UnreadableManifest[];
+}
+
+/**
+ * Plans the retention of a container package's active versions with its image graph: no
+ * version a kept image needs (platform manifests, attestations, signatures, referrers) is
+ * deleted, untagged children of deleted images are deleted too (`deleteOrphanedChildren`,
+ * default true), and a manifest that cannot be read blocks every untagged deletion of the
+ * package for this run. The policy is checked before any read; the cap counts every deletion.
+ * `manifests` reads the package's manifests, e.g. `registryClientFor(...).forPackage(org, name)`.
+ */
+export async function planImageRetention(
+    policy: RetentionPolicy,
+    versions: readonly RetentionCandidate[],
+    options: Omit<RetentionOptions, "graph">,
+    manifests: ManifestSource,
+): Promise<ImageRetentionPlan> {
+    if (options.packageType !== "container") {
+        throw new Error(
+            `planImageRetention reads the container registry, and ${options.subject ?? "the package"} is a ${options.packageType} package` +
+                (options.packageType === "docker"
+                    ? `: docker packages live in the legacy registry, whose manifests the provider does not read. Plan it with planRetention (tagged images only).`
+                    : `, which has no images. Plan it with planRetention.`),
+        );
+    }
+    const candidates = retentionCandidates(policy, versions, options, true);
+    const graph: ImageGraph = await readImageGraph(versions, candidates, manifests);
+    const plan = planRetention(policy, versions, { ...options, graph });
+    return { ...plan, manifestsRead: graph.manifestsRead, unreadable: graph.unreadable };
+}

@@ -1,0 +1,57 @@
+/**
+ * The retention's inputs checked before any call: unknown field names, the package reference,
+ * the policy (with the registry's rules) and `restore`. A value not known yet in a preview is
+ * checked at `up`; an unknown field name fails at once.
+ */
+import { checkRef, describeValue, InputFailure, isRecord, UNKNOWN_VALUE, unknownFields } from "../shared/validate";
+import { checkRetentionPolicy } from "./policy";
+import { RETENTION_INPUTS, RETENTION_OUTPUTS, VersionRetentionInputs } from "./state";
+
+/** Checks every input before any call; a value not known yet (preview) is checked at up, an unknown field name fails now. */
+export function checkRetentionInputs(news: VersionRetentionInputs): InputFailure[] {
+    const known = new Set(Object.entries(news).filter(([, v]) => v === UNKNOWN_VALUE).map(([k]) => k));
+    const input = news as unknown as Record<string, unknown>;
+    const failures: InputFailure[] = [
+        ...unknownFields(
+            Object.fromEntries(Object.entries(input).filter(([k, v]) => k !== "__provider" && !(v === undefined && (RETENTION_OUTPUTS as readonly string[]).includes(k)))),
+            RETENTION_INPUTS.filter((k) => k !== "plan"),
+            "",
+            "an input of PackageVersionRetention",
+        ).filter((f) => f.property !== "plan"),
+        ...checkRef(input).filter((f) => !known.has(f.property)),
+    ];
+    if (input.policy === undefined) {
+        failures.push({ property: "policy", reason: "policy is required: the retention policy, e.g. { keepLatest: 10, maxDeletions: 50 }." });
+    } else if (!known.has("policy") && !containsUnknown(input.policy)) {
+        const packageType = known.has("packageType") ? undefined : news.packageType;
+        // Container retentions plan with the image graph, so their policies may select untagged versions.
+        failures.push(...checkRetentionPolicy(input.policy, packageType, { imageGraph: packageType === "container" }).map((f) => ({ property: f.property === "policy" ? "policy" : `policy.${f.property}`, reason: f.reason })));
+    }
+    if (input.restore !== undefined && !known.has("restore") && !containsUnknown(input.restore)) {
+        const restore = input.restore;
+        const valid = restore === "all" || (Array.isArray(restore) && restore.length > 0 && restore.every((id) => Number.isInteger(id) && (id as number) > 0));
+        if (!valid) {
+            failures.push({
+                property: "restore",
+                reason: `restore must be "all" or a non-empty list of version ids this resource deleted (see its deleted output), got ${describeValue(restore)}.`,
+            });
+        }
+    }
+    return failures;
+}
+
+/** True when an input that names the package, the policy or the restore is not known yet (a preview). */
+export function hasUnknown(news: VersionRetentionInputs): boolean {
+    return (["org", "packageType", "packageName", "policy", "restore"] as const).some((k) => containsUnknown(news[k]));
+}
+
+/** True when `value` is, or holds at any depth, a value the engine does not know yet. */
+function containsUnknown(value: unknown): boolean {
+    if (value === UNKNOWN_VALUE) {
+        return true;
+    }
+    if (Array.isArray(value)) {
+        return value.some(containsUnknown);
+    }
+    return isRecord(value) && Object.values(value).some(containsUnknown);
+}

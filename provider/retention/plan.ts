@@ -1,0 +1,601 @@
+/**
+ * The retention planner: given a retention policy, the active versions of one package and
+ * `now`, decides which versions to delete (each with its rule and reason), which are kept and
+ * why, and which are blocked (GitHub's predictable refusals). Pure: no calls, no clock. The
+ * caps are checked on the whole plan; a plan over its cap fails before anything is deleted.
+ * The rules table is docs/retention.md.
+ */
+import picomatch from "picomatch";
+import semver from "semver";
+import { assertValid } from "../shared/validate";
+import { PackageType } from "../shared/types";
+import { RetentionCandidate } from "./candidate";
+import { describeLink, ImageGraph, ImageLink, isCosignTag } from "./image-graph";
+import {
+    checkRetentionPolicy,
+    olderThanCutoff,
+    IMAGE_TYPES,
+    RETENTION_DEFAULTS,
+    resolveMaxDeletions,
+    RetentionPolicy,
+} from "./policy";
+
+/** Why a version a rule selected is kept. */
+export type KeepReason =
+    | "protect-id"
+    | "protect-digest"
+    | "protect-version"
+    | "protect-tag"
+    | "keep-latest"
+    | "keep-latest-tagged"
+    | "keep-latest-untagged"
+    | "partial-tag-match"
+    | "last-version"
+    | "image-graph";
+
+/** Why a version the plan would delete is not planned: a refusal GitHub would answer with. */
+export type BlockReason = "last-version" | "undeletable" | "unreadable-manifest";
+
+/** One version to delete. */
+export interface VersionDeletion extends RetentionCandidate {
+    /** The rules that selected it, e.g. `olderThan and tagged`. */
+    rule: string;
+    /** What about the version matched, in words. */
+    reason: string;
+}
+
+/** One version a rule selected (or partly selected) that is kept. */
+export interface KeptVersion extends RetentionCandidate {
+    /** What kept it. */
+    keptBy: KeepReason;
+    /** Why, in words. */
+    reason: string;
+}
+
+/** One version the rules would delete that GitHub would refuse to delete. */
+export interface BlockedVersion extends RetentionCandidate {
+    /** The refusal. */
+    blockedBy: BlockReason;
+    /** Why, in words. */
+    reason: string;
+}
+
+/** What a retention policy decided for one package. */
+export interface RetentionPlan {
+    /** How many active versions the package has. */
+    total: number;
+    /** The versions to delete, oldest first (an interrupted run leaves the newest); with the image graph, a parent before its children. */
+    deletions: VersionDeletion[];
+    /** Versions a rule selected but a keep rule saved, and tagged versions only some of whose tags matched. */
+    kept: KeptVersion[];
+    /** Versions the rules select that GitHub would refuse to delete. */
+    blocked: BlockedVersion[];
+    /** True when the policy's `lastVersion: "delete-package"` applies: every version is selected, so the package is deleted instead. */
+    deletePackage: boolean;
+    /** The cap this plan was checked against, resolved to a number of versions. */
+    maxDeletions: number;
+}
+
+/** The context of a plan. */
+export interface RetentionOptions {
+    /** The registry of the package; decides the container rules. */
+    packageType: PackageType;
+    /** The instant ages are measured from. */
+    now: Date;
+    /** Version ids GitHub refused to delete before (5,000 downloads), e.g. from state; reported blocked instead of planned. */
+    undeletable?: readonly number[];
+    /** How messages name the package, e.g. `acme/container/api`. Defaults to `the package`. */
+    subject?: string;
+    /** The image graph of a container package (planImageRetention reads it): allows untagged rules and keeps what kept images need. */
+    graph?: ImageGraph;
+}
+
+/** A plan that would delete more versions than its cap allows; nothing may be deleted. */
+export class RetentionCapError extends Error {
+    override readonly name = "RetentionCapError";
+
+    constructor(
+        message: string,
+        /** How many versions the plan would delete. */
+        readonly planned: number,
+        /** The cap. */
+        readonly maxDeletions: number,
+        /** How many active versions the package has. */
+        readonly total: number,
+    ) {
+        super(message);
+    }
+}
+
+/**
+ * Plans the retention of one package's active versions. Throws on an invalid policy (naming
+ * each field), on a version list with a duplicate id, and with {@link RetentionCapError}
+ * when the plan deletes more than `maxDeletions`. With `options.graph` (container images, see
+ * planImageRetention), no version a kept one needs is deleted, orphaned children of deleted
+ * images are deleted too (`deleteOrphanedChildren`), and an incomplete graph blocks every
+ * untagged deletion.
+ */
+export function planRetention(policy: RetentionPolicy, versions: readonly RetentionCandidate[], options: RetentionOptions): RetentionPlan {
+    const base = selectVersions(policy, versions, options, options.graph !== undefined);
+    const { newestFirst, ranks, selected, kept, blocked } = base;
+    const subject = options.subject ?? "the package";
+    const lastVersion = policy.lastVersion ?? RETENTION_DEFAULTS.lastVersion;
+    const images = IMAGE_TYPES.includes(options.packageType);
+    // GitHub's last-tagged-version refusal counts every tagged version, signatures too.
+    const taggedCount = versions.filter((v) => v.tags.length > 0).length;
+    // Versions kept or blocked as the package's last (tagged) version; the graph treats them as kept.
+    const pinned = new Map<number, { kept?: KeptVersion; blocked?: BlockedVersion }>();
+    let deletePackage = false;
+    let outcome: GraphOutcome;
+    for (;;) {
+        outcome = options.graph
+            ? resolveGraph(options.graph, base, pinned, policy, subject)
+            : { deletions: newestFirst.flatMap((v) => (selected.has(v.versionId) && !pinned.has(v.versionId) ? [selected.get(v.versionId)!] : [])), kept: [], blocked: [] };
+        const current = outcome.deletions;
+        const emptied = current.length === versions.length && versions.length > 0;
+        const untagsAll = images && taggedCount > 0 && current.filter((v) => v.tags.length > 0).length === taggedCount;
+        // Fail closed: with a manifest unread, the package's versions are not all known to be garbage, so it is not deleted whole.
+        const graphComplete = !options.graph || options.graph.unreadable.length === 0;
+        if (emptied && lastVersion === "delete-package" && graphComplete) {
+            deletePackage = true;
+            break;
+        }
+        if (!emptied && !untagsAll) {
+            break;
+        }
+        // `current` is newest first: its first (tagged, for images) entry is the package's last version.
+        const last = current[Math.max(0, current.findIndex((v) => !images || v.tags.length > 0))];
+        const what = images && !emptied ? "last tagged version" : "last version";
+        if (lastVersion === "keep-newest") {
+            pinned.set(last.versionId, {
+                kept: { ...pick(last), keptBy: "last-version", reason: `the package's ${what} (lastVersion: "keep-newest"); the rules selected every other one.` },
+            });
+        } else {
+            const advice =
+                lastVersion === "delete-package"
+                    ? graphComplete
+                        ? "The package keeps untagged versions, so it is not deleted as a whole."
+                        : "A manifest of the package could not be read, so it is not deleted as a whole this run."
+                    : `Set lastVersion: "keep-newest" to keep it without this report, or "delete-package" to delete the whole package.`;
+            pinned.set(last.versionId, {
+                blocked: {
+                    ...pick(last),
+                    blockedBy: "last-version",
+                    reason: `the rules select every ${images && !emptied ? "tagged " : ""}version, but GitHub refuses to delete a package's ${what}; it is kept. ${advice}`,
+                },
+            });
+        }
+    }
+    for (const entry of pinned.values()) {
+        if (entry.kept) {
+            kept.push(entry.kept);
+        }
+        if (entry.blocked) {
+            blocked.push(entry.blocked);
+        }
+    }
+    kept.push(...outcome.kept);
+    blocked.push(...outcome.blocked);
+
+    const oldestFirst = [...outcome.deletions].reverse();
+    const deletions = outcome.parentsFirst ? outcome.parentsFirst(oldestFirst) : oldestFirst;
+    const maxDeletions = resolveMaxDeletions(policy.maxDeletions, versions.length);
+    const planned = deletePackage ? versions.length : deletions.length;
+    if (planned > maxDeletions) {
+        const capText = typeof policy.maxDeletions === "string" ? `${policy.maxDeletions} of ${versions.length} = ${maxDeletions}` : `${maxDeletions}`;
+        const sample = deletions.slice(0, 5).map((d) => d.name).join(", ");
+        throw new RetentionCapError(
+            `Retention of ${subject} would delete ${planned} of its ${versions.length} versions${deletePackage ? " (the whole package)" : ""}, ` +
+                `more than maxDeletions (${capText}); nothing was deleted. Narrow the rules, protect versions, or raise maxDeletions. Oldest selected: ${sample}.`,
+            planned,
+            maxDeletions,
+            versions.length,
+        );
+    }
+    const byRank = (a: RetentionCandidate, b: RetentionCandidate) => ranks.all.get(a.versionId)! - ranks.all.get(b.versionId)!;
+    return { total: versions.length, deletions, kept: kept.sort(byRank), blocked: blocked.sort(byRank), deletePackage, maxDeletions };
+}
+
+/**
+ * The ids of the versions the policy's rules would delete before the image graph and the
+ * last-version rule are applied: what planImageRetention must read the graph around. Checks
+ * the policy and the list like {@link planRetention} (`graphAware`: container policies may select untagged versions).
+ */
+export function retentionCandidates(policy: RetentionPolicy, versions: readonly RetentionCandidate[], options: Omit<RetentionOptions, "graph">, graphAware = false): Set<number> {
+    return new Set(selectVersions(policy, versions, options, graphAware).selected.keys());
+}
+
+/** What the rules decided before the graph and the last-version rule: the selected versions (in newest-first order), the kept and the blocked. */
+interface BaseSelection {
+    newestFirst: RetentionCandidate[];
+    ranks: { all: Map<number, number>; tagged: Map<number, number>; untagged: Map<number, number> };
+    selected: Map<number, VersionDeletion>;
+    kept: KeptVersion[];
+    blocked: BlockedVersion[];
+    keep: (version: RetentionCandidate) => Pick<KeptVersion, "keptBy" | "reason"> | undefined;
+}
+
+/** Checks the policy and the version list, then applies the selecting and keep rules. */
+function selectVersions(policy: RetentionPolicy, versions: readonly RetentionCandidate[], options: Omit<RetentionOptions, "graph">, imageGraph: boolean): BaseSelection {
+    assertValid(checkRetentionPolicy(policy, options.packageType, { imageGraph }), "retention policy");
+    const subject = options.subject ?? "the package";
+    const ids = new Set<number>();
+    for (const version of versions) {
+        if (typeof (version as { deletedAt?: unknown }).deletedAt === "string") {
+            throw new Error(`Version ${version.versionId} of ${subject} is deleted; plan the active versions only (listOrgPackageVersions with state "active").`);
+        }
+        if (ids.has(version.versionId)) {
+            throw new Error(`The version list of ${subject} has version ${version.versionId} twice (pages shifted while listing?); nothing was planned. List again.`);
+        }
+        ids.add(version.versionId);
+    }
+    const newestFirst = sortNewestFirst(versions);
+    const ranks = {
+        all: rankOf(newestFirst),
+        // With the graph, a version tagged only `sha256-<hex>.sig` is a signature that lives with its image: `tagged.keepLatest` counts images.
+        tagged: rankOf(newestFirst.filter((v) => (imageGraph ? v.tags.some((tag) => !isCosignTag(tag)) : v.tags.length > 0))),
+        untagged: rankOf(newestFirst.filter((v) => v.tags.length === 0)),
+    };
+    const select = selector(policy, options.now);
+    const keep = keeper(policy, ranks);
+    const undeletable = new Set(options.undeletable ?? []);
+
+    const selected = new Map<number, VersionDeletion>();
+    const kept: KeptVersion[] = [];
+    const blocked: BlockedVersion[] = [];
+    for (const version of newestFirst) {
+        const selection = select(version);
+        if (selection.kind === "none") {
+            continue;
+        }
+        if (selection.kind === "partial") {
+            kept.push({ ...pick(version), keptBy: "partial-tag-match", reason: selection.reason });
+            continue;
+        }
+        const saved = keep(version);
+        if (saved) {
+            kept.push({ ...pick(version), ...saved });
+        } else if (undeletable.has(version.versionId)) {
+            blocked.push({
+                ...pick(version),
+                blockedBy: "undeletable",
+                reason: `GitHub refused to delete it before: a public version with more than 5,000 downloads (only GitHub Support can delete it); selected by ${selection.rule}.`,
+            });
+        } else {
+            selected.set(version.versionId, { ...pick(version), rule: selection.rule, reason: selection.reason });
+        }
+    }
+    return { newestFirst, ranks, selected, kept, blocked, keep };
+}
+
+/** What the graph decided on top of the rules: the deletions (newest first), and the versions it kept or blocked. */
+interface GraphOutcome {
+    deletions: VersionDeletion[];
+    kept: KeptVersion[];
+    blocked: BlockedVersion[];
+    /** Reorders deletions so that a deleted parent comes before its children (an interrupted run leaves orphans, never a broken image). */
+    parentsFirst?: (deletions: VersionDeletion[]) => VersionDeletion[];
+}
+
+/**
+ * Applies the image graph. Roots are the versions not deleted on their own: not selected, or
+ * kept, blocked or pinned. Untagged children (and cosign-tagged ones) are not roots when
+ * `deleteOrphanedChildren` is on: they live while a parent does. Everything reachable from a
+ * root is kept; a selected version reached is kept (`image-graph`), and an unreached child is
+ * deleted as an orphan. When a manifest could not be read, no untagged version is deleted
+ * (and no version at all when the unreadable manifest is one that stays): those that would
+ * be are blocked and count as roots.
+ */
+function resolveGraph(
+    graph: ImageGraph,
+    base: BaseSelection,
+    pinned: ReadonlyMap<number, unknown>,
+    policy: RetentionPolicy,
+    subject: string,
+): GraphOutcome {
+    const { newestFirst, selected, keep } = base;
+    const byDigest = new Map<string, RetentionCandidate[]>();
+    for (const version of newestFirst) {
+        listIn(byDigest, version.name).push(version);
+    }
+    type Edge = { link: ImageLink; other: RetentionCandidate };
+    const children = new Map<number, Edge[]>();
+    const parents = new Map<number, Edge[]>();
+    for (const link of graph.links) {
+        for (const parent of byDigest.get(link.parent) ?? []) {
+            for (const child of byDigest.get(link.child) ?? []) {
+                if (parent.versionId !== child.versionId) {
+                    listIn(children, parent.versionId).push({ link, other: child });
+                    listIn(parents, child.versionId).push({ link, other: parent });
+                }
+            }
+        }
+    }
+    const orphaning = policy.deleteOrphanedChildren ?? RETENTION_DEFAULTS.deleteOrphanedChildren;
+    const follows = (v: RetentionCandidate) =>
+        orphaning && parents.has(v.versionId) && !selected.has(v.versionId) && (v.tags.length === 0 || v.tags.every(isCosignTag)) && keep(v) === undefined;
+
+    const reach = (extraRoots: ReadonlySet<number>) => {
+        const via = new Map<number, Edge | null>();
+        const queue: RetentionCandidate[] = [];
+        for (const v of newestFirst) {
+            const id = v.versionId;
+            const root = pinned.has(id) || extraRoots.has(id) || (!selected.has(id) && !follows(v));
+            if (root) {
+                via.set(id, null);
+                queue.push(v);
+            }
+        }
+        for (let i = 0; i < queue.length; i++) {
+            const parent = queue[i];
+            for (const edge of children.get(parent.versionId) ?? []) {
+                if (!via.has(edge.other.versionId)) {
+                    via.set(edge.other.versionId, { link: edge.link, other: parent });
+                    queue.push(edge.other);
+                }
+            }
+        }
+        return { via, dead: newestFirst.filter((v) => !via.has(v.versionId)) };
+    };
+
+    let { via, dead } = reach(new Set());
+    let blockedUntagged: RetentionCandidate[] = [];
+    // What the plan would delete with a complete graph: the parents named in the reasons of blocked orphans.
+    const wouldDelete = new Set(dead.map((v) => v.versionId));
+    // A manifest of a version that stays, which exists but could not be read (5xx, 401/403, corrupt), may need any
+    // version, tagged ones too (a platform manifest also tagged pr-*): then nothing of the package is deleted this run.
+    // One the registry does not have (404) needs nothing: pulling it already fails.
+    const unreadableStays = graph.unreadable.some(
+        (u) => u.problem !== "not-found" && (byDigest.get(u.digest) ?? []).some((v) => !wouldDelete.has(v.versionId)),
+    );
+    if (graph.unreadable.length > 0) {
+        blockedUntagged = dead.filter((v) => unreadableStays || v.tags.length === 0);
+        if (blockedUntagged.length > 0) {
+            ({ via, dead } = reach(new Set(blockedUntagged.map((v) => v.versionId))));
+        }
+    }
+    const deadIds = new Set(dead.map((v) => v.versionId));
+    const orphanReason = (v: RetentionCandidate, among: ReadonlySet<number>): string => {
+        const edge = (parents.get(v.versionId) ?? []).find((e) => among.has(e.other.versionId));
+        return edge ? describeLink(edge.link, edge.other, "deleted") : "a child whose parents are all deleted";
+    };
+
+    const kept: KeptVersion[] = [];
+    for (const v of newestFirst) {
+        const edge = via.get(v.versionId);
+        if (selected.has(v.versionId) && !pinned.has(v.versionId) && edge) {
+            kept.push({ ...pick(v), keptBy: "image-graph", reason: `${describeLink(edge.link, edge.other, "kept")}.` });
+        }
+    }
+    const deletions = dead.map((v) =>
+        selected.get(v.versionId) ?? { ...pick(v), rule: "image-graph", reason: `${orphanReason(v, deadIds)} (deleteOrphanedChildren).` },
+    );
+    // Digests shortened (`sha256:` and 12 hex digits, as `docker images` shows them): the preview cuts reasons past 150 bytes.
+    const unreadable = graph.unreadable.slice(0, 3).map((u) => `${u.digest.slice(0, 19)}…`).join(", ") + (graph.unreadable.length > 3 ? ` and ${graph.unreadable.length - 3} more` : "");
+    const blocked: BlockedVersion[] = blockedUntagged.map((v) => {
+        const rule = selected.get(v.versionId)?.rule;
+        const why = rule !== undefined ? `selected by ${rule}` : `${orphanReason(v, wouldDelete)}`;
+        return {
+            ...pick(v),
+            blockedBy: "unreadable-manifest",
+            reason:
+                `manifest of ${unreadable} could not be read, so no ${unreadableStays ? "" : "untagged "}version of ${subject} is deleted this run ` +
+                `(it may be a child of ${unreadableStays ? "that manifest, which stays" : "an image that stays"}); ${why}. Run again when the registry answers.`,
+        };
+    });
+    const parentsFirst = (list: VersionDeletion[]): VersionDeletion[] => {
+        const planned = new Map(list.map((d) => [d.versionId, d]));
+        const ordered: VersionDeletion[] = [];
+        const placed = new Set<number>();
+        const place = (d: VersionDeletion) => {
+            if (placed.has(d.versionId)) {
+                return;
+            }
+            placed.add(d.versionId);
+            for (const edge of parents.get(d.versionId) ?? []) {
+                const parent = planned.get(edge.other.versionId);
+                if (parent) {
+                    place(parent);
+                }
+            }
+            ordered.push(d);
+        };
+        list.forEach(place);
+        return ordered;
+    };
+    return { deletions, kept, blocked, parentsFirst };
+}
+
+/** The list under `key`, created empty when missing. */
+function listIn<K, V>(map: Map<K, V[]>, key: K): V[] {
+    let list = map.get(key);
+    if (!list) {
+        list = [];
+        map.set(key, list);
+    }
+    return list;
+}
+
+/** Newest first: by creation time, then by version id (GitHub's ids grow). Parses each time once. */
+function sortNewestFirst(versions: readonly RetentionCandidate[]): RetentionCandidate[] {
+    return versions
+        .map((version) => ({ version, time: Date.parse(version.createdAt) }))
+        .sort((a, b) => b.time - a.time || b.version.versionId - a.version.versionId)
+        .map((entry) => entry.version);
+}
+
+/** Version id to 0-based rank in a newest-first list. */
+function rankOf(list: readonly RetentionCandidate[]): Map<number, number> {
+    return new Map(list.map((v, i) => [v.versionId, i]));
+}
+
+function pick(version: RetentionCandidate): RetentionCandidate {
+    return { versionId: version.versionId, name: version.name, tags: [...version.tags], createdAt: version.createdAt, updatedAt: version.updatedAt };
+}
+
+/** The outcome of the selecting rules for one version. */
+type Selection = { kind: "none" } | { kind: "partial"; reason: string } | { kind: "all"; rule: string; reason: string };
+
+/** Builds the selecting rules (olderThan, tagged/untagged, names): every rule the policy sets must hold. */
+function selector(policy: RetentionPolicy, now: Date): (version: RetentionCandidate) => Selection {
+    const limit = policy.olderThan === undefined ? undefined : olderThanCutoff(policy.olderThan, now);
+    const ageFrom = policy.ageFrom ?? RETENTION_DEFAULTS.ageFrom;
+    const tagged = policy.tagged;
+    const tagIncluded = matcher(tagged?.include);
+    const tagExcluded = matcher(tagged?.exclude);
+    const names = policy.names;
+    const nameIncluded = matcher(names?.include);
+    const nameExcluded = matcher(names?.exclude);
+    const byTags = tagged !== undefined || policy.untagged !== undefined;
+
+    return (version) => {
+        const rules: string[] = [];
+        const why: string[] = [];
+        if (limit !== undefined) {
+            const at = Date.parse(version[ageFrom]);
+            if (!(at < limit)) {
+                return { kind: "none" };
+            }
+            const ageMs = now.getTime() - at;
+            rules.push("olderThan");
+            why.push(`${ageFrom === "createdAt" ? "created" : "updated"} ${Math.floor(ageMs / 86_400_000)} days ago (olderThan ${policy.olderThan})`);
+        }
+        if (names !== undefined) {
+            if ((nameIncluded && !nameIncluded(version.name)) || nameExcluded?.(version.name)) {
+                return { kind: "none" };
+            }
+            if (names.semver !== undefined || names.prereleaseOnly) {
+                const parsed = semver.parse(version.name);
+                if (!parsed) {
+                    return { kind: "none" };
+                }
+                if (names.semver !== undefined && !semver.satisfies(parsed, names.semver, { includePrerelease: true })) {
+                    return { kind: "none" };
+                }
+                if (names.prereleaseOnly && parsed.prerelease.length === 0) {
+                    return { kind: "none" };
+                }
+            }
+            rules.push("names");
+            why.push(nameReason(version.name, names));
+        }
+        let partial: string | undefined;
+        if (byTags) {
+            if (version.tags.length === 0) {
+                if (policy.untagged === undefined) {
+                    return { kind: "none" };
+                }
+                rules.push("untagged");
+                why.push("untagged");
+            } else {
+                if (tagged === undefined) {
+                    return { kind: "none" };
+                }
+                const matches = (tag: string) => (!tagIncluded || tagIncluded(tag)) && !tagExcluded?.(tag);
+                const matching = version.tags.filter(matches);
+                const other = version.tags.filter((tag) => !matches(tag));
+                if (matching.length === 0) {
+                    return { kind: "none" };
+                }
+                if (other.length > 0) {
+                    partial = `tags ${list(matching)} match the tagged rule but ${list(other)} do${other.length === 1 ? "es" : ""} not; an image is deleted only when every tag matches.`;
+                } else {
+                    rules.push("tagged");
+                    why.push(tagged.include || tagged.exclude ? `every tag matches (${list(version.tags)})` : `tagged ${list(version.tags)}`);
+                }
+            }
+        }
+        if (partial !== undefined) {
+            return { kind: "partial", reason: partial };
+        }
+        if (policy.keepLatest !== undefined && policy.keepLatest > 0) {
+            why.push(`not among the ${policy.keepLatest} most recent versions`);
+        }
+        const kindCount = version.tags.length > 0 ? policy.tagged?.keepLatest : policy.untagged?.keepLatest;
+        if (kindCount !== undefined && kindCount > 0) {
+            why.push(`not among the ${kindCount} most recent ${version.tags.length > 0 ? "tagged" : "untagged"} versions`);
+        }
+        // Only keepLatest set: every version is selected, and the count keeps the newest.
+        return { kind: "all", rule: rules.length === 0 ? "keepLatest" : rules.join(" and "), reason: why.join("; ") };
+    };
+}
+
+/** Builds the keep rules, in the order they are reported: protect lists, then keep counts. */
+function keeper(
+    policy: RetentionPolicy,
+    ranks: { all: Map<number, number>; tagged: Map<number, number>; untagged: Map<number, number> },
+): (version: RetentionCandidate) => Pick<KeptVersion, "keptBy" | "reason"> | undefined {
+    const protect = policy.protect ?? {};
+    const ids = new Set(protect.versionIds ?? []);
+    const digests = new Set(protect.digests ?? []);
+    const versionGlob = matcher(protect.versions);
+    const tagGlob = matcher(protect.tags);
+    return (version) => {
+        if (ids.has(version.versionId)) {
+            return { keptBy: "protect-id", reason: `version id ${version.versionId} is in protect.versionIds.` };
+        }
+        if (digests.has(version.name)) {
+            return { keptBy: "protect-digest", reason: `digest ${version.name} is in protect.digests.` };
+        }
+        if (versionGlob?.(version.name)) {
+            return { keptBy: "protect-version", reason: `name ${version.name} matches ${firstGlob(protect.versions!, version.name)} in protect.versions.` };
+        }
+        const protectedTag = tagGlob ? version.tags.find((tag) => tagGlob(tag)) : undefined;
+        if (protectedTag !== undefined) {
+            return { keptBy: "protect-tag", reason: `tag ${protectedTag} matches ${firstGlob(protect.tags!, protectedTag)} in protect.tags.` };
+        }
+        const rank = ranks.all.get(version.versionId)!;
+        if (policy.keepLatest !== undefined && rank < policy.keepLatest) {
+            return { keptBy: "keep-latest", reason: `one of the ${policy.keepLatest} most recent versions (number ${rank + 1}).` };
+        }
+        const taggedRank = ranks.tagged.get(version.versionId);
+        if (taggedRank !== undefined && policy.tagged?.keepLatest !== undefined && taggedRank < policy.tagged.keepLatest) {
+            return { keptBy: "keep-latest-tagged", reason: `one of the ${policy.tagged.keepLatest} most recent tagged versions (number ${taggedRank + 1}).` };
+        }
+        const untaggedRank = ranks.untagged.get(version.versionId);
+        if (untaggedRank !== undefined && policy.untagged?.keepLatest !== undefined && untaggedRank < policy.untagged.keepLatest) {
+            return { keptBy: "keep-latest-untagged", reason: `one of the ${policy.untagged.keepLatest} most recent untagged versions (number ${untaggedRank + 1}).` };
+        }
+        return undefined;
+    };
+}
+
+function nameReason(name: string, rule: NonNullable<RetentionPolicy["names"]>): string {
+    const parts: string[] = [];
+    if (rule.include) {
+        parts.push(`name ${name} matches ${firstGlob(rule.include, name)}`);
+    }
+    if (rule.semver !== undefined) {
+        parts.push(`${name} satisfies ${rule.semver}`);
+    }
+    if (rule.prereleaseOnly) {
+        parts.push(`${name} is a pre-release`);
+    }
+    if (parts.length === 0) {
+        parts.push(`name ${name} matches no names.exclude glob`);
+    }
+    return parts.join("; ");
+}
+
+function matcher(globs: readonly string[] | undefined): ((text: string) => boolean) | undefined {
+    return globs && globs.length > 0 ? picomatch([...globs], { dot: true }) : undefined;
+}
+
+const compiled = new Map<string, (text: string) => boolean>();
+
+/** The first of `globs` that matches `text`, quoted, for reasons; each glob is compiled once. */
+function firstGlob(globs: readonly string[], text: string): string {
+    const matches = (glob: string) => {
+        let match = compiled.get(glob);
+        if (!match) {
+            match = picomatch(glob, { dot: true });
+            compiled.set(glob, match);
+        }
+        return match(text);
+    };
+    return JSON.stringify(globs.find(matches) ?? globs[0]);
+}
+
+function list(items: readonly string[]): string {
+    return items.join(", ");
+}

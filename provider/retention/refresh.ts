@@ -1,0 +1,42 @@
+/**
+ * `read` (refresh): keeps what the resource deleted (history) and, for a container package,
+ * finds the tagged images that would not pull (`brokenImages`, drift). A package gone leaves
+ * the state as it is (the next preview says so); any other failure fails the refresh and
+ * changes nothing.
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { statusOf } from "../github/errors";
+import { RegistryError } from "../github/registry";
+import { PackageVersionFields, PackageVersionsApi } from "../github/versions";
+import { CONFIG_NAMESPACE } from "../shared/config";
+import { findBrokenImages } from "./image-health";
+import { RetentionSession } from "./session";
+import { retentionId, VersionRetentionState } from "./state";
+
+/** Reads the retention's package again: its broken images, for container packages. */
+export async function read(session: RetentionSession, id: string, props?: VersionRetentionState): Promise<dynamic.ReadResult<VersionRetentionState>> {
+    if (!props || props.packageType !== "container") {
+        return { id, props };
+    }
+    let versions: PackageVersionFields[];
+    try {
+        versions = await new PackageVersionsApi(session.github()).list(props, "active");
+    } catch (error) {
+        if (statusOf(error) === 404) {
+            return { id, props };
+        }
+        throw error;
+    }
+    try {
+        return { id, props: { ...props, brokenImages: await findBrokenImages(versions, session.manifests(props)) } };
+    } catch (error) {
+        if (!(error instanceof RegistryError)) {
+            throw error;
+        }
+        const cause = error.message;
+        throw new Error(
+            `The refresh of ${retentionId(props)} could not check its images: ${cause} Nothing was changed in state. ` +
+                `Check ${CONFIG_NAMESPACE}:registryUrl (now ${session.registryUrl()}) and ${CONFIG_NAMESPACE}:token (read:packages), or run again later.`,
+        );
+    }
+}

@@ -1,0 +1,73 @@
+/**
+ * `restore`: brings back versions this resource deleted, within GitHub's 30 days, and records
+ * them. Checked in `diff` (so the preview fails before anything runs) and carried out in
+ * `update`; nothing is deleted while `restore` is set.
+ */
+import { PackageVersionsApi } from "../github/versions";
+import { RetentionSession } from "./session";
+import {
+    DeletedVersionRecord,
+    partialFailure,
+    RECORD_DAYS,
+    refOf,
+    RESTORE_WINDOW_DAYS,
+    RetentionRunSummary,
+    VersionRetentionInputs,
+    VersionRetentionState,
+    withinRestoreWindow,
+} from "./state";
+
+/** Restores what `restore` asks for, one version at a time; a failure midway keeps the restored ones recorded. */
+export async function restore(session: RetentionSession, id: string, inputs: VersionRetentionInputs, state: VersionRetentionState, now: Date): Promise<VersionRetentionState> {
+    assertRestorable(state, inputs.restore!, now);
+    const wanted = pendingRestores(state, inputs.restore!);
+    const versions = new PackageVersionsApi(session.github());
+    const summary: RetentionRunSummary = { at: now.toISOString(), total: 0, deleted: 0, restored: 0, blocked: 0, deletedPackage: false };
+    state.lastRun = summary;
+    for (const record of wanted) {
+        const ref = { ...refOf(inputs), versionId: record.versionId };
+        try {
+            if ((await versions.get(ref)) === undefined) {
+                await versions.restore(ref);
+            }
+        } catch (error) {
+            throw partialFailure(id, state, error, summary.restored, wanted.length, "restored");
+        }
+        state.deleted = state.deleted.filter((r) => r.versionId !== record.versionId);
+        state.restored.push({ versionId: record.versionId, name: record.name, restoredAt: new Date().toISOString() });
+        summary.restored++;
+    }
+    return state;
+}
+
+/**
+ * Throws unless every version `restore` names is one this resource deleted (in its records) and
+ * still within GitHub's 30 days; checked in `diff`, so the preview fails before anything runs.
+ */
+export function assertRestorable(state: Pick<VersionRetentionState, "deleted" | "restored">, restore: number[] | "all", now: Date): void {
+    const records = state.deleted ?? [];
+    // A version restored already stays named in `restore` until the program drops it: that is not an error.
+    const restored = new Set((state.restored ?? []).map((r) => r.versionId));
+    const unknown = restore === "all" ? [] : restore.filter((versionId) => !restored.has(versionId) && !records.some((r) => r.versionId === versionId));
+    if (unknown.length > 0) {
+        throw new Error(
+            `restore names version${unknown.length === 1 ? "" : "s"} ${unknown.join(", ")}, which this resource did not delete (or restore) in the last ${RECORD_DAYS} days ` +
+                `(its deleted output lists the ones it did); nothing was restored. Restore other versions with restoreOrgPackageVersion.`,
+        );
+    }
+    const expired = pendingRestores(state, restore).filter((r) => !withinRestoreWindow(r.deletedAt, now));
+    if (expired.length > 0) {
+        throw new Error(
+            `GitHub restores a version only within ${RESTORE_WINDOW_DAYS} days of its deletion; ${expired.map((r) => `${r.name} (id ${r.versionId}, deleted ${r.deletedAt})`).join(", ")} ` +
+                `cannot be restored any more. Remove ${expired.length === 1 ? "it" : "them"} from restore; nothing was restored.`,
+        );
+    }
+}
+
+/** The records `restore` asks for that are still deleted: named ones, or for `"all"` those within GitHub's 30 days. */
+export function pendingRestores(state: Pick<VersionRetentionState, "deleted">, restore: number[] | "all", now = new Date()): DeletedVersionRecord[] {
+    const records = state.deleted ?? [];
+    return restore === "all"
+        ? records.filter((r) => withinRestoreWindow(r.deletedAt, now))
+        : records.filter((r) => restore.includes(r.versionId));
+}

@@ -1,0 +1,87 @@
+/**
+ * What every operation of the retention provider shares within one process: the stack's
+ * config (read at call time, never at load, so no token is captured in state), the GitHub
+ * client and registry client it configures, and the listings `check` made, which the `update`
+ * of the same run reuses so that a package is listed once per operation.
+ */
+import { clientFor, GitHub } from "../github/client";
+import { PackagesApi } from "../github/packages";
+import { ManifestSource, registryClientFor } from "../github/registry";
+import { PackageVersionFields, PackageVersionsApi } from "../github/versions";
+import { ConfigLookup, resolveClientConfig, resolveRegistryUrl } from "../shared/config";
+import { capitalize, describe } from "../shared/messages";
+import { PackageRef } from "../shared/types";
+import { statusOf } from "../github/errors";
+import { refOf, retentionId, VersionRetentionInputs } from "./state";
+
+/** A listing made by `check`, used by the `update` of the same run so that the package is listed once per operation. */
+export interface Listing {
+    /** The package's GitHub id, read with the list only when the plan may delete the whole package. */
+    packageId?: number;
+    /** Its active versions. */
+    versions: PackageVersionFields[];
+    /** When it was listed (ms). */
+    at: number;
+}
+
+/** How long a listing made by `check` may be used by `update` before the package is listed again. */
+const LISTING_TTL_MS = 5 * 60_000;
+
+/** The config, clients and listings of the retention provider in one process. */
+export class RetentionSession {
+    /** Looks a setting up under `github-packages:`; set by `configure`. */
+    lookup: ConfigLookup = () => undefined;
+    private readonly listings = new Map<string, Listing>();
+
+    /** The GitHub client for the current settings (shared by the process, so its write limiter paces every deletion). */
+    github(): GitHub {
+        return clientFor(resolveClientConfig(this.lookup));
+    }
+
+    /** The package's manifests, through the registry client shared by the process (each read at most once). */
+    manifests(ref: PackageRef): ManifestSource {
+        return registryClientFor(resolveClientConfig(this.lookup), resolveRegistryUrl(this.lookup)).forPackage(ref.org, ref.packageName);
+    }
+
+    /** The registry URL the settings name, for messages. */
+    registryUrl(): string {
+        return resolveRegistryUrl(this.lookup);
+    }
+
+    /**
+     * Lists the package's active versions, one request per 100, and keeps the listing for this
+     * run's update. The engine checks resources one at a time, so `check` makes no other request,
+     * except the package's id when the policy may delete the whole package.
+     */
+    async list(inputs: VersionRetentionInputs): Promise<Listing> {
+        const github = this.github();
+        let versions: PackageVersionFields[];
+        try {
+            versions = await new PackageVersionsApi(github).list(inputs, "active");
+        } catch (error) {
+            if (statusOf(error) !== 404) {
+                throw error;
+            }
+            throw new Error(
+                `${capitalize(describe({ operation: "read", ...refOf(inputs) }))} does not exist (or the token cannot see it); its retention did nothing. ` +
+                    `Give the package's name without an owner or repository prefix, as GitHub shows it, and check the token's read:packages scope.`,
+            );
+        }
+        const packageId = inputs.policy.lastVersion === "delete-package" ? (await new PackagesApi(github).get(inputs))?.packageId : undefined;
+        const listing = { packageId, versions, at: Date.now() };
+        this.listings.set(retentionId(inputs), listing);
+        return listing;
+    }
+
+    /** The listing `check` made for this package in this run, if still fresh; it is used once. */
+    takeListing(ref: PackageRef): Listing | undefined {
+        const listing = this.listings.get(retentionId(ref));
+        this.listings.delete(retentionId(ref));
+        return listing && Date.now() - listing.at < LISTING_TTL_MS ? listing : undefined;
+    }
+
+    /** Forgets the package's listing (its versions changed). */
+    forget(ref: PackageRef): void {
+        this.listings.delete(retentionId(ref));
+    }
+}

@@ -1,0 +1,157 @@
+/**
+ * The shape of a `PackageVersionRetention` as the engine stores it: its inputs, the plan the
+ * preview shows, the records of what it deleted, restored and could not delete, and the last
+ * run's summary. Every operation of the retention provider reads and writes these types; the
+ * constants say how long records are kept and how much of a plan is listed.
+ */
+import { packageId } from "../shared/keys";
+import { PackageRef } from "../shared/types";
+import { BrokenImage } from "./image-health";
+import { BlockReason } from "./plan";
+import { RetentionPolicy } from "./policy";
+
+/** GitHub restores a deleted version within this many days. */
+export const RESTORE_WINDOW_DAYS = 30;
+
+/** How long the record of a deleted version stays in state, in days (past the restore window, for the record). */
+export const RECORD_DAYS = 90;
+
+/** How many kept or blocked versions the plan lists (protect rules and graph reasons first); `summary` counts them all. */
+export const LISTED_LIMIT = 10;
+
+/** One version in a plan as the preview shows it; each field short enough for the preview not to cut it. */
+export interface PlannedVersion {
+    /** GitHub's id of the version. */
+    id: number;
+    /** The version's name (a digest for images). */
+    version: string;
+    /** Its tags (images only). */
+    tags?: string[];
+    /** For a deletion, the rules that selected it; for a kept version, what kept it; for a blocked one, GitHub's refusal. */
+    rule: string;
+    /** Why, in words. */
+    reason: string;
+}
+
+/** The plan `check` made for this run, as the preview shows it. */
+export interface RetentionPlanView {
+    /** One line: how many versions, how many deleted, kept and blocked, the cap. */
+    summary: string;
+    /** The versions to delete, oldest first; `update` deletes no other version. */
+    delete: PlannedVersion[];
+    /** Versions a rule selected that are kept, and why (at most {@link LISTED_LIMIT}; `summary` counts them all). */
+    keep: PlannedVersion[];
+    /** Versions the rules select that GitHub would refuse to delete (at most {@link LISTED_LIMIT}). */
+    blocked: PlannedVersion[];
+    /** True when the whole package is deleted instead (`lastVersion: "delete-package"`). */
+    deletePackage: boolean;
+}
+
+/** The inputs of a `PackageVersionRetention`, as the provider receives them. */
+export interface VersionRetentionInputs extends PackageRef {
+    /** What to delete from the package's versions. */
+    policy: RetentionPolicy;
+    /** Versions this resource deleted to bring back on `pulumi up`: their ids, or `"all"` (within GitHub's 30 days). Nothing is deleted while set. */
+    restore?: number[] | "all";
+    /** The plan `check` made for this run; set by the provider, never by programs. */
+    plan?: RetentionPlanView;
+}
+
+/** One version the resource deleted. */
+export interface DeletedVersionRecord {
+    /** GitHub's id of the version. */
+    versionId: number;
+    /** The version's name (a digest for images). */
+    name: string;
+    /** Its tags when it was deleted. */
+    tags: string[];
+    /** When it was deleted (ISO 8601). */
+    deletedAt: string;
+    /** The rules that selected it. */
+    rule: string;
+}
+
+/** One version the rules select that was not deleted. */
+export interface BlockedVersionRecord {
+    /** GitHub's id of the version. */
+    versionId: number;
+    /** The version's name. */
+    name: string;
+    /** `last-version`, `undeletable` (over 5,000 downloads), `unreadable-manifest` (image graph incomplete) or `missing` (someone else deleted it first). */
+    blockedBy: BlockReason | "missing";
+    /** Why, in words. */
+    reason: string;
+}
+
+/** What the last `pulumi up` did. */
+export interface RetentionRunSummary {
+    /** When it ran (ISO 8601). */
+    at: string;
+    /** Active versions before it ran. */
+    total: number;
+    /** Versions it deleted. */
+    deleted: number;
+    /** Versions it restored. */
+    restored: number;
+    /** Versions it did not delete because GitHub refused or they were gone. */
+    blocked: number;
+    /** True when it deleted the whole package. */
+    deletedPackage: boolean;
+    /** Versions the preview named that the run's fresh plan no longer selects (a tag moved, a keep count changed): not deleted. */
+    skipped?: number[];
+}
+
+/** The state of a `PackageVersionRetention`. */
+export interface VersionRetentionState extends VersionRetentionInputs {
+    /** GitHub's id of the package whose versions the resource manages, or null when it is gone. */
+    packageId: number | null;
+    /** Every version the resource deleted in the last {@link RECORD_DAYS} days, oldest first. */
+    deleted: DeletedVersionRecord[];
+    /** Versions the resource restored in the last {@link RECORD_DAYS} days: id, name and when. */
+    restored: { versionId: number; name: string; restoredAt: string }[];
+    /** Versions the last run's rules selected but could not delete. */
+    blocked: BlockedVersionRecord[];
+    /** What the last run did. */
+    lastRun: RetentionRunSummary | null;
+    /** Container packages: tagged images that would not pull (a child or their own manifest gone), as the last refresh found them. */
+    brokenImages: BrokenImage[];
+}
+
+/** The inputs a `PackageVersionRetention` takes; `check` refuses any other name. */
+export const RETENTION_INPUTS = ["org", "packageType", "packageName", "policy", "restore", "plan"] as const satisfies readonly (keyof VersionRetentionInputs)[];
+
+/** The outputs the SDK registers as undefined inputs; `check` ignores them while undefined. */
+export const RETENTION_OUTPUTS = ["packageId", "deleted", "restored", "blocked", "lastRun", "brokenImages"] as const satisfies readonly (keyof VersionRetentionState)[];
+
+/** The resource id of a retention: `org/type/name`, the package's own id. */
+export function retentionId(ref: PackageRef): string {
+    return packageId(ref);
+}
+
+/** The package a retention manages, without its other inputs. */
+export function refOf(ref: PackageRef): PackageRef {
+    return { org: ref.org, packageType: ref.packageType, packageName: ref.packageName };
+}
+
+/** True when `deletedAt` (ISO 8601) is within GitHub's {@link RESTORE_WINDOW_DAYS} of `now`. */
+export function withinRestoreWindow(deletedAt: string, now: Date): boolean {
+    return now.getTime() - Date.parse(deletedAt) < RESTORE_WINDOW_DAYS * 86_400_000;
+}
+
+/**
+ * The error of a run that stopped midway, carrying the state so far: the engine records it
+ * (a partial failure), so the versions already deleted stay recorded and restorable.
+ */
+export function partialFailure(id: string, state: VersionRetentionState, error: unknown, done: number, planned: number, verb = "deleted"): Error {
+    // The explained error says nothing changed in state, which a partial failure is not true of.
+    const cause = (error instanceof Error ? error.message : String(error)).replace(/ ?Nothing was changed in state; run again later\.?/, "");
+    const failure = new Error(
+        `Retention stopped after it ${verb} ${done} of ${planned} versions: ${cause} The ${verb} versions are recorded in state; ` +
+            `the next pulumi up lists the package again and carries on with the rest.`,
+    ) as Error & { id: string; properties: VersionRetentionState; reasons: string[] };
+    failure.id = id;
+    failure.properties = state;
+    // The engine prints the reasons of a partial failure, not its message.
+    failure.reasons = [failure.message];
+    return failure;
+}

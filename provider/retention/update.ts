@@ -1,0 +1,127 @@
+/**
+ * `update` (and `create`): carries out the plan the preview showed. It deletes only versions
+ * that plan named and a fresh plan still selects, oldest first (parents before children with
+ * the image graph), paced by the client's write limiter, and records each deletion in state.
+ * A failure midway keeps what was already deleted in state (a partial failure); the next run
+ * lists again, so nothing is deleted twice and nothing skipped.
+ */
+import { PackagesApi } from "../github/packages";
+import { PackageVersionsApi } from "../github/versions";
+import { capitalize, describe } from "../shared/messages";
+import { assertDeletable } from "../shared/protection";
+import { planPackage } from "./check";
+import { restore } from "./restore";
+import { Listing, RetentionSession } from "./session";
+import { partialFailure, RECORD_DAYS, refOf, RetentionRunSummary, VersionRetentionInputs, VersionRetentionState } from "./state";
+
+/** Applies the plan of this run to the package: deletes what it named, or restores what `restore` asks for. */
+export async function apply(session: RetentionSession, id: string, inputs: VersionRetentionInputs, olds: VersionRetentionState | undefined): Promise<VersionRetentionState> {
+    const now = new Date();
+    const state: VersionRetentionState = {
+        ...inputs,
+        packageId: olds?.packageId ?? null,
+        deleted: (olds?.deleted ?? []).filter((record) => now.getTime() - Date.parse(record.deletedAt) < RECORD_DAYS * 86_400_000),
+        restored: (olds?.restored ?? []).filter((record) => now.getTime() - Date.parse(record.restoredAt) < RECORD_DAYS * 86_400_000),
+        blocked: [],
+        lastRun: null,
+        // A refresh finds broken images; an up cannot mend them, and forgets only those it deleted.
+        brokenImages: olds?.brokenImages ?? [],
+    };
+    if (inputs.restore !== undefined) {
+        return restore(session, id, inputs, state, now);
+    }
+    const { listing, union } = await relist(session, inputs, session.takeListing(inputs) ?? (await session.list(inputs)));
+    // The package's id for the record; read here, where the engine runs resources in parallel, not in check, where it does not.
+    state.packageId = listing.packageId ?? (await new PackagesApi(session.github()).get(inputs))?.packageId ?? null;
+    const plan = await planPackage(session, inputs, listing, now);
+    // A version either list saw can only keep others: what the union's plan keeps is not deleted either.
+    const unionDeletes = union ? new Set((await planPackage(session, inputs, union, now)).deletions.map((d) => d.versionId)) : undefined;
+    // Only what the previewed plan of this run named: a version the rules select since then waits for the next preview.
+    const named = new Set((inputs.plan?.delete ?? []).map((d) => d.id));
+    const deletions = plan.deletions.filter((d) => named.has(d.versionId) && (!unionDeletes || unionDeletes.has(d.versionId)));
+    const summary: RetentionRunSummary = { at: now.toISOString(), total: listing.versions.length, deleted: 0, restored: 0, blocked: 0, deletedPackage: false };
+    const chosen = new Set(deletions.map((d) => d.versionId));
+    summary.skipped = [...named].filter((id) => !chosen.has(id));
+    state.lastRun = summary;
+    state.blocked = plan.blocked.map((b) => ({ versionId: b.versionId, name: b.name, blockedBy: b.blockedBy, reason: b.reason }));
+    // The whole package only when every version it holds now was named by the preview: nothing published since goes with it.
+    if (plan.deletePackage && inputs.plan?.deletePackage && listing.versions.every((v) => named.has(v.versionId))) {
+        await deletePackage(session, inputs, listing, state);
+        summary.deletedPackage = true;
+        summary.deleted = listing.versions.length;
+        return state;
+    }
+    const versions = new PackageVersionsApi(session.github());
+    for (const deletion of deletions) {
+        let outcome;
+        try {
+            outcome = await versions.delete({ ...refOf(inputs), versionId: deletion.versionId }, "report");
+        } catch (error) {
+            summary.blocked = state.blocked.length;
+            throw partialFailure(id, state, error, summary.deleted, deletions.length);
+        }
+        if (outcome === "deleted") {
+            state.deleted.push({ versionId: deletion.versionId, name: deletion.name, tags: deletion.tags, deletedAt: new Date().toISOString(), rule: deletion.rule });
+            summary.deleted++;
+        } else {
+            state.blocked.push({ versionId: deletion.versionId, name: deletion.name, blockedBy: outcome === "missing" ? "missing" : outcome, reason: refusal(outcome) });
+        }
+    }
+    summary.blocked = state.blocked.length;
+    const deletedNow = new Set(state.deleted.map((r) => r.versionId));
+    state.brokenImages = state.brokenImages.filter((b) => !deletedNow.has(b.versionId));
+    session.forget(inputs);
+    return state;
+}
+
+/** Deletes the whole package (`lastVersion: "delete-package"`), only when it still holds exactly the versions the plan listed. */
+async function deletePackage(session: RetentionSession, inputs: VersionRetentionInputs, listing: Listing, state: VersionRetentionState): Promise<void> {
+    assertDeletable(inputs, session.lookup, 'delete (retention lastVersion: "delete-package")');
+    const api = new PackagesApi(session.github());
+    const current = await api.get(inputs);
+    if (!current || listing.packageId === undefined || current.packageId !== listing.packageId) {
+        throw new Error(`${capitalize(describe({ operation: "delete", ...refOf(inputs) }))} changed while planning (another package id, or gone); nothing was deleted. Run again.`);
+    }
+    const now = await new PackageVersionsApi(session.github()).list(inputs, "active");
+    const planned = new Set(listing.versions.map((v) => v.versionId));
+    if (now.length !== planned.size || now.some((v) => !planned.has(v.versionId))) {
+        throw new Error(`${capitalize(describe({ operation: "delete", ...refOf(inputs) }))} has other versions than the plan named (published or deleted since); nothing was deleted. Run again.`);
+    }
+    await api.delete(inputs, "fail");
+    const at = new Date().toISOString();
+    for (const version of listing.versions) {
+        state.deleted.push({ versionId: version.versionId, name: version.name, tags: version.tags, deletedAt: at, rule: "lastVersion delete-package" });
+    }
+    state.packageId = null;
+}
+
+/**
+ * Before a container plan deletes, the package is listed again. The fresh list is planned (a
+ * tag moved onto a planned image since the preview keeps it; keep counts count what exists),
+ * and so is the union with what only the first list saw: a list paged while another tool
+ * deletes can skip a version, and a skipped kept index would make its children look like
+ * garbage. A version is deleted only when both plans delete it.
+ */
+async function relist(session: RetentionSession, inputs: VersionRetentionInputs, listing: Listing): Promise<{ listing: Listing; union?: Listing }> {
+    if (inputs.packageType !== "container" || (inputs.plan?.delete ?? []).length === 0) {
+        return { listing };
+    }
+    const again = await new PackageVersionsApi(session.github()).list(inputs, "active");
+    const fresh = new Set(again.map((v) => v.versionId));
+    return {
+        listing: { ...listing, versions: again },
+        union: { ...listing, versions: [...again, ...listing.versions.filter((v) => !fresh.has(v.versionId))] },
+    };
+}
+
+/** Why a version the plan named was not deleted, in words. */
+function refusal(outcome: "missing" | "last-version" | "undeletable"): string {
+    switch (outcome) {
+        case "missing":
+            return "already deleted when the run reached it (by someone else, or an earlier interrupted run); not recorded as deleted here.";
+        case "last-version":
+            return "GitHub refused: it is the package's last (tagged) version.";
+        case "undeletable":
+            return "GitHub refused: a public version with more than 5,000 downloads; protect it with protect.versionIds so that no plan selects it.";
+    }
+}

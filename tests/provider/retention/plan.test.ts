@@ -1,0 +1,400 @@
+import { strict as assert } from "node:assert";
+import { RetentionCandidate } from "../../../provider/retention/candidate";
+import { planRetention, RetentionCapError, RetentionPlan } from "../../../provider/retention/plan";
+import { checkRetentionPolicy, RetentionPolicy } from "../../../provider/retention/policy";
+import { PackageType } from "../../../provider/shared/types";
+
+const NOW = new Date("2025-06-01T12:00:00Z");
+const DAY = 86_400_000;
+
+function daysAgo(days: number): string {
+    return new Date(NOW.getTime() - days * DAY).toISOString();
+}
+
+/** A version `id` named `name`, created `created` days ago and updated `updated` days ago. */
+function v(versionId: number, name: string, created: number, tags: string[] = [], updated = created): RetentionCandidate {
+    return { versionId, name, tags, createdAt: daysAgo(created), updatedAt: daysAgo(updated) };
+}
+
+function digest(n: number): string {
+    return `sha256:${n.toString(16).padStart(64, "0")}`;
+}
+
+/** An npm package: ids grow with age, newest last. */
+const NPM = [
+    v(1, "1.0.0", 400, [], 5),
+    v(2, "1.1.0-beta.1", 300),
+    v(3, "1.1.0", 200),
+    v(4, "2.0.0-rc.1", 100),
+    v(5, "2.0.0", 50),
+    v(6, "2.1.0", 10),
+];
+
+/** A container package: c4 has a tag `latest` beside a PR tag; c2 is untagged (maybe a multi-arch child). */
+const IMAGES = [
+    v(11, digest(11), 100, ["pr-1"]),
+    v(12, digest(12), 100, []),
+    v(13, digest(13), 90, ["pr-2", "pr-2-amd64"]),
+    v(14, digest(14), 80, ["pr-3", "latest"]),
+    v(15, digest(15), 70, ["v1.0"]),
+    v(16, digest(16), 5, ["v1.1"]),
+    v(17, digest(17), 1, ["pr-4"]),
+];
+
+function plan(policy: RetentionPolicy, versions: RetentionCandidate[], packageType: PackageType = "npm", undeletable?: number[]): RetentionPlan {
+    return planRetention(policy, versions, { packageType, now: NOW, undeletable, subject: `acme/${packageType}/app` });
+}
+
+/** The plan in short: deleted ids (in plan order), kept and blocked as id -> reason code. */
+function summary(result: RetentionPlan) {
+    return {
+        deleted: result.deletions.map((d) => d.versionId),
+        kept: Object.fromEntries(result.kept.map((k) => [k.versionId, k.keptBy])),
+        blocked: Object.fromEntries(result.blocked.map((b) => [b.versionId, b.blockedBy])),
+        deletePackage: result.deletePackage,
+    };
+}
+
+interface Row {
+    name: string;
+    policy: RetentionPolicy;
+    versions: RetentionCandidate[];
+    packageType?: PackageType;
+    undeletable?: number[];
+    deleted: number[];
+    kept?: Record<number, string>;
+    blocked?: Record<number, string>;
+    deletePackage?: boolean;
+}
+
+const ROWS: Row[] = [
+    // keep the N most recent
+    { name: "keepLatest alone deletes all but the N newest, oldest first", policy: { keepLatest: 2 }, versions: NPM, deleted: [1, 2, 3, 4], kept: { 6: "keep-latest", 5: "keep-latest" } },
+    {
+        name: "keepLatest breaks ties of creation time by version id",
+        policy: { keepLatest: 1 },
+        versions: [v(21, "1.0.0", 3), v(23, "1.0.2", 3), v(22, "1.0.1", 3)],
+        deleted: [21, 22],
+        kept: { 23: "keep-latest" },
+    },
+    // older than
+    { name: "olderThan compares createdAt by default", policy: { olderThan: "150d" }, versions: NPM, deleted: [1, 2, 3] },
+    { name: "olderThan with ageFrom updatedAt compares updatedAt", policy: { olderThan: "150d", ageFrom: "updatedAt" }, versions: NPM, deleted: [2, 3] },
+    { name: "olderThan accepts months and years", policy: { olderThan: "1y" }, versions: NPM, deleted: [1] },
+    { name: "olderThan and keepLatest: the count is over all versions, so it keeps old ones among the newest", policy: { olderThan: "150d", keepLatest: 5 }, versions: NPM, deleted: [1], kept: { 2: "keep-latest", 3: "keep-latest" } },
+    // names
+    { name: "a semver range includes pre-releases (2.0.0-rc.1 precedes 2.0.0)", policy: { names: { semver: "<2.0.0" } }, versions: NPM, deleted: [1, 2, 3, 4] },
+    { name: "pre-releases only", policy: { names: { prereleaseOnly: true } }, versions: NPM, deleted: [2, 4] },
+    { name: "a semver range and pre-releases only together", policy: { names: { semver: ">=2.0.0-0", prereleaseOnly: true } }, versions: NPM, deleted: [4] },
+    { name: "name globs include and exclude", policy: { names: { include: ["1.*"], exclude: ["*-beta*"] } }, versions: NPM, deleted: [1, 3] },
+    {
+        name: "names that are not semver are never selected by a semver rule",
+        policy: { names: { semver: "*" } },
+        versions: [v(31, "1.0-SNAPSHOT", 20, [], 20), v(32, "1.0.0", 10), v(33, "1.0.1", 1)],
+        deleted: [32, 33],
+    },
+    { name: "names and olderThan must both hold", policy: { names: { prereleaseOnly: true }, olderThan: "200d" }, versions: NPM, deleted: [2] },
+    // protect lists
+    { name: "protect.versions keeps matching names", policy: { names: { semver: "<2.0.0" }, protect: { versions: ["1.1.*"] } }, versions: NPM, deleted: [1, 4], kept: { 2: "protect-version", 3: "protect-version" } },
+    { name: "protect.versionIds keeps by id", policy: { olderThan: "150d", protect: { versionIds: [1] } }, versions: NPM, deleted: [2, 3], kept: { 1: "protect-id" } },
+    // the last version
+    { name: "the last version is never planned by default: blocked", policy: { olderThan: "1d" }, versions: NPM, deleted: [1, 2, 3, 4, 5], blocked: { 6: "last-version" } },
+    { name: "lastVersion keep-newest keeps it and says so", policy: { olderThan: "1d", lastVersion: "keep-newest" }, versions: NPM, deleted: [1, 2, 3, 4, 5], kept: { 6: "last-version" } },
+    { name: "lastVersion delete-package deletes the whole package", policy: { olderThan: "1d", lastVersion: "delete-package" }, versions: NPM, deleted: [1, 2, 3, 4, 5, 6], deletePackage: true },
+    { name: "the last version rule does not apply while another version stays", policy: { olderThan: "1d", protect: { versionIds: [3] } }, versions: NPM, deleted: [1, 2, 4, 5, 6], kept: { 3: "protect-id" } },
+    // known refusals
+    { name: "versions GitHub refused before (5,000 downloads) are blocked, not planned", policy: { olderThan: "150d" }, versions: NPM, undeletable: [1], deleted: [2, 3], blocked: { 1: "undeletable" } },
+    {
+        name: "an undeletable version counts as staying, so the newest is planned",
+        policy: { olderThan: "1d" },
+        versions: NPM,
+        undeletable: [1],
+        deleted: [2, 3, 4, 5, 6],
+        blocked: { 1: "undeletable" },
+    },
+    // containers: tags
+    { name: "tag include globs: every tag must match; untagged versions are never selected", packageType: "container", policy: { tagged: { include: ["pr-*"] } }, versions: IMAGES, deleted: [11, 13, 17], kept: { 14: "partial-tag-match" } },
+    {
+        name: "tagged keep count ranks tagged versions only",
+        packageType: "container",
+        policy: { tagged: { include: ["pr-*"], keepLatest: 1 } },
+        versions: IMAGES,
+        deleted: [11, 13],
+        kept: { 17: "keep-latest-tagged", 14: "partial-tag-match" },
+    },
+    { name: "tagged and olderThan: an image with two tags counts once", packageType: "container", policy: { tagged: {}, olderThan: "60d" }, versions: IMAGES, deleted: [11, 13, 14, 15] },
+    { name: "tag exclude globs make a partial match", packageType: "container", policy: { tagged: { exclude: ["latest"] }, olderThan: "60d" }, versions: IMAGES, deleted: [11, 13, 15], kept: { 14: "partial-tag-match" } },
+    { name: "protect.tags keeps an image with any protected tag", packageType: "container", policy: { tagged: {}, olderThan: "60d", protect: { tags: ["v*"] } }, versions: IMAGES, deleted: [11, 13, 14], kept: { 15: "protect-tag" } },
+    { name: "protect.digests keeps by digest", packageType: "container", policy: { tagged: {}, olderThan: "60d", protect: { digests: [digest(13)] } }, versions: IMAGES, deleted: [11, 14, 15], kept: { 13: "protect-digest" } },
+    { name: "tag globs never match digests", packageType: "container", policy: { tagged: { include: ["sha256*"] } }, versions: IMAGES, deleted: [] },
+    {
+        name: "keep always wins: protect and counts together",
+        packageType: "container",
+        policy: { tagged: { include: ["pr-*"], keepLatest: 1 }, keepLatest: 2, protect: { tags: ["pr-1"] } },
+        versions: IMAGES,
+        deleted: [13],
+        kept: { 11: "protect-tag", 14: "partial-tag-match", 17: "keep-latest" },
+    },
+    {
+        name: "for images the last tagged version is blocked while untagged versions stay",
+        packageType: "container",
+        policy: { tagged: {} },
+        versions: [v(41, digest(41), 20, ["a"]), v(42, digest(42), 10, ["b"]), v(43, digest(43), 5, [])],
+        deleted: [41],
+        blocked: { 42: "last-version" },
+    },
+    {
+        name: "for images delete-package does not apply while untagged versions stay",
+        packageType: "container",
+        policy: { tagged: {}, lastVersion: "delete-package" },
+        versions: [v(41, digest(41), 20, ["a"]), v(42, digest(42), 10, ["b"]), v(43, digest(43), 5, [])],
+        deleted: [41],
+        blocked: { 42: "last-version" },
+    },
+    {
+        name: "for images delete-package applies when every version is tagged and selected",
+        packageType: "container",
+        policy: { tagged: {}, lastVersion: "delete-package" },
+        versions: [v(41, digest(41), 20, ["a"]), v(42, digest(42), 10, ["b"])],
+        deleted: [41, 42],
+        deletePackage: true,
+    },
+    { name: "docker follows the container rules", packageType: "docker", policy: { tagged: { include: ["pr-*"] } }, versions: IMAGES, deleted: [11, 13, 17], kept: { 14: "partial-tag-match" } },
+];
+
+describe("provider/retention/plan", () => {
+    describe("plans every rule and their combinations", () => {
+        for (const row of ROWS) {
+            it(row.name, () => {
+                const result = plan(row.policy, row.versions, row.packageType, row.undeletable);
+                assert.deepEqual(summary(result), {
+                    deleted: row.deleted,
+                    kept: row.kept ?? {},
+                    blocked: row.blocked ?? {},
+                    deletePackage: row.deletePackage ?? false,
+                });
+            });
+        }
+    });
+
+    it("gives each deletion its rule and reason, and each kept or blocked version its reason", () => {
+        const result = plan({ tagged: { include: ["pr-*"] }, olderThan: "60d", keepLatest: 1 }, IMAGES, "container");
+        const first = result.deletions[0];
+        assert.equal(first.versionId, 11);
+        assert.equal(first.rule, "olderThan and tagged");
+        assert.match(first.reason, /created 100 days ago \(olderThan 60d\)/);
+        assert.match(first.reason, /every tag matches \(pr-1\)/);
+        assert.match(first.reason, /not among the 1 most recent versions/);
+        const partial = result.kept.find((k) => k.versionId === 14);
+        assert.match(partial?.reason ?? "", /pr-3 match the tagged rule but latest does not/);
+        const blocked = plan({ olderThan: "1d" }, NPM).blocked[0];
+        assert.match(blocked.reason, /GitHub refuses to delete a package's last version/);
+        assert.match(blocked.reason, /lastVersion: "keep-newest"/);
+        const images = [v(41, digest(41), 20, ["a"]), v(43, digest(43), 5, [])];
+        const lastTagged = plan({ tagged: {}, lastVersion: "delete-package" }, images, "container").blocked[0];
+        assert.match(lastTagged.reason, /select every tagged version, .* last tagged version; it is kept\. The package keeps untagged versions/);
+    });
+
+    describe("caps", () => {
+        it("fails the whole plan over an absolute cap, naming the counts", () => {
+            assert.throws(() => plan({ keepLatest: 2, maxDeletions: 3 }, NPM), (error: unknown) => {
+                assert.ok(error instanceof RetentionCapError);
+                assert.equal(error.planned, 4);
+                assert.equal(error.maxDeletions, 3);
+                assert.equal(error.total, 6);
+                assert.match(error.message, /acme\/npm\/app would delete 4 of its 6 versions, more than maxDeletions \(3\); nothing was deleted/);
+                return true;
+            });
+            assert.equal(plan({ keepLatest: 2, maxDeletions: 4 }, NPM).deletions.length, 4);
+        });
+
+        it("resolves a percentage of the package's versions, rounded down", () => {
+            assert.throws(() => plan({ keepLatest: 2, maxDeletions: "50%" }, NPM), /more than maxDeletions \(50% of 6 = 3\)/);
+            const result = plan({ keepLatest: 2, maxDeletions: "66.7%" }, NPM);
+            assert.equal(result.maxDeletions, 4);
+            assert.equal(result.deletions.length, 4);
+        });
+
+        it("counts per version: an image with two tags is one deletion", () => {
+            assert.equal(plan({ tagged: {}, olderThan: "60d", maxDeletions: 4 }, IMAGES, "container").deletions.length, 4);
+            assert.throws(() => plan({ tagged: {}, olderThan: "60d", maxDeletions: 3 }, IMAGES, "container"), RetentionCapError);
+        });
+
+        it("defaults to 100 deletions per package", () => {
+            const many = Array.from({ length: 150 }, (_, i) => v(1000 + i, `1.0.${i}`, 300 - i));
+            assert.throws(() => plan({ keepLatest: 10 }, many), /would delete 140 of its 150 versions, more than maxDeletions \(100\)/);
+            assert.equal(plan({ keepLatest: 50 }, many).deletions.length, 100);
+        });
+
+        it("counts a package deletion as all of its versions", () => {
+            assert.throws(() => plan({ olderThan: "1d", lastVersion: "delete-package", maxDeletions: 5 }, NPM), /delete 6 of its 6 versions \(the whole package\)/);
+        });
+    });
+
+    describe("containers without the image graph", () => {
+        for (const packageType of ["container", "docker"] as const) {
+            it(`refuses a ${packageType} policy that selects untagged versions, saying why`, () => {
+                const fix = packageType === "container" ? /planImageRetention, which reads the image graph/ : /legacy registry, whose manifests the provider does not read/;
+                assert.throws(() => plan({ tagged: {}, untagged: {} }, IMAGES, packageType), /untagged (container|docker) versions cannot be selected yet: .* multi-arch image .*manifest unknown/);
+                assert.throws(() => plan({ tagged: {}, untagged: {} }, IMAGES, packageType), fix);
+                assert.throws(() => plan({ olderThan: "30d" }, IMAGES, packageType), /tagged: a .* policy must set tagged .*multi-arch/);
+                assert.throws(() => plan({ tagged: {}, names: { semver: "<2" } }, IMAGES, packageType), /names: .* digests, not tags/);
+            });
+        }
+
+        it("allows tagged versions, and protect lists by name, in image policies", () => {
+            assert.deepEqual(plan({ tagged: {}, keepLatest: 3, protect: { versions: [digest(11)] } }, IMAGES, "container").deletions.map((d) => d.versionId), [13, 14]);
+        });
+    });
+
+    it("refuses deleted versions in the list", () => {
+        assert.throws(() => plan({ keepLatest: 1 }, [...NPM, { ...v(9, "0.9.0", 500), deletedAt: daysAgo(1) } as RetentionCandidate]), /Version 9 of acme\/npm\/app is deleted/);
+    });
+
+    it("refuses a version list with an id twice (pages shifted while listing)", () => {
+        assert.throws(() => plan({ keepLatest: 1 }, [...NPM, NPM[2]]), /has version 3 twice .* nothing was planned/);
+    });
+
+    describe("invariants over combinations of rules", () => {
+        const npmPolicies = combinations<RetentionPolicy>({
+            keepLatest: [undefined, 2],
+            olderThan: [undefined, "150d"],
+            names: [undefined, { prereleaseOnly: true }, { semver: "<2.0.0", exclude: ["1.0.*"] }],
+            protect: [undefined, { versionIds: [2], versions: ["2.0.0"] }],
+            lastVersion: [undefined, "keep-newest"],
+        });
+        const imagePolicies = combinations<RetentionPolicy>({
+            keepLatest: [undefined, 3],
+            olderThan: [undefined, "60d"],
+            tagged: [{}, { include: ["pr-*"] }, { exclude: ["latest"], keepLatest: 1 }],
+            protect: [undefined, { tags: ["v1.*"], digests: [digest(13)] }],
+        });
+        const cases = [
+            ...npmPolicies.map((policy) => ({ policy, versions: NPM, packageType: "npm" as const })),
+            ...imagePolicies.map((policy) => ({ policy, versions: IMAGES, packageType: "container" as const })),
+        ];
+
+        it(`hold for ${cases.length} policies`, () => {
+            for (const { policy, versions, packageType } of cases) {
+                const label = JSON.stringify(policy);
+                if (checkRetentionPolicy(policy, packageType).length > 0) {
+                    continue;
+                }
+                const result = plan(policy, versions, packageType);
+                const deleted = new Set(result.deletions.map((d) => d.versionId));
+                const newest = [...versions].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.versionId - a.versionId);
+                // Keep always wins over delete.
+                for (const id of policy.protect?.versionIds ?? []) {
+                    assert.ok(!deleted.has(id), `${label}: protected id ${id} deleted`);
+                }
+                for (const version of versions) {
+                    if (deleted.has(version.versionId)) {
+                        assert.ok(!(policy.protect?.digests ?? []).includes(version.name), `${label}: protected digest deleted`);
+                        assert.ok(!version.tags.some((t) => /^v1\./.test(t) && policy.protect?.tags), `${label}: protected tag deleted`);
+                        assert.ok(version.tags.length > 0 || packageType === "npm", `${label}: untagged image deleted`);
+                        if (policy.olderThan) {
+                            assert.ok(NOW.getTime() - Date.parse(version.createdAt) > 60 * DAY, `${label}: young version deleted`);
+                        }
+                    }
+                }
+                newest.slice(0, policy.keepLatest ?? 0).forEach((version) => assert.ok(!deleted.has(version.versionId), `${label}: a newest version deleted`));
+                // Never every version, and each version in at most one list.
+                assert.ok(deleted.size < versions.length, `${label}: every version deleted`);
+                const listed = [...result.deletions, ...result.kept, ...result.blocked].map((x) => x.versionId);
+                assert.equal(new Set(listed).size, listed.length, `${label}: a version in two lists`);
+                // Adding a keep count never adds a deletion.
+                const stricter = plan({ ...policy, keepLatest: (policy.keepLatest ?? 0) + 1 }, versions, packageType);
+                for (const d of stricter.deletions) {
+                    assert.ok(deleted.has(d.versionId), `${label}: a larger keepLatest deleted ${d.versionId}`);
+                }
+            }
+        });
+    });
+
+    describe("validation", () => {
+        const INVALID: { policy: unknown; packageType?: PackageType; property: string; message: RegExp }[] = [
+            { policy: "keep 3", property: "policy", message: /must be an object/ },
+            { policy: {}, property: "policy", message: /needs at least one rule/ },
+            { policy: { keepLatest: 0 }, property: "policy", message: /needs at least one rule/ },
+            { policy: { keepLast: 3 }, property: "keepLast", message: /keepLast is not a retention policy field; did you mean "keepLatest"\?/ },
+            { policy: { keepLatest: 3, maxDeletion: 5 }, property: "maxDeletion", message: /did you mean "maxDeletions"/ },
+            { policy: { tagged: { incude: ["pr-*"] } }, packageType: "container", property: "tagged.incude", message: /did you mean "include"/ },
+            { policy: { keepLatest: 3, protect: { digest: [] } }, property: "protect.digest", message: /did you mean "digests"/ },
+            { policy: { names: { semvr: "<2" } }, property: "names.semvr", message: /did you mean "semver"/ },
+            { policy: { keepLatest: 3, whatever: 1 }, property: "whatever", message: /whatever is not a retention policy field; .*Known fields: keepLatest/ },
+            { policy: { keepLatest: -1 }, property: "keepLatest", message: /whole number >= 0/ },
+            { policy: { keepLatest: 2.5 }, property: "keepLatest", message: /whole number >= 0/ },
+            { policy: { olderThan: "30" }, property: "olderThan", message: /a bare number has no unit/ },
+            { policy: { olderThan: "30m" }, property: "olderThan", message: /"m" is ambiguous \(minutes or months\)/ },
+            { policy: { olderThan: "30M" }, property: "olderThan", message: /"m" is ambiguous.*y \(years\), mo \(months\), w \(weeks\), d \(days\), h \(hours\)/ },
+            { policy: { olderThan: "1.5d" }, property: "olderThan", message: /duration/ },
+            { policy: { olderThan: "0d" }, property: "olderThan", message: /"0d" is zero/ },
+            { policy: { olderThan: "30 days" }, property: "olderThan", message: /duration/ },
+            { policy: { olderThan: 30 }, property: "olderThan", message: /olderThan must be text such as "90d", got 30/ },
+            { policy: { keepLatest: 3, ageFrom: "updatedAt" }, property: "ageFrom", message: /only applies with olderThan/ },
+            { policy: { olderThan: "3d", ageFrom: "publishedAt" }, property: "ageFrom", message: /"createdAt", "updatedAt"/ },
+            { policy: { names: { semver: "not a range" } }, property: "names.semver", message: /semver range/ },
+            { policy: { names: { semver: "" } }, property: "names.semver", message: /semver range/ },
+            { policy: { names: { prereleaseOnly: "yes" } }, property: "names.prereleaseOnly", message: /true or false/ },
+            { policy: { names: { include: ["[1-2"] } }, property: "names.include[0]", message: /not a valid glob/ },
+            { policy: { names: { include: "1.*" } }, property: "names.include", message: /list of globs/ },
+            { policy: { tagged: { include: ["pr-{1,2"] } }, packageType: "container", property: "tagged.include[0]", message: /not a valid glob/ },
+            { policy: { tagged: { exclude: [""] } }, packageType: "container", property: "tagged.exclude[0]", message: /non-empty glob/ },
+            { policy: { keepLatest: 3, protect: { tags: ["(v1"] } }, property: "protect.tags[0]", message: /not a valid glob/ },
+            { policy: { keepLatest: 3, protect: { digests: ["sha256:abc"] } }, property: "protect.digests[0]", message: /64 lowercase hex/ },
+            { policy: { keepLatest: 3, protect: { versionIds: [0] } }, property: "protect.versionIds[0]", message: /whole number > 0/ },
+            { policy: { keepLatest: 3, protect: { versionIds: ["12"] } }, property: "protect.versionIds[0]", message: /whole number > 0/ },
+            { policy: { keepLatest: 3, protect: ["1.0.0"] }, property: "protect", message: /must be an object/ },
+            { policy: { keepLatest: 3, maxDeletions: 0 }, property: "maxDeletions", message: /allows no deletion, but the policy's rules delete/ },
+            { policy: { keepLatest: 3, maxDeletions: "0%" }, property: "maxDeletions", message: /allows no deletion/ },
+            { policy: { keepLatest: 3, maxDeletions: -1 }, property: "maxDeletions", message: /whole number >= 0 or a percentage/ },
+            { policy: { keepLatest: 3, maxDeletions: "120%" }, property: "maxDeletions", message: /percentage/ },
+            { policy: { keepLatest: 3, maxDeletions: "20" }, property: "maxDeletions", message: /percentage/ },
+            { policy: { keepLatest: 3, lastVersion: "always" }, property: "lastVersion", message: /"never", "keep-newest", "delete-package"/ },
+            { policy: { tagged: {} }, packageType: "npm", property: "tagged", message: /npm versions have no tags/ },
+            { policy: { untagged: {} }, packageType: "maven", property: "untagged", message: /maven versions have no tags/ },
+            { policy: { tagged: {}, untagged: { keepLatest: 5 } }, packageType: "container", property: "untagged", message: /multi-arch/ },
+            { policy: { olderThan: "30d" }, packageType: "docker", property: "tagged", message: /must set tagged/ },
+        ];
+        for (const row of INVALID) {
+            it(`refuses ${JSON.stringify(row.policy)}${row.packageType ? ` for ${row.packageType}` : ""}: ${row.property}`, () => {
+                const failures = checkRetentionPolicy(row.policy, row.packageType);
+                const failure = failures.find((f) => f.property === row.property);
+                assert.ok(failure, `no failure for ${row.property}: ${JSON.stringify(failures)}`);
+                assert.match(failure.reason, row.message);
+            });
+        }
+
+        const VALID: { policy: RetentionPolicy; packageType?: PackageType }[] = [
+            { policy: { keepLatest: 3 } },
+            { policy: { olderThan: "12h" } },
+            { policy: { olderThan: "2w", ageFrom: "updatedAt" } },
+            { policy: { olderThan: "6mo" } },
+            { policy: { olderThan: "1y6mo" } },
+            { policy: { names: { semver: "1.x || >=2.5.0 <3", prereleaseOnly: true, include: ["*"], exclude: ["*-keep"] } }, packageType: "npm" },
+            { policy: { tagged: { include: ["pr-*", "{dev,test}-*"], exclude: ["latest"], keepLatest: 2 }, maxDeletions: "20%" }, packageType: "container" },
+            { policy: { keepLatest: 1, protect: { tags: ["v*"], versions: ["1.*"], digests: [digest(1)], versionIds: [7] }, maxDeletions: 5, lastVersion: "delete-package" } },
+        ];
+        for (const row of VALID) {
+            it(`accepts ${JSON.stringify(row.policy)}`, () => {
+                assert.deepEqual(checkRetentionPolicy(row.policy, row.packageType), []);
+            });
+        }
+
+        it("plans nothing from an invalid policy, listing every failure", () => {
+            assert.throws(
+                () => plan({ keepLast: 3, olderThan: "3m" } as RetentionPolicy, NPM),
+                /Invalid retention policy \(2 problems\)[\s\S]*keepLast is not a retention policy field; did you mean "keepLatest"[\s\S]*olderThan/,
+            );
+        });
+    });
+});
+
+/** Every combination of the values given for each field; undefined leaves the field out. */
+function combinations<T extends object>(options: { [K in keyof T]?: readonly (T[K] | undefined)[] }): T[] {
+    let results: Record<string, unknown>[] = [{}];
+    for (const [key, values] of Object.entries(options) as [string, unknown[]][]) {
+        results = results.flatMap((partial) => values.map((value) => (value === undefined ? { ...partial } : { ...partial, [key]: value })));
+    }
+    return results as T[];
+}

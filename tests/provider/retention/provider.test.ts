@@ -1,0 +1,292 @@
+import { strict as assert } from "node:assert";
+import type { Emulator, PackageKey } from "../../../emulator";
+import { checkRetentionInputs } from "../../../provider/retention/inputs";
+import { VersionRetentionInputs, VersionRetentionState } from "../../../provider/retention/state";
+import { VersionRetentionProvider } from "../../../provider/retention/provider";
+import { viewOf } from "../../../provider/retention/check";
+import { planRetention } from "../../../provider/retention/plan";
+import { PackageVersionsApi } from "../../../provider/github/versions";
+import { startDemo, TOKENS } from "../../emulator/support";
+import { providerFor, rejection } from "../../support/provider";
+
+const pkg: PackageKey = { org: "acme", packageType: "npm", name: "retained" };
+const ref = { org: "acme", packageType: "npm", packageName: "retained" } as const;
+
+/** Publishes `count` versions 1.0.0, 1.0.1, ... one day apart, ending now (real time: the provider plans with it). */
+function publish(emulator: Emulator, count: number): Map<string, number> {
+    emulator.admin.setNow(new Date(Date.now() - count * 86_400_000));
+    emulator.admin.publishPackage(pkg.org, { name: pkg.name, packageType: "npm", versions: [{ name: "1.0.0" }] });
+    for (let i = 1; i < count; i++) {
+        emulator.admin.advance("1d");
+        emulator.admin.publishVersion(pkg, { name: `1.0.${i}` });
+    }
+    emulator.admin.setNow(new Date());
+    return active(emulator);
+}
+
+function active(emulator: Emulator): Map<string, number> {
+    const org = emulator.admin.snapshot().orgs.find((o) => o.login === pkg.org)!;
+    const found = org.packages!.find((p) => p.name === pkg.name && p.packageType === "npm" && !p.deletedAt);
+    return new Map((found?.versions ?? []).filter((v) => !v.deletedAt).map((v) => [v.name!, v.id!]));
+}
+
+function deletes(emulator: Emulator): number {
+    return emulator.admin.requests().counts["packages/delete-package-version-for-org"] ?? 0;
+}
+
+describe("provider/retention/provider", () => {
+    describe("checkRetentionInputs", () => {
+        const cases: [string, Record<string, unknown>, RegExp][] = [
+            ["an unknown input, naming the nearest", { ...ref, policy: { keepLatest: 1 }, polcy: {} }, /polcy is not an input of PackageVersionRetention; did you mean "policy"/],
+            ["a missing policy", { ...ref }, /policy is required/],
+            ["a policy field with its path", { ...ref, policy: { keepLatest: -1 } }, /keepLatest must be a whole number >= 0/],
+            ["the registry's rules (tags on npm)", { ...ref, policy: { tagged: {} } }, /npm versions have no tags/],
+            ["restore that is not a list of ids", { ...ref, policy: { keepLatest: 1 }, restore: [0] }, /restore must be "all" or a non-empty list of version ids/],
+            ["an empty restore", { ...ref, policy: { keepLatest: 1 }, restore: [] }, /restore must be "all"/],
+            ["a bad org", { ...ref, org: "-acme", policy: { keepLatest: 1 } }, /org/],
+        ];
+        for (const [what, inputs, message] of cases) {
+            it(`refuses ${what}`, () => {
+                const failures = checkRetentionInputs(inputs as unknown as VersionRetentionInputs);
+                assert.ok(failures.some((f) => message.test(f.reason)), JSON.stringify(failures));
+            });
+        }
+
+        it("prefixes policy failures with policy.", () => {
+            const [failure] = checkRetentionInputs({ ...ref, policy: { keepLatest: 1, olderThan: "6m" } });
+            assert.equal(failure.property, "policy.olderThan");
+        });
+
+        it("accepts the outputs the SDK registers as undefined, and checks values not yet known at up", () => {
+            const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+            assert.deepEqual(checkRetentionInputs({ ...ref, policy: { keepLatest: 1 }, deleted: undefined, lastRun: undefined } as unknown as VersionRetentionInputs), []);
+            assert.deepEqual(checkRetentionInputs({ ...ref, packageName: unknown, policy: { keepLatest: 1 } }), []);
+            assert.deepEqual(checkRetentionInputs({ ...ref, policy: { keepLatest: 1, olderThan: unknown } as never }), []);
+        });
+    });
+
+    describe("viewOf", () => {
+        it("lists every deletion and at most 10 kept versions, protect rules first; the summary counts them all", () => {
+            const versions = Array.from({ length: 120 }, (_, i) => ({
+                versionId: i + 1,
+                name: `1.0.${i}`,
+                tags: [],
+                createdAt: new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString(),
+                updatedAt: new Date(Date.UTC(2025, 0, 1)).toISOString(),
+            }));
+            const view = viewOf(
+                planRetention({ keepLatest: 60, maxDeletions: 60, protect: { versions: ["1.0.3"] } }, versions, { packageType: "npm", now: new Date(Date.UTC(2025, 1, 1)) }),
+            );
+            assert.deepEqual(view.delete.map((d) => d.id), [1, 2, 3, ...Array.from({ length: 56 }, (_, i) => i + 5)], "every deletion, oldest first");
+            assert.deepEqual(view.delete[0], { id: 1, version: "1.0.0", rule: "keepLatest", reason: "not among the 60 most recent versions" });
+            assert.equal(view.keep.length, 10);
+            assert.deepEqual([view.keep[0].version, view.keep[0].rule], ["1.0.3", "protect-version"]);
+            assert.match(view.summary, /^120 active versions: delete 59, keep 61 \(60 keep-latest, 1 protect-version\), the first 10 listed, blocked 0; cap 60\.$/);
+        });
+    });
+
+    describe("with the emulator", () => {
+        let emulator: Emulator;
+        let provider: VersionRetentionProvider;
+
+        beforeEach(async () => {
+            emulator = await startDemo();
+            provider = await providerFor(emulator, TOKENS.admin, { writesPerMinute: "150" }, () => new VersionRetentionProvider());
+        });
+
+        afterEach(() => emulator.close());
+
+        /** check then create, as `pulumi up` does. */
+        async function up(inputs: VersionRetentionInputs, olds?: VersionRetentionState): Promise<VersionRetentionState> {
+            const checked = await provider.check({} as VersionRetentionInputs, inputs);
+            assert.deepEqual(checked.failures ?? [], []);
+            return olds ? (await provider.update("id", olds, checked.inputs!)).outs! : (await provider.create(checked.inputs!)).outs!;
+        }
+
+        it("lists the package once per check and update together, one request per page of 100", async () => {
+            publish(emulator, 250);
+            const before = emulator.admin.requests().counts;
+            await up({ ...ref, policy: { keepLatest: 248, maxDeletions: 5 } });
+            const counts = emulator.admin.requests().counts;
+            const listed = (counts["packages/get-all-package-versions-for-package-owned-by-org"] ?? 0) - (before["packages/get-all-package-versions-for-package-owned-by-org"] ?? 0);
+            assert.equal(listed, 3, "250 versions: 3 pages, listed by check and reused by update");
+            const gets = (counts["packages/get-package-for-organization"] ?? 0) - (before["packages/get-package-for-organization"] ?? 0);
+            assert.equal(gets, 1, "the package's id is read once, by update");
+            assert.equal(deletes(emulator), 2);
+        });
+
+        it("deletes only versions the checked plan named, even when more are selected by update time", async () => {
+            const before = publish(emulator, 6);
+            const checked = await provider.check({} as VersionRetentionInputs, { ...ref, policy: { keepLatest: 4, maxDeletions: 5 } });
+            assert.deepEqual(checked.inputs!.plan!.delete.map((d) => d.id), [before.get("1.0.0"), before.get("1.0.1")]);
+            // Two more versions are published after the preview: 1.0.2 and 1.0.3 fall out of the newest 4.
+            emulator.admin.publishVersion(pkg, { name: "1.0.6" });
+            emulator.admin.publishVersion(pkg, { name: "1.0.7" });
+            // The update lists again (no listing kept for another provider), plans, and deletes the intersection.
+            const fresh = await providerFor(emulator, TOKENS.admin, { writesPerMinute: "150" }, () => new VersionRetentionProvider());
+            const { outs } = await fresh.create(checked.inputs!);
+            assert.deepEqual(outs!.deleted.map((d) => d.name), ["1.0.0", "1.0.1"]);
+            assert.ok(active(emulator).has("1.0.2") && active(emulator).has("1.0.3"), "not named by the preview: kept for the next run");
+        });
+
+        it("reports a version someone else deleted first as missing, and never records it as its own", async () => {
+            const before = publish(emulator, 5);
+            const checked = await provider.check({} as VersionRetentionInputs, { ...ref, policy: { keepLatest: 2, maxDeletions: 5 } });
+            emulator.admin.deleteVersion(pkg, before.get("1.0.1")!);
+            const { outs } = await provider.create(checked.inputs!);
+            assert.deepEqual(outs!.deleted.map((d) => d.name), ["1.0.0", "1.0.2"]);
+            assert.deepEqual(outs!.blocked.map((b) => [b.name, b.blockedBy]), [["1.0.1", "missing"]]);
+        });
+
+        it("reports GitHub's 5,000-downloads refusal as blocked and carries on with the rest", async () => {
+            const before = publish(emulator, 5);
+            emulator.admin.setVisibility(pkg, "public");
+            emulator.admin.setDownloads(pkg, before.get("1.0.1")!, 5001);
+            const state = await up({ ...ref, policy: { keepLatest: 2, maxDeletions: 5 } });
+            assert.deepEqual(state.deleted.map((d) => d.name), ["1.0.0", "1.0.2"]);
+            assert.deepEqual(state.blocked.map((b) => [b.name, b.blockedBy]), [["1.0.1", "undeletable"]]);
+            assert.match(state.blocked[0].reason, /protect it with protect\.versionIds/);
+            assert.ok(active(emulator).has("1.0.1"));
+        });
+
+        it("never plans the last version: blocked by default, kept with keep-newest", async () => {
+            publish(emulator, 3);
+            const state = await up({ ...ref, policy: { olderThan: "1h", maxDeletions: 5 } });
+            assert.deepEqual(state.blocked.map((b) => [b.name, b.blockedBy]), [["1.0.2", "last-version"]]);
+            assert.deepEqual([...active(emulator).keys()], ["1.0.2"], "two deleted, the newest left");
+            const kept = await up({ ...ref, policy: { olderThan: "1h", maxDeletions: 5, lastVersion: "keep-newest" } }, state);
+            assert.deepEqual(kept.blocked, []);
+            assert.deepEqual([kept.plan!.keep[0].version, kept.plan!.keep[0].rule], ["1.0.2", "last-version"]);
+            assert.equal(deletes(emulator), 2);
+        });
+
+        it("deletes the whole package with lastVersion delete-package, unless the provider's protect list names it", async () => {
+            publish(emulator, 3);
+            const guarded = await providerFor(emulator, TOKENS.admin, { writesPerMinute: "150", protect: JSON.stringify(["npm/retained"]) }, () => new VersionRetentionProvider());
+            const checked = await guarded.check({} as VersionRetentionInputs, { ...ref, policy: { olderThan: "1h", lastVersion: "delete-package", maxDeletions: 5 } });
+            assert.equal(checked.inputs!.plan!.deletePackage, true);
+            const error = await rejection(guarded.create(checked.inputs!));
+            assert.match(error.message, /protected by "npm\/retained"/);
+            assert.equal(active(emulator).size, 3, "nothing deleted");
+
+            const state = await up({ ...ref, policy: { olderThan: "1h", lastVersion: "delete-package", maxDeletions: 5 } });
+            assert.equal(state.packageId, null);
+            assert.equal(state.deleted.length, 3);
+            assert.equal(active(emulator).size, 0);
+        });
+
+        it("lists a container package again before deleting untagged versions: a kept index the first list skipped still keeps its children", async () => {
+            const image = { org: "acme", name: "apps/web" };
+            const web: PackageKey = { org: "acme", packageType: "container", name: "apps/web" };
+            emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
+            const release = emulator.admin.pushIndex(image, { tags: ["v1"], platforms: ["linux/amd64", "linux/arm64"] });
+            const garbage = emulator.admin.pushImage(image, {});
+            emulator.admin.setNow(new Date());
+            emulator.admin.pushImage(image, { tags: ["v2"] });
+            const graphProvider = await providerFor(emulator, TOKENS.admin, { writesPerMinute: "150", registryUrl: emulator.url }, () => new VersionRetentionProvider());
+            const inputs: VersionRetentionInputs = { org: "acme", packageType: "container", packageName: "apps/web", policy: { untagged: {}, olderThan: "30d", maxDeletions: 10 } };
+            // The first list skips the release index, as a page shifted by a deletion elsewhere would.
+            const original = PackageVersionsApi.prototype.list;
+            let calls = 0;
+            PackageVersionsApi.prototype.list = async function (this: PackageVersionsApi, ...args: Parameters<PackageVersionsApi["list"]>) {
+                const versions = await original.apply(this, args);
+                return calls++ === 0 ? versions.filter((v) => v.versionId !== release.versionId) : versions;
+            };
+            try {
+                const checked = await graphProvider.check({} as VersionRetentionInputs, inputs);
+                const planned = checked.inputs!.plan!.delete.map((d) => d.id);
+                assert.deepEqual(planned.sort(), [...release.children.map((c) => c.versionId), garbage.versionId].sort(), "the skipped list made the children look like garbage");
+                const { outs } = await graphProvider.create(checked.inputs!);
+                assert.deepEqual(outs!.deleted.map((d) => d.versionId), [garbage.versionId], "only the garbage went");
+            } finally {
+                PackageVersionsApi.prototype.list = original;
+            }
+            const left = new Set(emulator.admin.snapshot().orgs.find((o) => o.login === "acme")!.packages!.find((p) => p.name === web.name)!.versions!.filter((v) => !v.deletedAt).map((v) => v.id));
+            assert.ok(release.children.every((c) => left.has(c.versionId)), "v1's children are still there");
+        });
+
+        it("a tag moved onto a planned container image between the preview and the delete keeps it", async () => {
+            const image = { org: "acme", name: "apps/web" };
+            emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
+            const pr = emulator.admin.pushImage(image, { tags: ["pr-1"] });
+            emulator.admin.setNow(new Date());
+            emulator.admin.pushImage(image, { tags: ["v2"] });
+            const graphProvider = await providerFor(emulator, TOKENS.admin, { writesPerMinute: "150", registryUrl: emulator.url }, () => new VersionRetentionProvider());
+            const checked = await graphProvider.check({} as VersionRetentionInputs, {
+                org: "acme",
+                packageType: "container",
+                packageName: "apps/web",
+                policy: { tagged: { include: ["pr-*"] }, olderThan: "30d", protect: { tags: ["v*"] }, maxDeletions: 10 },
+            });
+            assert.deepEqual(checked.inputs!.plan!.delete.map((d) => d.id), [pr.versionId]);
+            // Someone releases the PR image as v1.9 after the preview.
+            emulator.admin.tagImage(image, pr.digest, "v1.9");
+            const { outs } = await graphProvider.create(checked.inputs!);
+            assert.deepEqual(outs!.deleted, [], "the image, now a release, stays");
+        });
+
+        it("records a version as its own when a retried DELETE finds it gone (the first answer was lost)", async () => {
+            const before = publish(emulator, 4);
+            // The first DELETE is answered after the client gave up (400 ms): it deleted the version; the retry gets a 404.
+            emulator.admin.addFault({ kind: "timeout", operation: "packages/delete-package-version-for-org", delayMs: 900, nth: 1 });
+            const state = await up({ ...ref, policy: { keepLatest: 3, maxDeletions: 5 } });
+            assert.deepEqual(state.deleted.map((d) => d.versionId), [before.get("1.0.0")]);
+            assert.deepEqual(state.blocked, []);
+        });
+
+        it("deletes a package whole only when it holds exactly the versions the preview named", async () => {
+            publish(emulator, 3);
+            const checked = await provider.check({} as VersionRetentionInputs, { ...ref, policy: { olderThan: "1h", lastVersion: "delete-package", maxDeletions: 5 } });
+            assert.equal(checked.inputs!.plan!.deletePackage, true);
+            emulator.admin.publishVersion(pkg, { name: "1.1.0" });
+            const error = await rejection(provider.create(checked.inputs!));
+            assert.match(error.message, /has other versions than the plan named \(published or deleted since\); nothing was deleted/);
+            assert.equal(active(emulator).size, 4);
+        });
+
+        it("a container package whose manifests all answer 404 (ghost images) plans, blocking, instead of blaming the settings", async () => {
+            const image = { org: "acme", name: "apps/ghost" };
+            emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
+            const ghost = emulator.admin.pushImage(image, { tags: ["v1"] });
+            emulator.admin.pushImage(image, {});
+            emulator.admin.setNow(new Date());
+            emulator.admin.setManifestState(image, ghost.digest, "missing");
+            const graphProvider = await providerFor(emulator, TOKENS.admin, { registryUrl: emulator.url }, () => new VersionRetentionProvider());
+            const checked = await graphProvider.check({} as VersionRetentionInputs, {
+                org: "acme",
+                packageType: "container",
+                packageName: "apps/ghost",
+                policy: { untagged: {}, olderThan: "30d", maxDeletions: 5 },
+            });
+            assert.deepEqual(checked.failures ?? [], []);
+        });
+
+        it("fails a missing package at check, saying how to name it", async () => {
+            const error = await rejection(provider.check({} as VersionRetentionInputs, { ...ref, packageName: "acme-retained", policy: { keepLatest: 1 } }));
+            assert.match(error.message, /does not exist \(or the token cannot see it\); its retention did nothing\. Give the package's name without an owner or repository prefix/);
+            assert.equal(deletes(emulator), 0);
+        });
+
+        it("restore: \"all\" takes the records within 30 days and ignores older ones; a refresh after refusals shows no pending change", async () => {
+            const day = 86_400_000;
+            const record = (versionId: number, daysAgo: number) => ({ versionId, name: `1.0.${versionId}`, tags: [], deletedAt: new Date(Date.now() - daysAgo * day).toISOString(), rule: "keepLatest" });
+            const olds = { ...ref, policy: { keepLatest: 1 }, deleted: [record(1, 40), record(2, 5)], restored: [], blocked: [{ versionId: 9, name: "1.0.9", blockedBy: "last-version", reason: "" }], lastRun: null, brokenImages: [], packageId: 1 } as unknown as VersionRetentionState;
+            const restoring = await provider.diff("id", olds, { ...ref, policy: { keepLatest: 1 }, restore: "all" });
+            assert.equal(restoring.changes, true);
+            // A refresh diffs against the last up's inputs: its plan named 2 (deleted) and 9 (refused): nothing pending.
+            const plan = { summary: "", delete: [2, 9].map((id) => ({ id, version: `1.0.${id}`, rule: "keepLatest", reason: "" })), keep: [], blocked: [], deletePackage: false };
+            const refreshed = await provider.diff("id", { ...olds, plan }, { ...ref, policy: { keepLatest: 1 }, plan });
+            assert.equal(refreshed.changes, false);
+            // The same ids in a fresh plan (a preview's check after the cause of a refusal went away) are pending again.
+            const fresh = await provider.diff("id", { ...olds, plan }, { ...ref, policy: { keepLatest: 1 }, plan: { ...plan, summary: "fresh" } });
+            assert.equal(fresh.changes, true);
+        });
+
+        it("refuses in diff a restore of versions it did not delete, or deleted more than 30 days ago", async () => {
+            const old = { deleted: [{ versionId: 7, name: "1.0.0", tags: [], deletedAt: new Date(Date.now() - 31 * 86_400_000).toISOString(), rule: "keepLatest" }] } as unknown as VersionRetentionState;
+            const inputs = { ...ref, policy: { keepLatest: 1 } };
+            assert.match((await rejection(provider.diff("id", old, { ...inputs, restore: [8] }))).message, /restore names version 8, which this resource did not delete/);
+            assert.match((await rejection(provider.diff("id", old, { ...inputs, restore: [7] }))).message, /only within 30 days of its deletion; 1\.0\.0 \(id 7/);
+        });
+    });
+});
