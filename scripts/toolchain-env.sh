@@ -3,7 +3,7 @@
 # clone on the same machine reuses them instead of rebuilding.
 
 PGP_NODE_VERSION="22.23.3"
-PGP_PULUMI_VERSION="3.274.1"
+PGP_PULUMI_VERSION="3.276.0"
 
 PGP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PGP_CACHE="${PGP_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-github-packages}"
