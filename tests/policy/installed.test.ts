@@ -73,7 +73,7 @@ describe("policy pack installed from the packed package (real CLI, outside the r
 
     it("ships the pack: PulumiPolicy.yaml, its package.json and the compiled JavaScript, no TypeScript", () => {
         const pack = path.join(installed.dir, "node_modules", "pulumi-github-packages");
-        for (const file of ["policy/PulumiPolicy.yaml", "policy/package.json", "dist/policy/index.js", "dist/policy/rules.js", "dist/provider/keys.js"]) {
+        for (const file of ["policy/PulumiPolicy.yaml", "policy/package.json", "dist/policy/index.js", "dist/policy/rules.js", "dist/provider/shared/keys.js"]) {
             assert.ok(existsSync(path.join(pack, file)), `${file} is not in the package`);
         }
         assert.ok(!existsSync(path.join(pack, "policy", "index.ts")), "the pack must not depend on compiling TypeScript in the user's project");

@@ -46,7 +46,7 @@ describe("the npm package (npm pack --dry-run)", () => {
     });
 
     it("holds only the compiled SDK, provider and policy pack: no sources, source maps, tests, emulator, language host or scripts", () => {
-        const shipped = /^dist\/(sdk|provider|policy)\/[^/]+\.(js|d\.ts)$/;
+        const shipped = /^dist\/(sdk|provider|policy)\/([a-z0-9-]+\/)*[^/]+\.(js|d\.ts)$/;
         const outside = files.filter((f) => !shipped.test(f) && !["LICENSE", "README.md", "package.json", "policy/PulumiPolicy.yaml", "policy/package.json"].includes(f));
         assert.deepEqual(outside, []);
         assert.ok(files.includes("dist/sdk/shim.js"), "the shim the serialized provider requires by name");
