@@ -27,8 +27,38 @@ function countAttempts(octokit: OctokitCore): void {
     });
 }
 
+/**
+ * A check a write makes right before it is sent: `options.request.beforeSend`, called with
+ * `retried` (an earlier attempt of this write was sent). It runs inside the write limiter's
+ * slot (this hook is inside the throttling plugin's), so what it reads is as fresh as the
+ * write; an error it throws cancels the write and reaches the caller as {@link WriteCancelled}.
+ */
+export type BeforeSend = (retried: boolean) => Promise<void>;
+
+/** The error of a write its {@link BeforeSend} check cancelled: nothing was sent; `cause` is what the check threw. */
+export class WriteCancelled extends Error {
+    constructor(override readonly cause: unknown) {
+        super(`the write was not sent: ${cause instanceof Error ? cause.message : String(cause)}`);
+        this.name = "WriteCancelled";
+    }
+}
+
+function checkBeforeSend(octokit: OctokitCore): void {
+    octokit.hook.wrap("request", async (request, options) => {
+        const check = (options.request as { beforeSend?: BeforeSend; retryCount?: number } | undefined)?.beforeSend;
+        if (check) {
+            try {
+                await check(((options.request as { retryCount?: number }).retryCount ?? 0) > 0);
+            } catch (error) {
+                throw new WriteCancelled(error);
+            }
+        }
+        return request(options);
+    });
+}
+
 /** The Octokit class the provider talks to GitHub with: REST methods, pagination, retries and throttling. */
-export const GitHubClient = Octokit.plugin(countAttempts, throttling, retry);
+export const GitHubClient = Octokit.plugin(countAttempts, checkBeforeSend, throttling, retry);
 
 /** An Octokit instance with the provider's plugins. */
 export type GitHub = InstanceType<typeof GitHubClient>;

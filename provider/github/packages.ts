@@ -1,6 +1,6 @@
 /** GitHub's REST operations on organization packages (get, list in parallel pages and visibility parts, delete, restore), with errors explained. */
 import type { components } from "@octokit/openapi-types";
-import { GitHub } from "./client";
+import { BeforeSend, GitHub, WriteCancelled } from "./client";
 import LinkHeader from "http-link-header";
 import pLimit from "p-limit";
 import { explain, isNotFound, isUndeletable, PackageError, statusOf } from "./errors";
@@ -139,16 +139,22 @@ export class PackagesApi {
     /**
      * Deletes a package. A 404 means it is already gone; GitHub's refusal to delete a
      * popular public package is returned as `undeletable` when `refusal` is `report`.
+     * `beforeSend` runs right before the DELETE, in its paced slot; what it throws is thrown
+     * as it is, and nothing is sent.
      */
-    async delete(ref: PackageRef, refusal: "fail" | "report" = "fail"): Promise<DeleteOutcome> {
+    async delete(ref: PackageRef, refusal: "fail" | "report" = "fail", beforeSend?: BeforeSend): Promise<DeleteOutcome> {
         try {
             await this.github.rest.packages.deletePackageForOrg({
                 org: ref.org,
                 package_type: ref.packageType,
                 package_name: ref.packageName,
+                ...(beforeSend ? { request: { beforeSend } } : {}),
             });
             return "deleted";
         } catch (error) {
+            if (error instanceof WriteCancelled) {
+                throw error.cause;
+            }
             if (isNotFound(error)) {
                 return "missing";
             }

@@ -5,7 +5,7 @@
  * rule, 404) are explained naming the package and the version.
  */
 import type { components } from "@octokit/openapi-types";
-import { GitHub } from "./client";
+import { BeforeSend, GitHub, WriteCancelled } from "./client";
 import { attemptsOf, explain, isNotFound, isUndeletable, PackageError, statusOf } from "./errors";
 import { describe, ErrorContext, Operation } from "../shared/messages";
 import { PAGE_SIZE } from "./packages";
@@ -136,12 +136,17 @@ export class PackageVersionsApi {
      * Deletes one version. A 404 means it is already gone (`missing`; the caller decides whether
      * it trusts that). GitHub's refusals, the last version and a public version over 5,000
      * downloads, are returned as outcomes when `refusal` is `report`, and thrown explained otherwise.
+     * `beforeSend` runs right before each attempt, in its paced slot (e.g. one GET that checks
+     * the version is still as planned); what it throws is thrown as it is, and nothing is sent.
      */
-    async delete(ref: PackageVersionRef, refusal: "fail" | "report" = "fail"): Promise<VersionDeleteOutcome> {
+    async delete(ref: PackageVersionRef, refusal: "fail" | "report" = "fail", beforeSend?: BeforeSend): Promise<VersionDeleteOutcome> {
         try {
-            await this.github.rest.packages.deletePackageVersionForOrg(params(ref));
+            await this.github.rest.packages.deletePackageVersionForOrg({ ...params(ref), ...(beforeSend ? { request: { beforeSend } } : {}) });
             return "deleted";
         } catch (error) {
+            if (error instanceof WriteCancelled) {
+                throw error.cause;
+            }
             if (isNotFound(error)) {
                 // A retry's 404 after an attempt whose answer was lost (a timeout, a reset): that attempt deleted it.
                 return attemptsOf(error) > 1 ? "deleted" : "missing";

@@ -77,8 +77,11 @@ export interface BlockedVersionRecord {
     versionId: number;
     /** The version's name. */
     name: string;
-    /** `last-version`, `undeletable` (over 5,000 downloads), `unreadable-manifest` (image graph incomplete) or `missing` (someone else deleted it first). */
-    blockedBy: BlockReason | "missing";
+    /**
+     * `last-version`, `undeletable` (over 5,000 downloads), `unreadable-manifest` (image graph incomplete), `missing` (someone
+     * else deleted it first) or `changed` (an image whose tags changed since the plan, found right before its DELETE).
+     */
+    blockedBy: BlockReason | "missing" | "changed";
     /** Why, in words. */
     reason: string;
 }

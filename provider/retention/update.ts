@@ -1,15 +1,19 @@
 /**
- * `update` (and `create`): carries out the plan the preview showed. It deletes only versions
+ * `update` (and `create`): carries out the plan of this run's check (`up --diff` shows it). It deletes only versions
  * that plan named and a fresh plan still selects, oldest first (parents before children with
  * the image graph), paced by the client's write limiter, and records each deletion in state.
+ * An image version is read again right before its DELETE, in the DELETE's paced slot, and
+ * deleted only while it has the tags that plan showed; one that changed or is gone is
+ * reported in `blocked`, and the rest of the run is planned again.
  * A failure midway keeps what was already deleted in state (a partial failure); the next run
  * lists again, so nothing is deleted twice and nothing skipped.
  */
 import { PackagesApi } from "../github/packages";
-import { PackageVersionsApi } from "../github/versions";
+import { PackageVersionRef, PackageVersionsApi } from "../github/versions";
 import { capitalize, describe } from "../shared/messages";
 import { assertDeletable } from "../shared/protection";
 import { planPackage } from "./check";
+import { VersionDeletion } from "./plan";
 import { restore } from "./restore";
 import { Listing, RetentionSession } from "./session";
 import { partialFailure, RECORD_DAYS, refOf, RetentionRunSummary, VersionRetentionInputs, VersionRetentionState } from "./state";
@@ -36,7 +40,7 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
     const plan = await planPackage(session, inputs, listing, now);
     // A version either list saw can only keep others: what the union's plan keeps is not deleted either.
     const unionDeletes = union ? new Set((await planPackage(session, inputs, union, now)).deletions.map((d) => d.versionId)) : undefined;
-    // Only what the previewed plan of this run named: a version the rules select since then waits for the next preview.
+    // Only what the plan of this run's check named: a version the rules select since then waits for the next preview.
     const named = new Set((inputs.plan?.delete ?? []).map((d) => d.id));
     const deletions = plan.deletions.filter((d) => named.has(d.versionId) && (!unionDeletes || unionDeletes.has(d.versionId)));
     const summary: RetentionRunSummary = { at: now.toISOString(), total: listing.versions.length, deleted: 0, restored: 0, blocked: 0, deletedPackage: false };
@@ -52,10 +56,26 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
         return state;
     }
     const versions = new PackageVersionsApi(session.github());
-    for (const deletion of deletions) {
+    // Images: each version is read again right before its DELETE, in its paced slot, and deleted only with the tags the preview showed.
+    const guarded = inputs.packageType === "container" || inputs.packageType === "docker";
+    const approved = new Map((inputs.plan?.delete ?? []).map((d) => [d.id, d.tags ?? []]));
+    let queue = [...deletions];
+    for (let deletion = queue.shift(); deletion !== undefined; deletion = queue.shift()) {
+        const ref = { ...refOf(inputs), versionId: deletion.versionId };
+        const planned = approved.get(deletion.versionId) ?? deletion.tags;
         let outcome;
         try {
-            outcome = await versions.delete({ ...refOf(inputs), versionId: deletion.versionId }, "report");
+            try {
+                outcome = await versions.delete(ref, "report", guarded ? (retried) => recheck(versions, ref, planned, retried) : undefined);
+            } catch (error) {
+                if (!(error instanceof NotAsPlanned)) {
+                    throw error;
+                }
+                state.blocked.push({ versionId: deletion.versionId, name: deletion.name, blockedBy: error.blockedBy, reason: error.message });
+                // It stays, changed: what the rest may delete is planned again on a fresh list (a kept image keeps its children).
+                queue = await stillPlanned(session, inputs, listing, queue, now);
+                continue;
+            }
         } catch (error) {
             summary.blocked = state.blocked.length;
             throw partialFailure(id, state, error, summary.deleted, deletions.length);
@@ -78,21 +98,75 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
 async function deletePackage(session: RetentionSession, inputs: VersionRetentionInputs, listing: Listing, state: VersionRetentionState): Promise<void> {
     assertDeletable(inputs, session.lookup, 'delete (retention lastVersion: "delete-package")');
     const api = new PackagesApi(session.github());
-    const current = await api.get(inputs);
-    if (!current || listing.packageId === undefined || current.packageId !== listing.packageId) {
-        throw new Error(`${capitalize(describe({ operation: "delete", ...refOf(inputs) }))} changed while planning (another package id, or gone); nothing was deleted. Run again.`);
-    }
-    const now = await new PackageVersionsApi(session.github()).list(inputs, "active");
-    const planned = new Set(listing.versions.map((v) => v.versionId));
-    if (now.length !== planned.size || now.some((v) => !planned.has(v.versionId))) {
-        throw new Error(`${capitalize(describe({ operation: "delete", ...refOf(inputs) }))} has other versions than the plan named (published or deleted since); nothing was deleted. Run again.`);
-    }
-    await api.delete(inputs, "fail");
+    const what = capitalize(describe({ operation: "delete", ...refOf(inputs) }));
+    // Read again right before the DELETE, in its paced slot: the same package, holding exactly the versions (and tags) planned.
+    await api.delete(inputs, "fail", async () => {
+        const current = await api.get(inputs);
+        if (!current || listing.packageId === undefined || current.packageId !== listing.packageId) {
+            throw new Error(`${what} changed while planning (another package id, or gone); nothing was deleted. Run again.`);
+        }
+        const now = await new PackageVersionsApi(session.github()).list(inputs, "active");
+        const planned = new Map(listing.versions.map((v) => [v.versionId, v.tags]));
+        const same = (tags: string[], was: string[] | undefined) => was !== undefined && tags.length === was.length && tags.every((t) => was.includes(t));
+        if (now.length !== planned.size || now.some((v) => !same(v.tags, planned.get(v.versionId)))) {
+            throw new Error(`${what} has other versions or tags than the plan named (published, deleted or retagged since); nothing was deleted. Run again.`);
+        }
+    });
     const at = new Date().toISOString();
     for (const version of listing.versions) {
         state.deleted.push({ versionId: version.versionId, name: version.name, tags: version.tags, deletedAt: at, rule: "lastVersion delete-package" });
     }
     state.packageId = null;
+}
+
+/** A version that is no longer as the plan saw it, found right before its DELETE: it is not deleted. */
+class NotAsPlanned extends Error {
+    constructor(
+        readonly blockedBy: "changed" | "missing",
+        message: string,
+    ) {
+        super(message);
+    }
+}
+
+/**
+ * The check right before an image version's DELETE (one GET, in the DELETE's paced slot): it
+ * goes only while it exists with exactly the tags the preview showed. A tag moved onto it (a
+ * protected one, or one the rule does not select) or taken off, or the version gone, cancels
+ * the DELETE. Gone on a retry is left to the DELETE's 404: the lost attempt deleted it.
+ */
+async function recheck(versions: PackageVersionsApi, ref: PackageVersionRef, planned: string[], retried: boolean): Promise<void> {
+    const current = await versions.get(ref);
+    if (current === undefined) {
+        if (retried) {
+            return;
+        }
+        throw new NotAsPlanned("missing", "gone before its DELETE (someone else deleted it); not recorded as deleted.");
+    }
+    if (current.tags.length !== planned.length || current.tags.some((t) => !planned.includes(t))) {
+        const list = (tags: string[]) => (tags.length > 0 ? tags.join(", ") : "untagged");
+        throw new NotAsPlanned(
+            "changed",
+            `its tags changed since the plan (planned: ${list(planned)}; now: ${list(current.tags)}); not deleted. The next preview plans it again.`,
+        );
+    }
+}
+
+/**
+ * After a planned version was found changed, what is left of the run: the package is listed
+ * again and planned on that list and on its union with the earlier one; a version goes only
+ * when both plans still delete it.
+ */
+async function stillPlanned(session: RetentionSession, inputs: VersionRetentionInputs, earlier: Listing, queue: VersionDeletion[], now: Date): Promise<VersionDeletion[]> {
+    if (queue.length === 0) {
+        return queue;
+    }
+    const again = await new PackageVersionsApi(session.github()).list(inputs, "active");
+    const fresh = new Set(again.map((v) => v.versionId));
+    const union = { ...earlier, versions: [...again, ...earlier.versions.filter((v) => !fresh.has(v.versionId))] };
+    const selects = async (listing: Listing) => new Set((await planPackage(session, inputs, listing, now)).deletions.map((d) => d.versionId));
+    const [one, both] = [await selects({ ...earlier, versions: again }), await selects(union)];
+    return queue.filter((d) => one.has(d.versionId) && both.has(d.versionId));
 }
 
 /**

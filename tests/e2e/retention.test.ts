@@ -5,6 +5,7 @@ import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { PackageCleanup, PackageVersionRetention, PACKAGE_VERSION_RETENTION_TYPE, RetentionPolicy, VersionRetention } from "pulumi-github-packages";
 import type { Emulator, PackageKey } from "../../emulator";
 import { E2E, E2E_TOKEN, failure, outcome, startE2E, StateResource } from "../support/e2e";
+import { eventually } from "../support/cli";
 import { printed, printedEntries } from "../support/plan";
 
 /** The package the tests publish: ten releases over 100 days, then pre-releases. */
@@ -389,5 +390,96 @@ describe("e2e: one retention policy per package", function () {
         await assert.rejects(e2e.test.stack.up());
         const widgetsRequests = e2e.emulator.admin.requests().entries.filter((e) => e.path.includes("/npm/widgets/"));
         assert.deepEqual(widgetsRequests, [], "neither retention of widgets even listed it");
+    });
+});
+
+describe("e2e: each image version is read again right before its DELETE (paced run, emulator registry)", function () {
+    let e2e: E2E;
+    const image = { org: "acme", name: "apps/api" };
+    const api: PackageKey = { org: "acme", packageType: "container", name: "apps/api" };
+    const active = () =>
+        new Map(
+            e2e.emulator.admin
+                .snapshot()
+                .orgs.find((o) => o.login === "acme")!
+                .packages!.find((p) => p.name === api.name && p.packageType === "container")!
+                .versions!.filter((v) => !v.deletedAt)
+                .map((v) => [v.id!, v]),
+        );
+    const deletesOf = () =>
+        e2e.emulator.admin
+            .requests()
+            .entries.filter((e) => e.method === "DELETE" && e.operation === "packages/delete-package-version-for-org")
+            .map((e) => Number(e.path.split("/").pop()));
+
+    beforeEach(async () => {
+        e2e = await startE2E(async () => {
+            const retention = new PackageVersionRetention("api", {
+                org: "acme",
+                packageType: "container",
+                packageName: "apps/api",
+                policy: { tagged: { include: ["pr-*"] }, protect: { tags: ["latest", "v*"] }, maxDeletions: 20 },
+            });
+            return { blocked: retention.blocked, lastRun: retention.lastRun };
+        });
+        await e2e.test.stack.setConfig("github-packages:registryUrl", { value: e2e.emulator.url });
+        // One DELETE a second: the last one acts on a plan several seconds old.
+        await e2e.test.stack.setConfig("github-packages:writesPerMinute", { value: "60" });
+    });
+
+    afterEach(async () => e2e?.dispose());
+
+    it("latest moved onto a planned image after the first DELETE: that image and its children stay, reported; the rest go", async () => {
+        const release = e2e.emulator.admin.pushImage(image, { tags: ["v1", "latest"] });
+        const prs = [1, 2, 3, 4].map((n) => e2e.emulator.admin.pushImage(image, { tags: [`pr-${n}`] }));
+        const pr6 = e2e.emulator.admin.pushIndex(image, { tags: ["pr-6"], platforms: ["linux/amd64", "linux/arm64"] });
+        const up = e2e.test.stack.up();
+        await eventually("the first DELETE reached the emulator", () => deletesOf().length >= 1, 60_000);
+        e2e.emulator.admin.tagImage(image, pr6.digest, "latest");
+        await up;
+
+        const left = active();
+        assert.deepEqual([...(left.get(pr6.versionId)?.tags ?? [])].sort(), ["latest", "pr-6"], "pr-6 carries latest and is not deleted");
+        for (const kept of [release, pr6, ...pr6.children]) {
+            assert.ok(left.has(kept.versionId), `${kept.digest} stays`);
+        }
+        for (const gone of prs) {
+            assert.ok(!left.has(gone.versionId), `${gone.digest} is deleted`);
+        }
+        const sent = deletesOf();
+        assert.deepEqual(
+            sent.filter((id) => [pr6, ...pr6.children].some((v) => v.versionId === id)),
+            [],
+            "no DELETE was sent for pr-6 or its children",
+        );
+        assert.deepEqual(sent.sort(), prs.map((p) => p.versionId).sort());
+        // Each DELETE went right after one GET of the same version: the check is in the DELETE's paced slot.
+        const log = e2e.emulator.admin.requests().entries.filter((e) => e.path.includes("/versions/"));
+        log.forEach((entry, i) => {
+            if (entry.method === "DELETE") {
+                assert.deepEqual([log[i - 1]?.method, log[i - 1]?.path], ["GET", entry.path], JSON.stringify(log.slice(Math.max(0, i - 2), i + 1)));
+            }
+        });
+        const state = await retentionState(e2e);
+        const blocked = state.blocked as { versionId: number; blockedBy: string; reason: string }[];
+        const found = blocked.find((b) => b.versionId === pr6.versionId);
+        assert.equal(found?.blockedBy, "changed", JSON.stringify(blocked));
+        assert.match(found!.reason, /tags changed since the plan \(planned: pr-6; now: (latest, pr-6|pr-6, latest)\)/);
+    });
+
+    it("a planned image someone else deleted meanwhile is not DELETEd, and is reported missing", async () => {
+        const prs = [1, 2, 3].map((n) => e2e.emulator.admin.pushImage(image, { tags: [`pr-${n}`] }));
+        e2e.emulator.admin.pushImage(image, { tags: ["v1", "latest"] });
+        const up = e2e.test.stack.up();
+        await eventually("the first DELETE reached the emulator", () => deletesOf().length >= 1, 60_000);
+        e2e.emulator.admin.deleteVersion(api, prs[2].versionId);
+        await up;
+        assert.deepEqual(deletesOf().sort(), [prs[0].versionId, prs[1].versionId].sort(), "no DELETE for the version already gone");
+        const blocked = (await retentionState(e2e)).blocked as { versionId: number; blockedBy: string; reason: string }[];
+        assert.deepEqual(
+            blocked.map((b) => [b.versionId, b.blockedBy]),
+            [[prs[2].versionId, "missing"]],
+        );
+        assert.match(blocked[0].reason, /gone before its DELETE/);
     });
 });
