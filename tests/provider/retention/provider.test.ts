@@ -240,7 +240,7 @@ describe("provider/retention/provider", () => {
             assert.equal(checked.inputs!.plan!.deletePackage, true);
             emulator.admin.publishVersion(pkg, { name: "1.1.0" });
             const error = await rejection(provider.create(checked.inputs!));
-            assert.match(error.message, /has other versions than the plan named \(published or deleted since\); nothing was deleted/);
+            assert.match(error.message, /has other versions or tags than the plan named \(published, deleted or retagged since\); nothing was deleted/);
             assert.equal(active(emulator).size, 4);
         });
 
