@@ -1,6 +1,7 @@
 /**
- * `read` (refresh): keeps what the resource deleted (history) and, for a container package,
- * finds the tagged images that would not pull (`brokenImages`, drift). A package gone leaves
+ * `read` (refresh): keeps what the resource deleted (history), adds what a run killed midway
+ * deleted without recording it (recover.ts) and, for a container package, finds the tagged
+ * images that would not pull (`brokenImages`, drift). A package gone leaves
  * the state as it is (the next preview says so); any other failure fails the refresh and
  * changes nothing.
  */
@@ -10,16 +11,22 @@ import { RegistryError } from "../github/registry";
 import { PackageVersionFields, PackageVersionsApi } from "../github/versions";
 import { CONFIG_NAMESPACE } from "../shared/config";
 import { findBrokenImages } from "./image-health";
+import { withUnrecorded } from "./recover";
 import { RetentionSession } from "./session";
 import { retentionId, VersionRetentionState } from "./state";
 
 /** Reads the retention's package again: its broken images, for container packages. */
 export async function read(session: RetentionSession, id: string, props?: VersionRetentionState): Promise<dynamic.ReadResult<VersionRetentionState>> {
-    if (!props || props.packageType !== "container") {
+    if (!props) {
         return { id, props };
     }
     let versions: PackageVersionFields[];
     try {
+        // A run killed midway deleted versions it could not record: record them, so restore can bring them back.
+        props = await withUnrecorded(session, props, new Date());
+        if (props.packageType !== "container") {
+            return { id, props };
+        }
         versions = await new PackageVersionsApi(session.github()).list(props, "active");
     } catch (error) {
         if (statusOf(error) === 404) {

@@ -14,6 +14,7 @@ import { capitalize, describe } from "../shared/messages";
 import { assertDeletable } from "../shared/protection";
 import { planPackage } from "./check";
 import { VersionDeletion } from "./plan";
+import { withUnrecorded } from "./recover";
 import { restore } from "./restore";
 import { Listing, RetentionSession } from "./session";
 import { partialFailure, RECORD_DAYS, refOf, RetentionRunSummary, VersionRetentionInputs, VersionRetentionState } from "./state";
@@ -31,6 +32,10 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
         // A refresh finds broken images; an up cannot mend them, and forgets only those it deleted.
         brokenImages: olds?.brokenImages ?? [],
     };
+    if (olds) {
+        // A run killed midway deleted versions it could not record: record them first (restore "all" brings them back too).
+        state.deleted = (await withUnrecorded(session, { ...state, lastRun: olds.lastRun }, now)).deleted;
+    }
     if (inputs.restore !== undefined) {
         return restore(session, id, inputs, state, now);
     }

@@ -91,4 +91,49 @@ describe("interrupted retention (CLI in a project directory, emulator)", () => {
         assert.deepEqual(recorded, planned.filter((name) => !midway.includes(name)));
         await cli.ok("preview", "--expect-no-changes");
     });
+    it("SIGKILL of a later run: the next up records what it deleted, and restore \"all\" brings them back", async () => {
+        // A first run, recorded: it deletes 1.0.0.
+        await cli.ok("config", "set", "policy", JSON.stringify({ keepLatest: 7, maxDeletions: 10 }));
+        await cli.ok("up", "--yes");
+        assert.deepEqual([...versions(emulator)].filter(([, gone]) => gone).map(([name]) => name), ["1.0.0"]);
+        const before = emulator.admin.faults()[0].matched;
+
+        // The emulator's clock stands still: set it past the first run, which GitHub's deletion times follow.
+        emulator.admin.setNow(new Date());
+        // The next run would delete 1.0.1 to 1.0.5; it is killed after two DELETEs.
+        await cli.ok("config", "set", "policy", JSON.stringify({ keepLatest: 2, maxDeletions: 10 }));
+        const up = cli.start("up", "--yes");
+        await eventually("two deletes reached the emulator", () => emulator.admin.faults()[0].matched >= before + 2, 60_000);
+        const done = finished(up);
+        up.kill("SIGKILL");
+        await done;
+        await eventually("every process of the killed run exits", () => cli.leftovers().length === 0, 20_000, () => cli.leftovers());
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        emulator.admin.clearFaults();
+        const midway = [...versions(emulator)].filter(([, gone]) => gone).map(([name]) => name).filter((name) => name !== "1.0.0");
+        assert.ok(midway.length >= 1 && midway.length < planned.length - 1, `the kill stopped the run midway (deleted: ${midway.join(", ")})`);
+
+        const refresh = await cli.run("refresh", "--yes");
+        if (refresh.code !== 0 && /pulumi cancel/.test(refresh.stdout + refresh.stderr)) {
+            await cli.ok("cancel", "--yes");
+            await cli.ok("refresh", "--yes");
+        }
+        const recorded = async () => {
+            const resource = ((await cli.deployment()).resources ?? []).find((r) => r.type === PACKAGE_VERSION_RETENTION_TYPE);
+            return ((resource?.outputs?.deleted ?? []) as { name: string; rule: string }[]).map((d) => d.name);
+        };
+        // The next up (the killed run's policy) records what the killed run deleted, then deletes the rest.
+        await cli.ok("up", "--yes");
+        assert.deepEqual([...versions(emulator)].filter(([, gone]) => gone).map(([name]) => name), ["1.0.0", ...planned.slice(1)]);
+        assert.deepEqual(await recorded(), ["1.0.0", ...planned.slice(1)], "every version the resource deleted is recorded, the killed run's too");
+        assert.ok([...successfulDeletes(emulator).values()].every((n) => n === 1), "no version deleted twice");
+
+        // restore "all" brings back every version the resource deleted, the killed run's too; nothing else is deleted.
+        const deletesBefore = [...successfulDeletes(emulator).values()].reduce((a, b) => a + b, 0);
+        await cli.ok("config", "set", "restore", JSON.stringify("all"));
+        await cli.ok("up", "--yes");
+        assert.deepEqual([...versions(emulator)].filter(([, gone]) => gone), [], "every version is back");
+        assert.equal([...successfulDeletes(emulator).values()].reduce((a, b) => a + b, 0), deletesBefore, "no DELETE while restoring");
+        assert.deepEqual(await recorded(), []);
+    });
 });
