@@ -49,7 +49,7 @@ export async function unrecordedDeletions(session: RetentionSession, state: Vers
     }
     return ours
         .map((v) => ({ versionId: v.versionId, name: v.name, tags: [...v.tags], deletedAt: v.deletedAt!, rule: INTERRUPTED_RULE }))
-        .sort((a, b) => Date.parse(a.deletedAt) - Date.parse(b.deletedAt));
+        .sort((a, b) => Date.parse(a.deletedAt) - Date.parse(b.deletedAt) || a.versionId - b.versionId);
 }
 
 /** `state` with the unrecorded deletions added to its records, oldest first. */
