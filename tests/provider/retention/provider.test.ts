@@ -225,6 +225,43 @@ describe("provider/retention/provider", () => {
             assert.deepEqual(outs!.deleted, [], "the image, now a release, stays");
         });
 
+        describe("the check right before an image's DELETE", () => {
+            const image = { org: "acme", name: "apps/web" };
+            const inputs: VersionRetentionInputs = {
+                org: "acme",
+                packageType: "container",
+                packageName: "apps/web",
+                policy: { tagged: { include: ["pr-*"] }, olderThan: "30d", protect: { tags: ["v*"] }, maxDeletions: 10 },
+            };
+            let pr: { versionId: number };
+            let graphProvider: VersionRetentionProvider;
+
+            beforeEach(async () => {
+                emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
+                pr = emulator.admin.pushImage(image, { tags: ["pr-1"] });
+                emulator.admin.setNow(new Date());
+                emulator.admin.pushImage(image, { tags: ["v2"] });
+                graphProvider = await providerFor(emulator, TOKENS.admin, { writesPerMinute: "150", registryUrl: emulator.url }, () => new VersionRetentionProvider());
+            });
+
+            it("a GET that fails sends no DELETE: the run fails, nothing deleted", async () => {
+                const checked = await graphProvider.check({} as VersionRetentionInputs, inputs);
+                assert.deepEqual(checked.inputs!.plan!.delete.map((d) => d.id), [pr.versionId]);
+                emulator.admin.addFault({ kind: "error", status: 502, operation: "packages/get-package-version-for-organization" });
+                const error = await rejection(graphProvider.create(checked.inputs!));
+                assert.match(error.message, /Retention stopped after it deleted 0 of 1 versions/);
+                assert.equal(deletes(emulator), 0, "no DELETE was sent");
+            });
+
+            it("a retried DELETE whose first answer was lost finds the version gone, and records it as its own", async () => {
+                const checked = await graphProvider.check({} as VersionRetentionInputs, inputs);
+                emulator.admin.addFault({ kind: "timeout", operation: "packages/delete-package-version-for-org", delayMs: 900, nth: 1 });
+                const { outs } = await graphProvider.create(checked.inputs!);
+                assert.deepEqual(outs!.deleted.map((d) => d.versionId), [pr.versionId]);
+                assert.deepEqual(outs!.blocked, []);
+            });
+        });
+
         it("records a version as its own when a retried DELETE finds it gone (the first answer was lost)", async () => {
             const before = publish(emulator, 4);
             // The first DELETE is answered after the client gave up (400 ms): it deleted the version; the retry gets a 404.
