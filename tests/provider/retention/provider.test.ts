@@ -234,11 +234,13 @@ describe("provider/retention/provider", () => {
                 policy: { tagged: { include: ["pr-*"] }, olderThan: "30d", protect: { tags: ["v*"] }, maxDeletions: 10 },
             };
             let pr: { versionId: number };
+            let solo: { versionId: number; digest: string };
             let graphProvider: VersionRetentionProvider;
 
             beforeEach(async () => {
                 emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
                 pr = emulator.admin.pushImage(image, { tags: ["pr-1"] });
+                solo = emulator.admin.pushImage({ org: "acme", name: "apps/solo" }, { tags: ["pr-9"] });
                 emulator.admin.setNow(new Date());
                 emulator.admin.pushImage(image, { tags: ["v2"] });
                 graphProvider = await providerFor(emulator, TOKENS.admin, { writesPerMinute: "150", registryUrl: emulator.url }, () => new VersionRetentionProvider());
@@ -251,6 +253,25 @@ describe("provider/retention/provider", () => {
                 const error = await rejection(graphProvider.create(checked.inputs!));
                 assert.match(error.message, /Retention stopped after it deleted 0 of 1 versions/);
                 assert.equal(deletes(emulator), 0, "no DELETE was sent");
+            });
+
+            it("the whole-package deletion is read again in its slot: a tag moved onto its image after the relist keeps the package", async () => {
+                const checked = await graphProvider.check({} as VersionRetentionInputs, {
+                    ...inputs,
+                    packageName: "apps/solo",
+                    policy: { tagged: { include: ["pr-*"] }, olderThan: "30d", lastVersion: "delete-package", maxDeletions: 10 },
+                });
+                assert.equal(checked.inputs!.plan!.deletePackage, true, JSON.stringify(checked.inputs!.plan));
+                // The package GET right before its DELETE is held; the tag moves meanwhile, after the update's relist.
+                emulator.admin.addFault({ kind: "timeout", operation: "packages/get-package-for-organization", delayMs: 300 });
+                const created = rejection(graphProvider.create(checked.inputs!));
+                while (emulator.admin.faults()[0].matched < 1) {
+                    await new Promise((resolve) => setTimeout(resolve, 5));
+                }
+                emulator.admin.tagImage({ org: "acme", name: "apps/solo" }, solo.digest, "latest");
+                const error = await created;
+                assert.match(error.message, /has other versions or tags than the plan named/);
+                assert.equal(emulator.admin.requests().counts["packages/delete-package-for-org"] ?? 0, 0, "no package DELETE was sent");
             });
 
             it("a retried DELETE whose first answer was lost finds the version gone, and records it as its own", async () => {
