@@ -5,6 +5,7 @@
  * naming the counts, before anything is deleted.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { ManifestSource } from "../github/registry";
 import { CONFIG_NAMESPACE } from "../shared/config";
 import { RetentionCandidate } from "./candidate";
 import { planImageRetention } from "./image-plan";
@@ -76,19 +77,33 @@ export async function planPackage(session: RetentionSession, inputs: VersionRete
     if (inputs.packageType !== "container") {
         return planRetention(inputs.policy, listing.versions, options);
     }
-    const plan = await planImageRetention(inputs.policy, listing.versions, options, session.manifests(inputs));
+    const manifests = session.manifests(inputs);
+    const plan = await planImageRetention(inputs.policy, listing.versions, options, manifests);
     // Not one manifest readable: a wrong registry or token, not a broken image. Fail (nothing deleted) naming the settings,
-    // rather than a plan whose blocked reasons the preview cuts before the cause.
-    // 404s are answers (ghost images), not a wrong registry: they only block, as the graph says.
-    if (plan.manifestsRead > 0 && plan.unreadable.length === plan.manifestsRead && plan.unreadable.some((u) => u.problem !== "not-found")) {
-        throw new Error(
-            `Retention of ${options.subject} read none of its ${plan.manifestsRead} manifests from the container registry ${session.registryUrl()} ` +
-                `(${CONFIG_NAMESPACE}:registryUrl); nothing was deleted. First failure: ${plan.unreadable[0].reason} ` +
-                `Check ${CONFIG_NAMESPACE}:registryUrl (https://ghcr.io on GitHub.com, https://containers.HOST on GitHub Enterprise Server) ` +
-                `and that ${CONFIG_NAMESPACE}:token has read:packages, then run again.`,
-        );
+    // rather than a plan whose blocked reasons the preview cuts before the cause. When every answer was a 404, the
+    // registry's tag list tells ghost images (the repository is known: the plan blocks, as the graph says) from a
+    // registry that is not the package's (say, the REST API's URL, which answers 404 to everything).
+    if (plan.manifestsRead > 0 && plan.unreadable.length === plan.manifestsRead) {
+        const ghosts = plan.unreadable.every((u) => u.problem === "not-found") && (await knownRepository(manifests));
+        if (!ghosts) {
+            throw new Error(
+                `Retention of ${options.subject} read none of its ${plan.manifestsRead} manifests from the container registry ${session.registryUrl()} ` +
+                    `(${CONFIG_NAMESPACE}:registryUrl); nothing was deleted. First failure: ${plan.unreadable[0].reason} ` +
+                    `Check ${CONFIG_NAMESPACE}:registryUrl (https://ghcr.io on GitHub.com, https://containers.HOST on GitHub Enterprise Server) ` +
+                    `and that ${CONFIG_NAMESPACE}:token has read:packages, then run again.`,
+            );
+        }
     }
     return plan;
+}
+
+/** True when the registry's tag list of the package answers; a source that cannot tell, or a failed probe, says no (fail). */
+async function knownRepository(manifests: ManifestSource): Promise<boolean> {
+    try {
+        return (await manifests.knowsRepository?.()) ?? false;
+    } catch {
+        return false;
+    }
 }
 
 /** The plan while `restore` is set: nothing is deleted, so a restored version is not deleted again in the same run. */

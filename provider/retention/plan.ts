@@ -342,12 +342,10 @@ function resolveGraph(
     let blockedUntagged: RetentionCandidate[] = [];
     // What the plan would delete with a complete graph: the parents named in the reasons of blocked orphans.
     const wouldDelete = new Set(dead.map((v) => v.versionId));
-    // A manifest of a version that stays, which exists but could not be read (5xx, 401/403, corrupt), may need any
-    // version, tagged ones too (a platform manifest also tagged pr-*): then nothing of the package is deleted this run.
-    // One the registry does not have (404) needs nothing: pulling it already fails.
-    const unreadableStays = graph.unreadable.some(
-        (u) => u.problem !== "not-found" && (byDigest.get(u.digest) ?? []).some((v) => !wouldDelete.has(v.versionId)),
-    );
+    // A manifest of a version that stays and could not be read may need any version, tagged ones too (a platform
+    // manifest also tagged pr-*): then nothing of the package is deleted this run. A 404 counts: the REST API lists the
+    // version, so its manifest is unknown, not absent (on ghcr.io a 404 can be transient), and it may be served again.
+    const unreadableStays = graph.unreadable.some((u) => (byDigest.get(u.digest) ?? []).some((v) => !wouldDelete.has(v.versionId)));
     if (graph.unreadable.length > 0) {
         blockedUntagged = dead.filter((v) => unreadableStays || v.tags.length === 0);
         if (blockedUntagged.length > 0) {

@@ -300,13 +300,17 @@ describe("provider/retention/image-graph", () => {
                 assert.equal(blocked.blockedBy, "unreadable-manifest");
                 assert.match(blocked.reason, new RegExp(`^manifest of ${kept.name.slice(0, 19)}… could not be read`));
             }
-            // A kept tag whose manifest the registry does not have (404) needs nothing: tagged deletions go on.
+            // A kept tag whose manifest the registry answers 404 for, though the REST API lists it, is unknown, not absent
+            // (issue 20): it may need any version, so nothing is deleted either.
             const ghost = model.version(model.plain("ghost"), ["v0"], 60);
             model.manifests.delete(ghost.name);
             model.unreadable.delete(kept.name);
             const withGhost = await plan(model, { tagged: { include: ["pr-*"] } });
             assert.deepEqual(withGhost.unreadable.map((u) => [u.digest, u.problem]), [[ghost.name, "not-found"]]);
-            assert.deepEqual(ids(withGhost.deletions), [other.versionId]);
+            assert.deepEqual(ids(withGhost.deletions), []);
+            assert.deepEqual(ids(withGhost.blocked), [other.versionId]);
+            assert.equal(reasonOf(withGhost, child.versionId), "child linux/amd64 of kept tag v1.");
+            assert.ok(withGhost.blocked.every((b) => b.blockedBy === "unreadable-manifest"));
         });
 
         it("tagged deletions go on when the unreadable manifest is one the plan deletes", async () => {
@@ -476,7 +480,7 @@ describe("provider/retention/image-graph", () => {
                             assert.ok(result.deletions.every((d) => d.rule !== "image-graph"));
                         }
                         // Tagged versions are blocked only when an unreadable manifest is of a version that stays.
-                        const unreadableStays = result.unreadable.some((u) => u.problem !== "not-found" && model.versions.some((v) => v.name === u.digest && !deleted.has(v.versionId)));
+                        const unreadableStays = result.unreadable.some((u) => model.versions.some((v) => v.name === u.digest && !deleted.has(v.versionId)));
                         for (const b of result.blocked.filter((b) => b.blockedBy === "unreadable-manifest")) {
                             assert.ok(unreadableStays || b.tags.length === 0, `tagged version ${b.versionId} blocked though every unreadable manifest is deleted`);
                         }

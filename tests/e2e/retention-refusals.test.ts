@@ -1,0 +1,134 @@
+/**
+ * Issue 20, with the real engine against the emulator: ghost manifests (the REST API lists the
+ * version, the registry answers 404) fail closed and are broken images.
+ */
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { PackageVersionRetention, PACKAGE_VERSION_RETENTION_TYPE, RetentionPolicy } from "pulumi-github-packages";
+import type { Emulator, PackageKey } from "../../emulator";
+import { E2E, failure, outcome, startE2E, StateResource } from "../support/e2e";
+import { printedEntries } from "../support/plan";
+
+const image = { org: "acme", name: "apps/web" };
+const web: PackageKey = { org: "acme", packageType: "container", name: "apps/web" };
+const npm: PackageKey = { org: "acme", packageType: "npm", name: "retained" };
+
+/** A retention of `retention-package` (container apps/web or npm retained), its policy and restore from the stack config. */
+async function program() {
+    const config = new pulumi.Config();
+    const args = config.requireObject<{ policy: RetentionPolicy; restore?: number[] | "all" }>("retention");
+    const key = config.require("retention-package") === "npm" ? npm : web;
+    const retention = new PackageVersionRetention("retained", { org: key.org, packageType: key.packageType, packageName: key.name, ...args });
+    return { plan: retention.plan, deleted: retention.deleted, blocked: retention.blocked, brokenImages: retention.brokenImages };
+}
+
+function deleteRequests(emulator: Emulator): number[] {
+    return emulator.admin
+        .requests()
+        .entries.filter((e) => e.method === "DELETE" && e.operation === "packages/delete-package-version-for-org")
+        .map((e) => Number(e.path.split("/").pop()));
+}
+
+function active(emulator: Emulator, key: PackageKey): Map<number, string[]> {
+    const org = emulator.admin.snapshot().orgs.find((o) => o.login === key.org)!;
+    const found = org.packages!.find((p) => p.name === key.name && p.packageType === key.packageType && !p.deletedAt)!;
+    return new Map(found.versions!.filter((v) => !v.deletedAt).map((v) => [v.id!, v.tags ?? []]));
+}
+
+async function retentionState(e2e: E2E): Promise<Record<string, unknown>> {
+    const state = await e2e.test.stack.exportStack();
+    const found = ((state.deployment.resources ?? []) as StateResource[]).find((r) => r.type === PACKAGE_VERSION_RETENTION_TYPE);
+    assert.ok(found, "the retention is in state");
+    return found.outputs;
+}
+
+describe("e2e: retention fails closed on ghosts, remembers refusals, and says what it cannot restore", function () {
+    let e2e: E2E;
+
+    beforeEach(async () => {
+        e2e = await startE2E(program);
+    });
+
+    afterEach(async () => e2e?.dispose());
+
+    const configure = async (kind: "container" | "npm", value: { policy: RetentionPolicy; restore?: number[] | "all" }) => {
+        await e2e.test.stack.setConfig("retention-package", { value: kind });
+        await e2e.test.stack.setConfig("retention", { value: JSON.stringify(value) });
+    };
+
+    it("a kept index whose manifest answers 404 keeps its platform child tagged pr-5-arm64, and blocks the package's deletions", async () => {
+        e2e.emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
+        const v5 = e2e.emulator.admin.pushIndex(image, { tags: ["v5"], platforms: ["linux/amd64", "linux/arm64"] });
+        const arm64 = v5.children.find((c) => c.platform === "linux/arm64")!;
+        e2e.emulator.admin.tagImage(image, arm64.digest, "pr-5-arm64");
+        const pr6 = e2e.emulator.admin.pushImage(image, { tags: ["pr-6"] });
+        e2e.emulator.admin.setNow(new Date());
+        // The registry lost v5's index; the REST API still lists the version.
+        e2e.emulator.admin.setManifestState(image, v5.digest, "missing");
+        assert.ok(active(e2e.emulator, web).has(v5.versionId));
+        await configure("container", { policy: { tagged: { include: ["pr-*"] }, olderThan: "30d", maxDeletions: 10 } });
+
+        const preview = await e2e.test.stack.preview({ diff: true });
+        const entries = printedEntries(preview.stdout);
+        const child = entries.find((e) => e.id === arm64.versionId);
+        assert.equal(child?.rule, "unreadable-manifest", preview.stdout);
+        assert.match(child!.reason, new RegExp(`manifest of ${v5.digest.slice(0, 19)}… could not be read`));
+        assert.equal(entries.find((e) => e.id === pr6.versionId)?.rule, "unreadable-manifest", "a 404 of a kept image blocks tagged deletions too");
+
+        await e2e.test.stack.up();
+        assert.deepEqual(deleteRequests(e2e.emulator), [], "no DELETE while a kept index answers 404");
+        for (const id of [v5.versionId, arm64.versionId, pr6.versionId, ...v5.children.map((c) => c.versionId)]) {
+            assert.ok(active(e2e.emulator, web).has(id), `version ${id} is still there`);
+        }
+        // Served again, the index keeps every platform; the PR image goes.
+        e2e.emulator.admin.setManifestState(image, v5.digest, "present");
+        await e2e.test.stack.up();
+        assert.deepEqual(deleteRequests(e2e.emulator), [pr6.versionId]);
+        assert.ok(active(e2e.emulator, web).has(arm64.versionId), "the child tagged pr-5-arm64 stays with v5");
+    });
+
+    it("every manifest answering 404 on a registry that knows the repository blocks (ghosts); an unknown repository fails naming the setting", async () => {
+        e2e.emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
+        const v1 = e2e.emulator.admin.pushImage(image, { tags: ["v1"] });
+        const pr1 = e2e.emulator.admin.pushImage(image, { tags: ["pr-1"] });
+        e2e.emulator.admin.setNow(new Date());
+        e2e.emulator.admin.setManifestState(image, v1.digest, "missing");
+        e2e.emulator.admin.setManifestState(image, pr1.digest, "missing");
+        await configure("container", { policy: { tagged: { include: ["pr-*"] }, olderThan: "30d", maxDeletions: 10 } });
+        await e2e.test.stack.up();
+        assert.deepEqual(deleteRequests(e2e.emulator), [], "ghosts are unknown, not absent: nothing is deleted");
+        const blocked = (await retentionState(e2e)).blocked as { versionId: number; blockedBy: string }[];
+        assert.deepEqual(blocked.map((b) => [b.versionId, b.blockedBy]), [[pr1.versionId, "unreadable-manifest"]]);
+
+        // A registry URL that answers 404 to everything (here a path the emulator does not serve, like the REST API's URL): a settings error.
+        e2e.emulator.admin.setManifestState(image, v1.digest, "present");
+        e2e.emulator.admin.setManifestState(image, pr1.digest, "present");
+        await e2e.test.stack.setConfig("github-packages:registryUrl", { value: `${e2e.emulator.url}/elsewhere` });
+        const message = await failure(e2e.test.stack.up());
+        assert.match(message, /read none of its \d+ manifests from the container registry http:\/\/127\.0\.0\.1:\d+\/elsewhere \(github-packages:registryUrl\); nothing was deleted/);
+        assert.deepEqual(deleteRequests(e2e.emulator), []);
+    });
+
+    it("refresh reports a kept image whose platform manifest the registry answers 404 for, though its REST version exists", async () => {
+        const v1 = e2e.emulator.admin.pushIndex(image, { tags: ["v1"], platforms: ["linux/amd64", "linux/arm64"] });
+        await configure("container", { policy: { tagged: { include: ["pr-*"] }, olderThan: "30d", maxDeletions: 10 } });
+        await e2e.test.stack.up();
+        assert.equal(await outcome(() => e2e.test.stack.preview({ refresh: true, expectNoChanges: true })), undefined, "healthy: no drift");
+
+        const arm64 = v1.children.find((c) => c.platform === "linux/arm64")!;
+        e2e.emulator.admin.setManifestState(image, arm64.digest, "missing");
+        assert.ok(active(e2e.emulator, web).has(arm64.versionId), "the REST version is still there");
+        const downloads = e2e.emulator.admin.manifest(image, arm64.digest).downloads;
+        assert.ok(await outcome(() => e2e.test.stack.preview({ refresh: true, expectNoChanges: true })), "the drift check fails");
+        await e2e.test.stack.refresh();
+        const broken = (await retentionState(e2e)).brokenImages as { versionId: number; tags: string[]; problem: string; missing: string[]; reason: string }[];
+        assert.deepEqual(broken.map((b) => [b.versionId, b.problem, b.missing]), [[v1.versionId, "missing-children", [arm64.digest]]]);
+        assert.match(broken[0].reason, /pulling v1 fails/);
+        assert.equal(e2e.emulator.admin.manifest(image, arm64.digest).downloads, downloads, "children are checked with HEAD: no download counted");
+        assert.deepEqual(deleteRequests(e2e.emulator), []);
+
+        e2e.emulator.admin.setManifestState(image, arm64.digest, "present");
+        await e2e.test.stack.refresh();
+        assert.deepEqual((await retentionState(e2e)).brokenImages, []);
+    });
+});
