@@ -1,6 +1,7 @@
 /**
  * Issue 20, with the real engine against the emulator: ghost manifests (the REST API lists the
- * version, the registry answers 404) fail closed and are broken images.
+ * version, the registry answers 404) fail closed and are broken images; `restore: "all"` past
+ * 30 days says which records it cannot restore.
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
@@ -130,5 +131,33 @@ describe("e2e: retention fails closed on ghosts, remembers refusals, and says wh
         e2e.emulator.admin.setManifestState(image, arm64.digest, "present");
         await e2e.test.stack.refresh();
         assert.deepEqual((await retentionState(e2e)).brokenImages, []);
+    });
+
+    it("restore: \"all\" with every record past 30 days fails, naming the records", async () => {
+        e2e.emulator.admin.setNow(new Date(Date.now() - 100 * 86_400_000));
+        e2e.emulator.admin.publishPackage(npm.org, { name: npm.name, packageType: "npm", versions: [{ name: "1.0.0" }] });
+        for (const name of ["1.1.0", "1.2.0"]) {
+            e2e.emulator.admin.advance("10d");
+            e2e.emulator.admin.publishVersion(npm, { name });
+        }
+        e2e.emulator.admin.setNow(new Date());
+        await configure("npm", { policy: { keepLatest: 2, maxDeletions: 5 } });
+        await e2e.test.stack.up();
+        const state = await retentionState(e2e);
+        const records = state.deleted as { versionId: number; name: string; deletedAt: string }[];
+        assert.equal(records.length, 1);
+        // Age the record past GitHub's 30 days (the provider reads the real clock): rewrite it in state.
+        const exported = await e2e.test.stack.exportStack();
+        const resource = ((exported.deployment.resources ?? []) as StateResource[]).find((r) => r.type === PACKAGE_VERSION_RETENTION_TYPE)!;
+        (resource.outputs.deleted as { deletedAt: string }[])[0].deletedAt = new Date(Date.now() - 35 * 86_400_000).toISOString();
+        await e2e.test.stack.importStack(exported);
+
+        await configure("npm", { policy: { keepLatest: 2, maxDeletions: 5 }, restore: "all" });
+        e2e.emulator.admin.resetRequests();
+        const message = await failure(e2e.test.stack.up());
+        assert.match(message, new RegExp(`1\\.0\\.0 \\(id ${records[0].versionId}, deleted `));
+        assert.match(message, /cannot be restored any more/);
+        const restores = e2e.emulator.admin.requests().entries.filter((e) => e.operation === "packages/restore-package-version-for-org");
+        assert.deepEqual(restores, []);
     });
 });

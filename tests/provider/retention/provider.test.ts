@@ -287,6 +287,9 @@ describe("provider/retention/provider", () => {
             const inputs = { ...ref, policy: { keepLatest: 1 } };
             assert.match((await rejection(provider.diff("id", old, { ...inputs, restore: [8] }))).message, /restore names version 8, which this resource did not delete/);
             assert.match((await rejection(provider.diff("id", old, { ...inputs, restore: [7] }))).message, /only within 30 days of its deletion; 1\.0\.0 \(id 7/);
+            // "all" newly set with every record past 30 days fails, naming them; still set from an earlier run, it does not.
+            assert.match((await rejection(provider.diff("id", old, { ...inputs, restore: "all" }))).message, /restore: "all" finds no version .* 1\.0\.0 \(id 7, deleted .*cannot be restored any more/);
+            await provider.diff("id", { ...old, restore: "all" } as VersionRetentionState, { ...inputs, restore: "all" });
         });
     });
 });
