@@ -10,10 +10,19 @@ import { CONFIG_NAMESPACE } from "../shared/config";
 import { RetentionCandidate } from "./candidate";
 import { planImageRetention } from "./image-plan";
 import { hasUnknown, checkRetentionInputs } from "./inputs";
-import { planRetention, RetentionCapError, RetentionPlan } from "./plan";
+import { planRetention, RetentionCapError, RetentionOptions, RetentionPlan } from "./plan";
 import { assertRestorable, pendingRestores } from "./restore";
 import { Listing, RetentionSession } from "./session";
-import { LISTED_LIMIT, PlannedVersion, RetentionPlanView, retentionId, VersionRetentionInputs, VersionRetentionState } from "./state";
+import {
+    LISTED_LIMIT,
+    PlannedVersion,
+    RetentionPlanView,
+    retentionId,
+    sameVersion,
+    standingRefusals,
+    VersionRetentionInputs,
+    VersionRetentionState,
+} from "./state";
 
 /**
  * Validates the inputs before any call, then lists the package and plans: the plan becomes
@@ -57,8 +66,11 @@ export function diff(olds: VersionRetentionState, news: VersionRetentionInputs):
         ...(lastPlan ? (olds.blocked ?? []).map((r) => r.versionId) : []),
         ...(lastPlan ? (olds.lastRun?.skipped ?? []) : []),
     ]);
+    // A version GitHub refused before, unchanged, is not sent again (update skips it): not a pending change either.
+    const refusals = standingRefusals(olds.blocked);
+    const refused = (d: PlannedVersion) => refusals.some((r) => r.versionId === d.id && sameVersion(r, { name: d.version, tags: d.tags }));
     const planned =
-        news.plan === undefined || news.plan.delete.some((d) => !done.has(d.id)) || (news.plan.deletePackage && olds.packageId !== null);
+        news.plan === undefined || news.plan.delete.some((d) => !done.has(d.id) && !refused(d)) || (news.plan.deletePackage && olds.packageId !== null);
     if (news.restore !== undefined) {
         assertRestorable(olds, news.restore, new Date());
     }
@@ -71,9 +83,16 @@ export function diff(olds: VersionRetentionState, news: VersionRetentionInputs):
 /**
  * Plans the package's retention: a container package with its image graph, read from the
  * registry (each manifest at most once per process), every other one from its version list.
+ * `refused`: GitHub's earlier refusals that still hold (from state), blocked instead of planned.
  */
-export async function planPackage(session: RetentionSession, inputs: VersionRetentionInputs, listing: Listing, now: Date): Promise<RetentionPlan> {
-    const options = { packageType: inputs.packageType, now, subject: retentionId(inputs) };
+export async function planPackage(
+    session: RetentionSession,
+    inputs: VersionRetentionInputs,
+    listing: Listing,
+    now: Date,
+    refused: RetentionOptions["refused"] = [],
+): Promise<RetentionPlan> {
+    const options = { packageType: inputs.packageType, now, subject: retentionId(inputs), refused };
     if (inputs.packageType !== "container") {
         return planRetention(inputs.policy, listing.versions, options);
     }

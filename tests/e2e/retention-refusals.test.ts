@@ -1,7 +1,7 @@
 /**
  * Issue 20, with the real engine against the emulator: ghost manifests (the REST API lists the
- * version, the registry answers 404) fail closed and are broken images; `restore: "all"` past
- * 30 days says which records it cannot restore.
+ * version, the registry answers 404) fail closed and are broken images; versions GitHub refused
+ * are not DELETEd again; `restore: "all"` past 30 days says which records it cannot restore.
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
@@ -131,6 +131,39 @@ describe("e2e: retention fails closed on ghosts, remembers refusals, and says wh
         e2e.emulator.admin.setManifestState(image, arm64.digest, "present");
         await e2e.test.stack.refresh();
         assert.deepEqual((await retentionState(e2e)).brokenImages, []);
+    });
+
+    it("a version GitHub refused (public, over 5,000 downloads) is not DELETEd again while it stays as it was", async () => {
+        e2e.emulator.admin.setNow(new Date(Date.now() - 100 * 86_400_000));
+        e2e.emulator.admin.publishPackage(npm.org, { name: npm.name, packageType: "npm", visibility: "public", versions: [{ name: "1.0.0", downloads: 6000 }] });
+        for (const name of ["1.1.0", "1.2.0", "1.3.0", "1.4.0"]) {
+            e2e.emulator.admin.advance("10d");
+            e2e.emulator.admin.publishVersion(npm, { name });
+        }
+        e2e.emulator.admin.setNow(new Date());
+        const ids = [...active(e2e.emulator, npm).keys()].sort((a, b) => a - b);
+        const popular = ids[0];
+        await configure("npm", { policy: { keepLatest: 3, maxDeletions: 5 } });
+
+        await e2e.test.stack.up();
+        assert.deepEqual(deleteRequests(e2e.emulator), [popular, ids[1]], "the first run tries it once");
+        let state = await retentionState(e2e);
+        assert.deepEqual((state.blocked as { versionId: number; blockedBy: string }[]).map((b) => [b.versionId, b.blockedBy]), [[popular, "undeletable"]]);
+
+        // Later runs, a refresh and the drift checks: no DELETE of the refused version, no noise.
+        assert.equal(await outcome(() => e2e.test.stack.refresh({ expectNoChanges: true })), undefined);
+        assert.equal(await outcome(() => e2e.test.stack.preview({ expectNoChanges: true })), undefined);
+        e2e.emulator.admin.publishVersion(npm, { name: "1.5.0" });
+        const preview = await e2e.test.stack.preview({ diff: true });
+        assert.ok(printedEntries(preview.stdout).some((e) => e.id === ids[2]), preview.stdout);
+        await e2e.test.stack.up();
+        await e2e.test.stack.up();
+        assert.deepEqual(deleteRequests(e2e.emulator), [popular, ids[1], ids[2]], "the refused version is never sent again");
+        state = await retentionState(e2e);
+        const blocked = state.blocked as { versionId: number; blockedBy: string; reason: string }[];
+        assert.deepEqual(blocked.map((b) => [b.versionId, b.blockedBy]), [[popular, "undeletable"]]);
+        assert.match(blocked[0].reason, /refused/);
+        assert.equal(await outcome(() => e2e.test.stack.preview({ refresh: true, expectNoChanges: true })), undefined);
     });
 
     it("restore: \"all\" with every record past 30 days fails, naming the records", async () => {

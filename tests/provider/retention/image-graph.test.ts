@@ -205,6 +205,21 @@ describe("provider/retention/image-graph", () => {
             assert.deepEqual(ids(without.deletions), [pr.index.versionId]);
         });
 
+        it("a version GitHub refused before stays with what it needs, and is never planned again, not even as an orphan", async () => {
+            const model = new Model();
+            multiArch(model, "v1", ["v1"], 10, 1, false);
+            const pr3 = multiArch(model, "pr3", ["pr-3"], 40, 2, false);
+            const pr4 = multiArch(model, "pr4", ["pr-4"], 40, 2, false);
+            const refused = [
+                { versionId: pr3.index.versionId, blockedBy: "undeletable" as const, reason: "GitHub refused: over 5,000 downloads." },
+                { versionId: pr4.children[0].versionId, blockedBy: "undeletable" as const, reason: "GitHub refused: over 5,000 downloads." },
+            ];
+            const result = await planImageRetention({ tagged: { include: ["pr-*"] } }, model.versions, { packageType: "container", now: NOW, refused }, model.source());
+            // pr-3 stays (refused), so its children stay; pr-4 goes with its arm64 child, not the amd64 child GitHub refused.
+            assert.deepEqual(ids(result.deletions), ids([pr4.index, pr4.children[1]]));
+            assert.deepEqual(result.blocked.map((b) => [b.versionId, b.blockedBy, b.reason]), [[pr3.index.versionId, "undeletable", "GitHub refused: over 5,000 downloads."]]);
+        });
+
         it("tagged.keepLatest counts images, not cosign signatures (whose tags are digests)", async () => {
             const model = new Model();
             multiArch(model, "v1", ["v1"], 60, 1, false);
