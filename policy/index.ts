@@ -5,9 +5,11 @@
  *     npm install pulumi-github-packages @pulumi/policy
  *     pulumi preview --policy-pack node_modules/pulumi-github-packages/policy [--policy-pack-config policy-config.json]
  *
- * - `protected-packages` (mandatory): the program declares no protected package for deletion,
- *   and the provider's own protect list (`github-packages:protect`) covers every protected glob,
- *   because this pack only sees resources still in the program.
+ * - `protected-packages` (mandatory, a resource policy: it runs before the engine acts on each
+ *   resource, also under `pulumi up --skip-preview` and the Automation API's `up`): the program
+ *   declares no protected package for deletion, and the provider's own protect list
+ *   (`github-packages:protect`) covers every protected glob, because this pack only sees
+ *   resources still in the program.
  * - `no-public-packages-without-repository` (mandatory): a public package links a repository.
  * - `stale-packages` (advisory): packages kept present but not updated for `maxIdleDays`.
  * - `retention-guardrails` (mandatory): every version retention has a bounded cap, keeps its
@@ -17,10 +19,11 @@
  */
 import { PolicyPack, ReportViolation, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import {
+    canDelete,
     checkConfig,
     Finding,
-    protectedDeletions,
     PROTECTED_CONFIG,
+    protectedPackageFindings,
     ProtectedConfig,
     publicWithoutRepository,
     RETENTION_GUARDRAILS_CONFIG,
@@ -30,9 +33,9 @@ import {
     retentionViolations,
     SeenResource,
     STALE_CONFIG,
+    STACK_TYPE,
     StaleConfig,
     stalePackages,
-    uncoveredGlobs,
 } from "./rules";
 
 function report(findings: readonly Finding[], reportViolation: ReportViolation): void {
@@ -59,16 +62,22 @@ new PolicyPack("github-packages", {
                     packages: { type: "array", items: { type: "string" }, default: [] },
                 },
             },
-            validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
+            // A resource policy, not a stack policy: the engine runs resource policies before it acts on each resource
+            // (a mandatory violation stops the update there), stack policies only after every step, deletions included.
+            // See docs/policy.md, "Which policy runs when".
+            validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+                const resource: SeenResource = { type: args.type, urn: args.urn, props: args.props as Record<string, unknown> };
                 const config = args.getConfig<ProtectedConfig>();
                 const problems = checkConfig("protected-packages", config, PROTECTED_CONFIG);
                 if (problems.length > 0) {
-                    report(problems.map((message) => ({ message: `Policy config error: ${message}` })), reportViolation);
+                    // Once, on the stack (registered first), and on every resource that can delete: a broken config fails closed.
+                    if (args.type === STACK_TYPE || canDelete(resource)) {
+                        report(problems.map((message) => ({ message: `Policy config error: ${message}` })), reportViolation);
+                    }
                     return;
                 }
-                const resources = seen(args);
-                report(protectedDeletions(resources, config.packages), reportViolation);
-                report(uncoveredGlobs(resources, config.packages), reportViolation);
+                const provider = args.provider ? { type: args.provider.type, urn: args.provider.urn, props: args.provider.props as Record<string, unknown> } : undefined;
+                report(protectedPackageFindings(resource, provider, config.packages), reportViolation);
             },
         },
         {

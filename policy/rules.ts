@@ -120,7 +120,26 @@ export function orgPackages(resources: readonly SeenResource[]): (SeenResource &
     return resources.filter((r) => r.type === ORG_PACKAGE_TYPE) as (SeenResource & { props: OrgPackageProps })[];
 }
 
-/** The declared packages that match a protected glob yet are declared for deletion. */
+/** The root stack resource's type token: the engine registers it before any resource of the program. */
+export const STACK_TYPE = "pulumi:pulumi:Stack";
+
+/**
+ * Whether the engine can delete a package through this resource, now or later: an OrgPackage
+ * declared `ensure: "absent"` (deleted when the step runs) or `deleteOnDestroy: true` (deleted
+ * when it leaves the program, replaced or destroyed, without any policy seeing it then), or a
+ * retention whose `lastVersion: "delete-package"` deletes the whole package.
+ */
+export function canDelete(resource: SeenResource): boolean {
+    if (resource.type === ORG_PACKAGE_TYPE) {
+        return resource.props.ensure === "absent" || resource.props.deleteOnDestroy === true;
+    }
+    if (resource.type === RETENTION_TYPE) {
+        return (resource.props as unknown as RetentionProps).policy?.lastVersion === "delete-package";
+    }
+    return false;
+}
+
+/** The resources that match a protected glob yet are declared for deletion (OrgPackages) or can delete the whole package (retentions). */
 export function protectedDeletions(resources: readonly SeenResource[], globs: readonly string[]): Finding[] {
     const isProtected = packageMatcher(globs);
     if (!isProtected) {
@@ -135,6 +154,12 @@ export function protectedDeletions(resources: readonly SeenResource[], globs: re
             findings.push({ urn, message: `${label(props)} is protected and must not be declared ensure: "absent".` });
         } else if (props.deleteOnDestroy) {
             findings.push({ urn, message: `${label(props)} is protected; deleteOnDestroy must stay false.` });
+        }
+    }
+    for (const resource of resources.filter((r) => r.type === RETENTION_TYPE && canDelete(r))) {
+        const props = resource.props as unknown as RetentionProps;
+        if (isProtected({ packageType: props.packageType as PackageType, packageName: props.packageName })) {
+            findings.push({ urn: resource.urn, message: `${label(props)} is protected; its retention must not set lastVersion: "delete-package".` });
         }
     }
     return findings;
@@ -160,41 +185,65 @@ export function covers(covering: string, glob: string): boolean {
 }
 
 /**
- * What the provider's protect list misses of the pack's protected globs. The engine's provider
- * for dynamic resources carries the stack config as its props; `pulumi up` deletes through it
- * (or through the one recorded in state) whatever the program no longer declares, so only that
- * list protects a package whose resource left the program.
+ * What the protect list of a provider for dynamic resources misses of the pack's protected
+ * globs. Its props are the stack config (the engine gives the dynamic provider all of it); it
+ * deletes whatever the program no longer declares, and only its list protects those packages.
+ * `subject`, when given, is the resource the finding is about (one that can delete), else the
+ * provider itself.
  */
-export function uncoveredGlobs(resources: readonly SeenResource[], globs: readonly string[]): Finding[] {
-    if (globs.length === 0 || orgPackages(resources).length === 0) {
+export function uncoveredGlobs(provider: SeenResource, globs: readonly string[], subject?: SeenResource): Finding[] {
+    if (globs.length === 0) {
         return [];
     }
-    const providers = resources.filter((r) => r.type === DYNAMIC_PROVIDER_TYPE);
-    if (providers.length === 0) {
-        return [{ message: `The stack declares OrgPackages but its ${DYNAMIC_PROVIDER_TYPE} provider is not visible, so ${PROTECT_CONFIG_KEY} cannot be checked.` }];
+    const urn = subject?.urn ?? provider.urn;
+    let list: string[];
+    try {
+        list = parseProtectList(provider.props[PROTECT_CONFIG_KEY]);
+    } catch (error) {
+        return [{ urn, message: (error as Error).message }];
     }
-    const findings: Finding[] = [];
-    for (const provider of providers) {
-        let list: string[];
-        try {
-            list = parseProtectList(provider.props[PROTECT_CONFIG_KEY]);
-        } catch (error) {
-            findings.push({ urn: provider.urn, message: (error as Error).message });
-            continue;
-        }
-        const missing = globs.filter((glob) => !list.some((covering) => covers(covering, glob)));
-        if (missing.length > 0) {
-            const example = `pulumi config set ${PROTECT_CONFIG_KEY} '${JSON.stringify([...list, ...missing])}'`;
-            findings.push({
-                urn: provider.urn,
-                message:
-                    `The provider's protect list (${PROTECT_CONFIG_KEY}: ${JSON.stringify(list)}) does not cover ${missing.map((g) => `"${g}"`).join(", ")}. ` +
-                    `This pack only sees resources still in the program; the provider refuses to delete what its protect list names even when a resource ` +
-                    `leaves the program or the stack is destroyed. Add them: ${example}`,
-            });
-        }
+    const missing = globs.filter((glob) => !list.some((covering) => covers(covering, glob)));
+    if (missing.length === 0) {
+        return [];
     }
-    return findings;
+    const example = `pulumi config set ${PROTECT_CONFIG_KEY} '${JSON.stringify([...list, ...missing])}'`;
+    const what = subject ? `${label(subject.props as unknown as OrgPackageProps)} can be deleted through this resource, and the` : "The";
+    return [
+        {
+            urn,
+            message:
+                `${what} provider's protect list (${PROTECT_CONFIG_KEY}: ${JSON.stringify(list)}) does not cover ${missing.map((g) => `"${g}"`).join(", ")}. ` +
+                `This pack only sees resources still in the program; the provider refuses to delete what its protect list names even when a resource ` +
+                `leaves the program or the stack is destroyed. Add them: ${example}`,
+        },
+    ];
+}
+
+/**
+ * `protected-packages` on one resource, as the engine shows it to a resource policy before it
+ * acts on it (`provider` is the resource's provider, as the engine shows it too):
+ * - the provider for dynamic resources must protect every glob of the pack (registered before
+ *   the first dynamic resource, so a violation stops the update before any step, also before the
+ *   deletions of resources that left the program, which run last);
+ * - a protected package must not be declared for deletion;
+ * - a resource that can delete must run on a provider whose list covers the globs (the same
+ *   check, in case its provider was not shown on its own).
+ */
+export function protectedPackageFindings(resource: SeenResource, provider: SeenResource | undefined, globs: readonly string[]): Finding[] {
+    if (resource.type === DYNAMIC_PROVIDER_TYPE) {
+        return uncoveredGlobs(resource, globs);
+    }
+    if (!canDelete(resource)) {
+        return [];
+    }
+    const declared = protectedDeletions([resource], globs);
+    if (declared.length > 0) {
+        return declared;
+    }
+    if (!provider || provider.type !== DYNAMIC_PROVIDER_TYPE) {
+        return globs.length === 0 ? [] : [{ urn: resource.urn, message: `${label(resource.props as unknown as OrgPackageProps)} can be deleted through this resource, but its ${DYNAMIC_PROVIDER_TYPE} provider is not visible, so ${PROTECT_CONFIG_KEY} cannot be checked.` }];
+    }
+    return uncoveredGlobs(provider, globs, resource);
 }
 
 /** The public packages that link no repository. */

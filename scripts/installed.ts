@@ -78,6 +78,28 @@ export interface InstalledPackage {
 export function installPackage(): InstalledPackage {
     const dir = mkdtempSync(path.join(tmpdir(), "pgp-installed-"));
     try {
+        // A copy of the process's one install: packing and installing take 15 to 20 s, a copy 1 to 3 s.
+        execFileSync("cp", ["-a", `${installedTemplate()}/.`, dir]);
+        return { dir, openStack: (options) => openStack(dir, options), dispose: () => rmSync(dir, { recursive: true, force: true }) };
+    } catch (error) {
+        rmSync(dir, { recursive: true, force: true });
+        throw error;
+    }
+}
+
+let template: string | undefined;
+
+/**
+ * The package packed and installed once per process, with the stack host compiled beside it;
+ * {@link installPackage} hands out copies, so each caller's project stays its own. Removed
+ * when the process exits.
+ */
+function installedTemplate(): string {
+    if (template !== undefined) {
+        return template;
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), "pgp-installed-template-"));
+    try {
         const pulumiVersion = (require("@pulumi/pulumi/package.json") as { version: string }).version;
         const tarball = execFileSync("npm", ["pack", ROOT, "--pack-destination", dir, "--silent"], { encoding: "utf8" }).trim().split("\n").pop()!;
         writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "installed-stack", version: "1.0.0", private: true }));
@@ -89,11 +111,13 @@ export function installPackage(): InstalledPackage {
         const source = readFileSync(path.join(__dirname, "installed-host.ts"), "utf8");
         const host = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } });
         writeFileSync(path.join(dir, "host.js"), host.outputText);
-        return { dir, openStack: (options) => openStack(dir, options), dispose: () => rmSync(dir, { recursive: true, force: true }) };
     } catch (error) {
         rmSync(dir, { recursive: true, force: true });
         throw error;
     }
+    process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+    template = dir;
+    return dir;
 }
 
 async function openStack(dir: string, options: InstalledStackOptions): Promise<InstalledStack> {

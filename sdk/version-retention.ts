@@ -62,7 +62,7 @@ export class PackageVersionRetention extends pulumi.dynamic.Resource {
     declare public readonly deleted: pulumi.Output<DeletedVersionRecord[]>;
     /** The versions the resource restored in the last 90 days. */
     declare public readonly restored: pulumi.Output<{ versionId: number; name: string; restoredAt: string }[]>;
-    /** Versions the last run's rules selected that were not deleted: GitHub's refusals, or already gone. */
+    /** Versions the last run's rules selected that were not deleted (GitHub's refusals, already gone, unreadable manifests), and earlier refusals remembered (`refusedAt`). */
     declare public readonly blocked: pulumi.Output<BlockedVersionRecord[]>;
     /** What the last run did: counts and time. */
     declare public readonly lastRun: pulumi.Output<RetentionRunSummary | null>;

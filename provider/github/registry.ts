@@ -1,7 +1,8 @@
 /**
  * A small OCI distribution client for the manifests of container packages: the bearer-token
  * exchange (the registry's `/token` endpoint, or the realm a 401 challenge names), manifest
- * GETs by digest with the sha256 of the answer verified, retries with back-off, a small
+ * GETs by digest with the sha256 of the answer verified, HEADs (is a manifest served, with no
+ * download counted) and a tag-list probe (does the registry know the repository), retries with back-off, a small
  * concurrency limit, a per-process cache by digest (manifests are immutable, and each GET
  * counts as a download on GitHub), and a count of the reads. Errors carry the request (method
  * and URL, never credentials) and never a token.
@@ -109,6 +110,13 @@ export const REGISTRY_DEFAULTS = {
 export interface ManifestSource {
     /** Reads one manifest; rejects with a {@link RegistryError} when it cannot be read and verified. */
     read(digest: string): Promise<Manifest>;
+    /**
+     * Whether the registry serves manifest `digest` (a HEAD: no download counted); rejects with a
+     * {@link RegistryError} (`not-found` on 404) like `read`. Sources without it are read instead.
+     */
+    check?(digest: string): Promise<void>;
+    /** Whether the registry knows the package's repository (its tag list answers), to tell ghost images from a wrong registry. */
+    knowsRepository?(): Promise<boolean>;
 }
 
 /** The counts of what a client sent. */
@@ -169,7 +177,49 @@ export class RegistryClient {
     /** The manifests of package `org/name` (its repository in the registry is `org/name`, lowercased as the registry names it). */
     forPackage(org: string, name: string): ManifestSource {
         const repository = `${org}/${name}`.toLowerCase();
-        return { read: (digest) => this.read(repository, digest) };
+        return {
+            read: (digest) => this.read(repository, digest),
+            check: (digest) => this.check(repository, digest),
+            knowsRepository: () => this.knowsRepository(repository),
+        };
+    }
+
+    /** Asks for one manifest of `repository` with HEAD (GitHub counts no download); rejects like `read` when it is not served. */
+    async check(repository: string, digest: string): Promise<void> {
+        const url = `${this.options.registryUrl}/v2/${repository}/manifests/${digest}`;
+        const response = await this.limit(() => this.authorized("HEAD", url, repository, digest));
+        await response.arrayBuffer().catch(() => undefined);
+        const status = response.status;
+        const fail = (message: string, problem: ManifestProblem) => new RegistryError(this.clean(message), problem, `HEAD ${url}`, status, digest);
+        if (status === 404) {
+            throw fail(`The registry has no manifest ${digest} (404): the version's manifest is missing (a ghost: the REST API lists it, pulls fail).`, "not-found");
+        }
+        if (status === 401 || status === 403) {
+            throw fail(`The registry refused to give manifest ${digest} (${status}); the token needs read:packages and access to the package.`, "unauthorized");
+        }
+        if (status !== 200) {
+            throw fail(`The registry answered ${status} for manifest ${digest}.`, "unavailable");
+        }
+    }
+
+    /**
+     * True when the registry knows `repository` (its tag list answers 200), false when it answers
+     * 404; rejects with a {@link RegistryError} otherwise. One request, sent only when every
+     * manifest read answered 404: ghosts in a known repository, or a registry that is not the package's.
+     */
+    async knowsRepository(repository: string): Promise<boolean> {
+        const url = `${this.options.registryUrl}/v2/${repository}/tags/list?n=1`;
+        const response = await this.limit(() => this.authorized("GET", url, repository, undefined));
+        await response.arrayBuffer().catch(() => undefined);
+        if (response.status === 200) {
+            return true;
+        }
+        if (response.status === 404) {
+            return false;
+        }
+        const request = `GET ${this.options.registryUrl}/v2/${repository}/tags/list`;
+        const problem = response.status === 401 || response.status === 403 ? "unauthorized" : "unavailable";
+        throw new RegistryError(this.clean(`The registry answered ${response.status} for the tag list of ${repository}.`), problem, request, response.status);
     }
 
     /** Reads one manifest of `repository`, at most once per process when it succeeds. */
@@ -187,9 +237,17 @@ export class RegistryClient {
 
     private async fetchManifest(repository: string, digest: string): Promise<Manifest> {
         const url = `${this.options.registryUrl}/v2/${repository}/manifests/${digest}`;
-        const request = `GET ${url}`;
         const match = DIGEST.exec(digest);
         if (!match) {
+            throw new RegistryError(`Cannot read manifest ${JSON.stringify(digest)}: only sha256 digests are supported.`, "invalid", `GET ${url}`, undefined, digest);
+        }
+        return this.verify(await this.authorized("GET", url, repository, digest), `GET ${url}`, digest, match[1]);
+    }
+
+    /** Sends a request on `repository` with its pull token, following one 401 challenge with a fresh exchange. */
+    private async authorized(method: "GET" | "HEAD", url: string, repository: string, digest: string | undefined): Promise<Response> {
+        const request = `${method} ${url.split("?")[0]}`;
+        if (digest !== undefined && !DIGEST.test(digest)) {
             throw new RegistryError(`Cannot read manifest ${JSON.stringify(digest)}: only sha256 digests are supported.`, "invalid", request, undefined, digest);
         }
         const scope = `repository:${repository}:pull`;
@@ -197,8 +255,11 @@ export class RegistryClient {
         let challenged = false;
         for (;;) {
             const response = await this.send(request, digest, async () => {
-                this.sent.manifestRequests++;
+                if (digest !== undefined && method === "GET") {
+                    this.sent.manifestRequests++;
+                }
                 return this.options.fetch(url, {
+                    method,
                     headers: { Accept: MANIFEST_TYPES.join(", "), ...(bearer ? { Authorization: `Bearer ${bearer}` } : {}) },
                 });
             });
@@ -212,7 +273,7 @@ export class RegistryClient {
                     continue;
                 }
             }
-            return this.verify(response, request, digest, match[1]);
+            return response;
         }
     }
 

@@ -5,14 +5,24 @@
  * naming the counts, before anything is deleted.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
+import { ManifestSource } from "../github/registry";
 import { CONFIG_NAMESPACE } from "../shared/config";
 import { RetentionCandidate } from "./candidate";
 import { planImageRetention } from "./image-plan";
 import { hasUnknown, checkRetentionInputs } from "./inputs";
-import { planRetention, RetentionCapError, RetentionPlan } from "./plan";
+import { planRetention, RetentionCapError, RetentionOptions, RetentionPlan } from "./plan";
 import { assertRestorable, pendingRestores } from "./restore";
 import { Listing, RetentionSession } from "./session";
-import { LISTED_LIMIT, PlannedVersion, RetentionPlanView, retentionId, VersionRetentionInputs, VersionRetentionState } from "./state";
+import {
+    LISTED_LIMIT,
+    PlannedVersion,
+    RetentionPlanView,
+    retentionId,
+    sameVersion,
+    standingRefusals,
+    VersionRetentionInputs,
+    VersionRetentionState,
+} from "./state";
 
 /**
  * Validates the inputs before any call, then lists the package and plans: the plan becomes
@@ -56,8 +66,11 @@ export function diff(olds: VersionRetentionState, news: VersionRetentionInputs):
         ...(lastPlan ? (olds.blocked ?? []).map((r) => r.versionId) : []),
         ...(lastPlan ? (olds.lastRun?.skipped ?? []) : []),
     ]);
+    // A version GitHub refused before, unchanged, is not sent again (update skips it): not a pending change either.
+    const refusals = standingRefusals(olds.blocked);
+    const refused = (d: PlannedVersion) => refusals.some((r) => r.versionId === d.id && sameVersion(r, { name: d.version, tags: d.tags }));
     const planned =
-        news.plan === undefined || news.plan.delete.some((d) => !done.has(d.id)) || (news.plan.deletePackage && olds.packageId !== null);
+        news.plan === undefined || news.plan.delete.some((d) => !done.has(d.id) && !refused(d)) || (news.plan.deletePackage && olds.packageId !== null);
     if (news.restore !== undefined) {
         assertRestorable(olds, news.restore, new Date());
     }
@@ -70,25 +83,46 @@ export function diff(olds: VersionRetentionState, news: VersionRetentionInputs):
 /**
  * Plans the package's retention: a container package with its image graph, read from the
  * registry (each manifest at most once per process), every other one from its version list.
+ * `refused`: GitHub's earlier refusals that still hold (from state), blocked instead of planned.
  */
-export async function planPackage(session: RetentionSession, inputs: VersionRetentionInputs, listing: Listing, now: Date): Promise<RetentionPlan> {
-    const options = { packageType: inputs.packageType, now, subject: retentionId(inputs) };
+export async function planPackage(
+    session: RetentionSession,
+    inputs: VersionRetentionInputs,
+    listing: Listing,
+    now: Date,
+    refused: RetentionOptions["refused"] = [],
+): Promise<RetentionPlan> {
+    const options = { packageType: inputs.packageType, now, subject: retentionId(inputs), refused };
     if (inputs.packageType !== "container") {
         return planRetention(inputs.policy, listing.versions, options);
     }
-    const plan = await planImageRetention(inputs.policy, listing.versions, options, session.manifests(inputs));
+    const manifests = session.manifests(inputs);
+    const plan = await planImageRetention(inputs.policy, listing.versions, options, manifests);
     // Not one manifest readable: a wrong registry or token, not a broken image. Fail (nothing deleted) naming the settings,
-    // rather than a plan whose blocked reasons the preview cuts before the cause.
-    // 404s are answers (ghost images), not a wrong registry: they only block, as the graph says.
-    if (plan.manifestsRead > 0 && plan.unreadable.length === plan.manifestsRead && plan.unreadable.some((u) => u.problem !== "not-found")) {
-        throw new Error(
-            `Retention of ${options.subject} read none of its ${plan.manifestsRead} manifests from the container registry ${session.registryUrl()} ` +
-                `(${CONFIG_NAMESPACE}:registryUrl); nothing was deleted. First failure: ${plan.unreadable[0].reason} ` +
-                `Check ${CONFIG_NAMESPACE}:registryUrl (https://ghcr.io on GitHub.com, https://containers.HOST on GitHub Enterprise Server) ` +
-                `and that ${CONFIG_NAMESPACE}:token has read:packages, then run again.`,
-        );
+    // rather than a plan whose blocked reasons the preview cuts before the cause. When every answer was a 404, the
+    // registry's tag list tells ghost images (the repository is known: the plan blocks, as the graph says) from a
+    // registry that is not the package's (say, the REST API's URL, which answers 404 to everything).
+    if (plan.manifestsRead > 0 && plan.unreadable.length === plan.manifestsRead) {
+        const ghosts = plan.unreadable.every((u) => u.problem === "not-found") && (await knownRepository(manifests));
+        if (!ghosts) {
+            throw new Error(
+                `Retention of ${options.subject} read none of its ${plan.manifestsRead} manifests from the container registry ${session.registryUrl()} ` +
+                    `(${CONFIG_NAMESPACE}:registryUrl); nothing was deleted. First failure: ${plan.unreadable[0].reason} ` +
+                    `Check ${CONFIG_NAMESPACE}:registryUrl (https://ghcr.io on GitHub.com, https://containers.HOST on GitHub Enterprise Server) ` +
+                    `and that ${CONFIG_NAMESPACE}:token has read:packages, then run again.`,
+            );
+        }
     }
     return plan;
+}
+
+/** True when the registry's tag list of the package answers; a source that cannot tell, or a failed probe, says no (fail). */
+async function knownRepository(manifests: ManifestSource): Promise<boolean> {
+    try {
+        return (await manifests.knowsRepository?.()) ?? false;
+    } catch {
+        return false;
+    }
 }
 
 /** The plan while `restore` is set: nothing is deleted, so a restored version is not deleted again in the same run. */

@@ -84,6 +84,8 @@ export interface RetentionOptions {
     now: Date;
     /** Version ids GitHub refused to delete before (5,000 downloads), e.g. from state; reported blocked instead of planned. */
     undeletable?: readonly number[];
+    /** Refusals GitHub answered before that still hold (the retention resource's state): reported blocked, with their reason, instead of planned. */
+    refused?: readonly { versionId: number; blockedBy: "undeletable" | "last-version"; reason: string }[];
     /** How messages name the package, e.g. `acme/container/api`. Defaults to `the package`. */
     subject?: string;
     /** The image graph of a container package (planImageRetention reads it): allows untagged rules and keeps what kept images need. */
@@ -213,6 +215,8 @@ interface BaseSelection {
     kept: KeptVersion[];
     blocked: BlockedVersion[];
     keep: (version: RetentionCandidate) => Pick<KeptVersion, "keptBy" | "reason"> | undefined;
+    /** Versions GitHub refused before (`undeletable`, `refused` options), selected or not. */
+    refusedIds: ReadonlySet<number>;
 }
 
 /** Checks the policy and the version list, then applies the selecting and keep rules. */
@@ -239,6 +243,7 @@ function selectVersions(policy: RetentionPolicy, versions: readonly RetentionCan
     const select = selector(policy, options.now);
     const keep = keeper(policy, ranks);
     const undeletable = new Set(options.undeletable ?? []);
+    const refused = new Map((options.refused ?? []).map((r) => [r.versionId, r]));
 
     const selected = new Map<number, VersionDeletion>();
     const kept: KeptVersion[] = [];
@@ -253,8 +258,11 @@ function selectVersions(policy: RetentionPolicy, versions: readonly RetentionCan
             continue;
         }
         const saved = keep(version);
+        const refusal = refused.get(version.versionId);
         if (saved) {
             kept.push({ ...pick(version), ...saved });
+        } else if (refusal) {
+            blocked.push({ ...pick(version), blockedBy: refusal.blockedBy, reason: refusal.reason });
         } else if (undeletable.has(version.versionId)) {
             blocked.push({
                 ...pick(version),
@@ -265,7 +273,7 @@ function selectVersions(policy: RetentionPolicy, versions: readonly RetentionCan
             selected.set(version.versionId, { ...pick(version), rule: selection.rule, reason: selection.reason });
         }
     }
-    return { newestFirst, ranks, selected, kept, blocked, keep };
+    return { newestFirst, ranks, selected, kept, blocked, keep, refusedIds: new Set([...undeletable, ...refused.keys()]) };
 }
 
 /** What the graph decided on top of the rules: the deletions (newest first), and the versions it kept or blocked. */
@@ -312,8 +320,15 @@ function resolveGraph(
         }
     }
     const orphaning = policy.deleteOrphanedChildren ?? RETENTION_DEFAULTS.deleteOrphanedChildren;
+    // Blocked versions, and those GitHub refused before, stay whatever their parents do: roots, never orphans planned again.
+    const refused = new Set([...base.blocked.map((b) => b.versionId), ...base.refusedIds]);
     const follows = (v: RetentionCandidate) =>
-        orphaning && parents.has(v.versionId) && !selected.has(v.versionId) && (v.tags.length === 0 || v.tags.every(isCosignTag)) && keep(v) === undefined;
+        orphaning &&
+        parents.has(v.versionId) &&
+        !selected.has(v.versionId) &&
+        !refused.has(v.versionId) &&
+        (v.tags.length === 0 || v.tags.every(isCosignTag)) &&
+        keep(v) === undefined;
 
     const reach = (extraRoots: ReadonlySet<number>) => {
         const via = new Map<number, Edge | null>();
@@ -342,12 +357,10 @@ function resolveGraph(
     let blockedUntagged: RetentionCandidate[] = [];
     // What the plan would delete with a complete graph: the parents named in the reasons of blocked orphans.
     const wouldDelete = new Set(dead.map((v) => v.versionId));
-    // A manifest of a version that stays, which exists but could not be read (5xx, 401/403, corrupt), may need any
-    // version, tagged ones too (a platform manifest also tagged pr-*): then nothing of the package is deleted this run.
-    // One the registry does not have (404) needs nothing: pulling it already fails.
-    const unreadableStays = graph.unreadable.some(
-        (u) => u.problem !== "not-found" && (byDigest.get(u.digest) ?? []).some((v) => !wouldDelete.has(v.versionId)),
-    );
+    // A manifest of a version that stays and could not be read may need any version, tagged ones too (a platform
+    // manifest also tagged pr-*): then nothing of the package is deleted this run. A 404 counts: the REST API lists the
+    // version, so its manifest is unknown, not absent (on ghcr.io a 404 can be transient), and it may be served again.
+    const unreadableStays = graph.unreadable.some((u) => (byDigest.get(u.digest) ?? []).some((v) => !wouldDelete.has(v.versionId)));
     if (graph.unreadable.length > 0) {
         blockedUntagged = dead.filter((v) => unreadableStays || v.tags.length === 0);
         if (blockedUntagged.length > 0) {

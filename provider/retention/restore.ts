@@ -43,8 +43,21 @@ export async function restore(session: RetentionSession, id: string, inputs: Ver
 /**
  * Throws unless every version `restore` names is one this resource deleted (in its records) and
  * still within GitHub's 30 days; checked in `diff`, so the preview fails before anything runs.
+ * `"all"`, newly set, fails when every record it finds is past the 30 days, naming them (some
+ * within: those are restored). Still set from an earlier run (`state.restore`), it restores what
+ * is left and fails on nothing.
  */
-export function assertRestorable(state: Pick<VersionRetentionState, "deleted" | "restored">, restore: number[] | "all", now: Date): void {
+export function assertRestorable(state: Pick<VersionRetentionState, "deleted" | "restored" | "restore">, restore: number[] | "all", now: Date): void {
+    if (restore === "all" && state.restore !== "all") {
+        const expired = (state.deleted ?? []).filter((r) => !withinRestoreWindow(r.deletedAt, now));
+        if (expired.length > 0 && pendingRestores(state, "all", now).length === 0) {
+            throw new Error(
+                `restore: "all" finds no version this resource deleted within GitHub's ${RESTORE_WINDOW_DAYS} days; ` +
+                    `${expired.map((r) => `${r.name} (id ${r.versionId}, deleted ${r.deletedAt})`).join(", ")} cannot be restored any more. ` +
+                    `Nothing was restored; remove restore.`,
+            );
+        }
+    }
     const records = state.deleted ?? [];
     // A version restored already stays named in `restore` until the program drops it: that is not an error.
     const restored = new Set((state.restored ?? []).map((r) => r.versionId));

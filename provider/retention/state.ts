@@ -1,7 +1,7 @@
 /**
  * The shape of a `PackageVersionRetention` as the engine stores it: its inputs, the plan the
- * preview shows, the records of what it deleted, restored and could not delete, and the last
- * run's summary. Every operation of the retention provider reads and writes these types; the
+ * preview shows, the records of what it deleted, restored and could not delete (GitHub's
+ * refusals, remembered while their versions stay as they were), and the last run's summary. Every operation of the retention provider reads and writes these types; the
  * constants say how long records are kept and how much of a plan is listed.
  */
 import { packageId } from "../shared/keys";
@@ -84,6 +84,10 @@ export interface BlockedVersionRecord {
     blockedBy: BlockReason | "missing" | "changed";
     /** Why, in words. */
     reason: string;
+    /** Its tags then (images); with `refusedAt`, what "the version stays as it was" compares. */
+    tags?: string[];
+    /** When GitHub refused the DELETE (`undeletable`, `last-version`); such a refusal is remembered, see {@link standingRefusals}. */
+    refusedAt?: string;
 }
 
 /** What the last `pulumi up` did. */
@@ -112,7 +116,7 @@ export interface VersionRetentionState extends VersionRetentionInputs {
     deleted: DeletedVersionRecord[];
     /** Versions the resource restored in the last {@link RECORD_DAYS} days: id, name and when. */
     restored: { versionId: number; name: string; restoredAt: string }[];
-    /** Versions the last run's rules selected but could not delete. */
+    /** Versions the last run's rules selected but could not delete, and GitHub's earlier refusals that still hold. */
     blocked: BlockedVersionRecord[];
     /** What the last run did. */
     lastRun: RetentionRunSummary | null;
@@ -125,6 +129,31 @@ export const RETENTION_INPUTS = ["org", "packageType", "packageName", "policy", 
 
 /** The outputs the SDK registers as undefined inputs; `check` ignores them while undefined. */
 export const RETENTION_OUTPUTS = ["packageId", "deleted", "restored", "blocked", "lastRun", "brokenImages"] as const satisfies readonly (keyof VersionRetentionState)[];
+
+/**
+ * The refusals GitHub answered (records with `refusedAt`) that still hold: the version is
+ * active (among `versions`, when given) with the same name and tags. Their versions are not
+ * planned or DELETEd again; a version re-tagged, or deleted and published again, is tried again.
+ */
+export function standingRefusals(
+    records: readonly BlockedVersionRecord[] | undefined,
+    versions?: readonly { versionId: number; name: string; tags: readonly string[] }[],
+): (BlockedVersionRecord & { blockedBy: "undeletable" | "last-version"; refusedAt: string })[] {
+    const active = versions && new Map(versions.map((v) => [v.versionId, v]));
+    return (records ?? []).filter((r): r is BlockedVersionRecord & { blockedBy: "undeletable" | "last-version"; refusedAt: string } => {
+        if (r.refusedAt === undefined || (r.blockedBy !== "undeletable" && r.blockedBy !== "last-version")) {
+            return false;
+        }
+        const now = active?.get(r.versionId);
+        return !active || (now !== undefined && sameVersion(r, now));
+    });
+}
+
+/** True when a refusal record describes the version as it is now: same name, same tags (in any order). */
+export function sameVersion(record: Pick<BlockedVersionRecord, "name" | "tags">, version: { name: string; tags?: readonly string[] }): boolean {
+    const tags = (t: readonly string[] | undefined) => JSON.stringify([...(t ?? [])].sort());
+    return record.name === version.name && tags(record.tags) === tags(version.tags);
+}
 
 /** The resource id of a retention: `org/type/name`, the package's own id. */
 export function retentionId(ref: PackageRef): string {

@@ -4,7 +4,8 @@
  * the image graph), paced by the client's write limiter, and records each deletion in state.
  * An image version is read again right before its DELETE, in the DELETE's paced slot, and
  * deleted only while it has the tags that plan showed; one that changed or is gone is
- * reported in `blocked`, and the rest of the run is planned again.
+ * reported in `blocked`, and the rest of the run is planned again. GitHub's refusals are
+ * recorded too, and not sent again while their versions stay as they were.
  * A failure midway keeps what was already deleted in state (a partial failure); the next run
  * lists again, so nothing is deleted twice and nothing skipped.
  */
@@ -13,11 +14,11 @@ import { PackageVersionRef, PackageVersionsApi } from "../github/versions";
 import { capitalize, describe } from "../shared/messages";
 import { assertDeletable } from "../shared/protection";
 import { planPackage } from "./check";
-import { VersionDeletion } from "./plan";
+import { RetentionOptions, VersionDeletion } from "./plan";
 import { withUnrecorded } from "./recover";
 import { restore } from "./restore";
 import { Listing, RetentionSession } from "./session";
-import { partialFailure, RECORD_DAYS, refOf, RetentionRunSummary, VersionRetentionInputs, VersionRetentionState } from "./state";
+import { partialFailure, RECORD_DAYS, refOf, RetentionRunSummary, standingRefusals, VersionRetentionInputs, VersionRetentionState } from "./state";
 
 /** Applies the plan of this run to the package: deletes what it named, or restores what `restore` asks for. */
 export async function apply(session: RetentionSession, id: string, inputs: VersionRetentionInputs, olds: VersionRetentionState | undefined): Promise<VersionRetentionState> {
@@ -27,7 +28,8 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
         packageId: olds?.packageId ?? null,
         deleted: (olds?.deleted ?? []).filter((record) => now.getTime() - Date.parse(record.deletedAt) < RECORD_DAYS * 86_400_000),
         restored: (olds?.restored ?? []).filter((record) => now.getTime() - Date.parse(record.restoredAt) < RECORD_DAYS * 86_400_000),
-        blocked: [],
+        // GitHub's refusals are remembered across runs (restores included) while their versions stay as they were.
+        blocked: standingRefusals(olds?.blocked),
         lastRun: null,
         // A refresh finds broken images; an up cannot mend them, and forgets only those it deleted.
         brokenImages: olds?.brokenImages ?? [],
@@ -42,17 +44,28 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
     const { listing, union } = await relist(session, inputs, session.takeListing(inputs) ?? (await session.list(inputs)));
     // The package's id for the record; read here, where the engine runs resources in parallel, not in check, where it does not.
     state.packageId = listing.packageId ?? (await new PackagesApi(session.github()).get(inputs))?.packageId ?? null;
-    const plan = await planPackage(session, inputs, listing, now);
+    // Versions GitHub refused in an earlier run, unchanged since: blocked, never sent again (the preview's check cannot
+    // know them: the engine gives check the old inputs, not these outputs).
+    const remembered = new Map(standingRefusals(olds?.blocked, listing.versions).map((r) => [r.versionId, r]));
+    const refused = [...remembered.values()].map((r) => ({ versionId: r.versionId, blockedBy: r.blockedBy, reason: rememberedReason(r) }));
+    const plan = await planPackage(session, inputs, listing, now, refused);
     // A version either list saw can only keep others: what the union's plan keeps is not deleted either.
-    const unionDeletes = union ? new Set((await planPackage(session, inputs, union, now)).deletions.map((d) => d.versionId)) : undefined;
+    const unionDeletes = union ? new Set((await planPackage(session, inputs, union, now, refused)).deletions.map((d) => d.versionId)) : undefined;
     // Only what the plan of this run's check named: a version the rules select since then waits for the next preview.
     const named = new Set((inputs.plan?.delete ?? []).map((d) => d.id));
-    const deletions = plan.deletions.filter((d) => named.has(d.versionId) && (!unionDeletes || unionDeletes.has(d.versionId)));
+    const deletions = plan.deletions.filter((d) => named.has(d.versionId) && !remembered.has(d.versionId) && (!unionDeletes || unionDeletes.has(d.versionId)));
     const summary: RetentionRunSummary = { at: now.toISOString(), total: listing.versions.length, deleted: 0, restored: 0, blocked: 0, deletedPackage: false };
     const chosen = new Set(deletions.map((d) => d.versionId));
     summary.skipped = [...named].filter((id) => !chosen.has(id));
     state.lastRun = summary;
-    state.blocked = plan.blocked.map((b) => ({ versionId: b.versionId, name: b.name, blockedBy: b.blockedBy, reason: b.reason }));
+    state.blocked = plan.blocked.map((b) => {
+        const refusal = remembered.get(b.versionId);
+        // A remembered refusal keeps GitHub's reason and when it answered it.
+        return refusal ?? { versionId: b.versionId, name: b.name, blockedBy: b.blockedBy, reason: b.reason };
+    });
+    // Remembered even while the rules do not select them, so a policy change back does not send them again.
+    const listed = new Set(state.blocked.map((b) => b.versionId));
+    state.blocked.push(...[...remembered.values()].filter((r) => !listed.has(r.versionId)));
     // The whole package only when every version it holds now was named by the preview: nothing published since goes with it.
     if (plan.deletePackage && inputs.plan?.deletePackage && listing.versions.every((v) => named.has(v.versionId))) {
         await deletePackage(session, inputs, listing, state);
@@ -78,7 +91,7 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
                 }
                 state.blocked.push({ versionId: deletion.versionId, name: deletion.name, blockedBy: error.blockedBy, reason: error.message });
                 // It stays, changed: what the rest may delete is planned again on a fresh list (a kept image keeps its children).
-                queue = await stillPlanned(session, inputs, listing, queue, now);
+                queue = await stillPlanned(session, inputs, listing, queue, now, refused);
                 continue;
             }
         } catch (error) {
@@ -89,7 +102,8 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
             state.deleted.push({ versionId: deletion.versionId, name: deletion.name, tags: deletion.tags, deletedAt: new Date().toISOString(), rule: deletion.rule });
             summary.deleted++;
         } else {
-            state.blocked.push({ versionId: deletion.versionId, name: deletion.name, blockedBy: outcome === "missing" ? "missing" : outcome, reason: refusal(outcome) });
+            const refusedAt = outcome === "missing" ? {} : { tags: [...deletion.tags], refusedAt: new Date().toISOString() };
+            state.blocked.push({ versionId: deletion.versionId, name: deletion.name, blockedBy: outcome === "missing" ? "missing" : outcome, reason: refusal(outcome), ...refusedAt });
         }
     }
     summary.blocked = state.blocked.length;
@@ -162,14 +176,21 @@ async function recheck(versions: PackageVersionsApi, ref: PackageVersionRef, pla
  * again and planned on that list and on its union with the earlier one; a version goes only
  * when both plans still delete it.
  */
-async function stillPlanned(session: RetentionSession, inputs: VersionRetentionInputs, earlier: Listing, queue: VersionDeletion[], now: Date): Promise<VersionDeletion[]> {
+async function stillPlanned(
+    session: RetentionSession,
+    inputs: VersionRetentionInputs,
+    earlier: Listing,
+    queue: VersionDeletion[],
+    now: Date,
+    refused: RetentionOptions["refused"],
+): Promise<VersionDeletion[]> {
     if (queue.length === 0) {
         return queue;
     }
     const again = await new PackageVersionsApi(session.github()).list(inputs, "active");
     const fresh = new Set(again.map((v) => v.versionId));
     const union = { ...earlier, versions: [...again, ...earlier.versions.filter((v) => !fresh.has(v.versionId))] };
-    const selects = async (listing: Listing) => new Set((await planPackage(session, inputs, listing, now)).deletions.map((d) => d.versionId));
+    const selects = async (listing: Listing) => new Set((await planPackage(session, inputs, listing, now, refused)).deletions.map((d) => d.versionId));
     const [one, both] = [await selects({ ...earlier, versions: again }), await selects(union)];
     return queue.filter((d) => one.has(d.versionId) && both.has(d.versionId));
 }
@@ -191,6 +212,11 @@ async function relist(session: RetentionSession, inputs: VersionRetentionInputs,
         listing: { ...listing, versions: again },
         union: { ...listing, versions: [...again, ...listing.versions.filter((v) => !fresh.has(v.versionId))] },
     };
+}
+
+/** The reason of a refusal remembered from an earlier run. */
+function rememberedReason(record: { reason: string; refusedAt: string }): string {
+    return `remembered from ${record.refusedAt.slice(0, 10)}, not sent again while the version keeps its name and tags: ${record.reason}`;
 }
 
 /** Why a version the plan named was not deleted, in words. */

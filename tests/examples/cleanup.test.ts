@@ -80,9 +80,9 @@ describe("examples/cleanup-policy (end to end: CLI in the project directory, pol
         // The example's own policy config protects nothing the cleanup deletes: the preview passes.
         const passing = await test.stack.preview({ policyPacks: [POLICY_PACK], policyPackConfigs: [path.join(EXAMPLE, "policy-config.json")] });
         assert.match(passing.stdout, /github-packages@v[\d.]+ \(local: /, "the pack ran");
-        // Protecting a package the cleanup would delete makes the dry run fail, naming it. (Preview,
-        // not up: the Automation API's up skips the preview, and then a mandatory violation stops
-        // only the violating resource while the run's other deletions go ahead.)
+        // Protecting a package the cleanup would delete makes the dry run fail, naming it. (What an
+        // up under the pack does, --skip-preview and the Automation API included, is tested in
+        // tests/policy/skip-preview.test.ts and tests/policy/policy.test.ts.)
         const config = path.join(test.backendDir, "protect-legacy.json");
         writeFileSync(config, JSON.stringify({ "protected-packages": { packages: ["docker/legacy-service"] } }));
         await assert.rejects(

@@ -95,4 +95,19 @@ describe("policy pack installed from the packed package (real CLI, outside the r
         assert.match(output, /\(github-packages:protect: \[\]\) does not cover "npm\/widgets"/);
         assert.equal(emulator.admin.requests().counts["packages/delete-package-for-org"] ?? 0, 0, "a preview deletes nothing");
     });
+
+    it("stops `pulumi up --skip-preview` before the DELETE of a package it protects", async () => {
+        const utils = { org: "acme", packageType: "npm", packageName: "internal-utils" };
+        await pulumi("config", "set", "packages", JSON.stringify({ utils: { ...utils, ensure: "absent" } }));
+        const configFile = path.join(backend.dir, "policy-config.json");
+        writeFileSync(configFile, JSON.stringify({ "protected-packages": { packages: ["npm/internal-utils"] } }));
+        const result = await pulumi("up", "--yes", "--skip-preview", "--policy-pack", "node_modules/pulumi-github-packages/policy", "--policy-pack-config", configFile).then(
+            () => undefined,
+            (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ""}${error.stderr ?? ""}`,
+        );
+        assert.ok(result !== undefined, "the update must fail");
+        assert.match(result, /protected-packages/);
+        assert.equal(emulator.admin.requests().counts["packages/delete-package-for-org"] ?? 0, 0, "no DELETE was sent");
+        assert.ok(emulator.admin.snapshot().orgs.find((o) => o.login === "acme")?.packages?.some((p) => p.name === "internal-utils" && !p.deletedAt));
+    });
 });

@@ -2,8 +2,8 @@ import { strict as assert } from "node:assert";
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { PackageVersionRetention, RetentionPolicy } from "pulumi-github-packages";
-import { E2E, failure, startE2E } from "../support/e2e";
+import { PackageCleanup, PackageCleanupArgs, PackageVersionRetention, RetentionPolicy } from "pulumi-github-packages";
+import { activeId, E2E, failure, packagesProgram, Ref, startE2E } from "../support/e2e";
 import { REPO_ROOT } from "../support/pulumi";
 
 /** The pack as the repository holds it: policy/ runs the compiled dist/policy (`tsc -p tsconfig.build.json` first). */
@@ -47,7 +47,7 @@ describe("policy pack (real `pulumi preview --policy-pack`)", () => {
         assert.equal(e2e.emulator.admin.requests().counts["packages/delete-package-for-org"] ?? 0, 0);
     });
 
-    it("requires the provider's protect list to cover the pack's globs (the engine shows the provider's config to stack policies)", async () => {
+    it("requires the provider's protect list to cover the pack's globs (the engine shows the provider, whose props are the stack config, to resource policies)", async () => {
         await protect(["npm/widgets"]);
         await e2e.declare([{ resource: "gateway", args: { org: "acme", packageType: "container", packageName: "platform/api-gateway" } }]);
         const { ok, output } = await previewWithPolicies();
@@ -143,5 +143,71 @@ describe("policy pack: retention-guardrails (real `pulumi preview` and `pulumi u
         });
         const up = await e2e.test.stack.up({ policyPacks: [POLICY_PACK], policyPackConfigs: [configFile] } as never);
         assert.equal(deletes(), 1, up.stdout);
+    });
+});
+
+describe("policy pack: protected-packages under the Automation API's up (always `pulumi up --yes --skip-preview`)", () => {
+    let e2e: E2E;
+    let configFile: string;
+    // Both deletable on GitHub (private, few downloads), so only the pack and the provider stand in the way.
+    const UTILS = { org: "acme", packageType: "npm", packageName: "internal-utils" } as const;
+    const LEGACY = { org: "acme", packageType: "docker", packageName: "legacy-service" } as const;
+    const GATEWAY = { org: "acme", packageType: "container", packageName: "platform/api-gateway" } as const;
+    const BILLING = { org: "acme", packageType: "maven", packageName: "com.acme.billing" } as const;
+
+    beforeEach(async () => {
+        // The declared packages, and a PackageCleanup when the config `cleanup` is set.
+        e2e = await startE2E(async () => {
+            const outputs = await packagesProgram();
+            const cleanup = new pulumi.Config().getObject<PackageCleanupArgs>("cleanup");
+            return cleanup ? { ...outputs, deletions: new PackageCleanup("cleanup", cleanup).deletions } : outputs;
+        });
+        configFile = path.join(e2e.test.backendDir, "policy-config.json");
+        writeFileSync(configFile, JSON.stringify({ "protected-packages": { packages: ["npm/internal-utils", "docker/legacy-service"] } }));
+    });
+
+    afterEach(async () => e2e?.dispose());
+
+    const deletes = () => e2e.emulator.admin.requests().counts["packages/delete-package-for-org"] ?? 0;
+    const exists = (ref: Ref) => activeId(e2e.emulator, ref) !== undefined;
+    const up = () => e2e.test.stack.up({ policyPacks: [POLICY_PACK], policyPackConfigs: [configFile] });
+
+    it("refuses a protected package declared ensure: absent before the step: no DELETE", async () => {
+        await e2e.declare([{ resource: "utils", args: { ...UTILS, ensure: "absent" } }]);
+        assert.match(await failure(up()), /protected-packages/);
+        assert.equal(deletes(), 0);
+        assert.ok(exists(UTILS));
+    });
+
+    it("refuses a protected package a PackageCleanup plans: no DELETE", async () => {
+        await e2e.declare([]);
+        await e2e.test.stack.setConfig("cleanup", { value: JSON.stringify({ org: "acme", rules: [{ include: ["docker/legacy-*"] }] }) });
+        assert.match(await failure(up()), /protected-packages/);
+        assert.equal(deletes(), 0);
+        assert.ok(exists(LEGACY));
+    });
+
+    it("refuses a protected package declared with deleteOnDestroy, so dropping it later deletes nothing", async () => {
+        await e2e.declare([
+            { resource: "utils", args: { ...UTILS, deleteOnDestroy: true } },
+            { resource: "gateway", args: GATEWAY },
+        ]);
+        assert.match(await failure(up()), /protected-packages/);
+        await e2e.declare([{ resource: "gateway", args: GATEWAY }]);
+        assert.match(await failure(up()), /does not cover "npm\/internal-utils", "docker\/legacy-service"/);
+        assert.equal(deletes(), 0);
+        assert.ok(exists(UTILS));
+    });
+
+    it("deletes an unprotected package declared absent, once the provider's list covers the pack's globs", async () => {
+        await e2e.test.stack.setConfig("github-packages:protect", { value: JSON.stringify(["npm/internal-utils", "docker/**"]) });
+        await e2e.declare([
+            { resource: "billing", args: { ...BILLING, ensure: "absent" } },
+            { resource: "utils", args: UTILS },
+        ]);
+        await up();
+        assert.equal(deletes(), 1);
+        assert.equal(exists(BILLING), false);
+        assert.ok(exists(UTILS) && exists(LEGACY));
     });
 });

@@ -2,12 +2,14 @@ import { strict as assert } from "node:assert";
 import { parseProtectList } from "../../provider/shared/config";
 import { ConfigError } from "../../provider/shared/messages";
 import {
+    canDelete,
     checkConfig,
     covers,
     DYNAMIC_PROVIDER_TYPE,
     ORG_PACKAGE_TYPE,
     PROTECTED_CONFIG,
     protectedDeletions,
+    protectedPackageFindings,
     RETENTION_GUARDRAILS_CONFIG,
     RETENTION_GUARDRAILS_DEFAULTS,
     RETENTION_TYPE,
@@ -118,18 +120,72 @@ describe("policy/rules", () => {
             );
         });
 
-        it("requires the provider to cover every protected glob, only when the stack has packages", () => {
+        it("requires the provider to cover every protected glob", () => {
             const globs = ["npm/widgets", "container/platform/*"];
-            assert.deepEqual(uncoveredGlobs([provider()], globs), [], "no OrgPackage, nothing to check");
-            assert.deepEqual(uncoveredGlobs([pkg("a", "npm", "x"), provider('["npm/*","container/**"]')], globs), []);
-            const missing = uncoveredGlobs([pkg("a", "npm", "x"), provider('["npm/widgets"]')], globs);
+            assert.deepEqual(uncoveredGlobs(provider(), []), [], "nothing protected, nothing required");
+            assert.deepEqual(uncoveredGlobs(provider('["npm/*","container/**"]'), globs), []);
+            const missing = uncoveredGlobs(provider('["npm/widgets"]'), globs);
             assert.equal(missing.length, 1);
             assert.equal(missing[0].urn, "urn:provider");
-            assert.match(missing[0].message, /does not cover "container\/platform\/\*"/);
-            assert.match(missing[0].message, /does not cover "container\/platform\/\*"\. /);
+            assert.match(missing[0].message, /^The provider's protect list \(github-packages:protect: \["npm\/widgets"\]\) does not cover "container\/platform\/\*"\. /);
             assert.match(missing[0].message, /pulumi config set github-packages:protect '\["npm\/widgets","container\/platform\/\*"\]'/);
-            assert.match(uncoveredGlobs([pkg("a", "npm", "x")], globs)[0].message, /provider is not visible/);
-            assert.match(uncoveredGlobs([pkg("a", "npm", "x"), provider("nope")], globs)[0].message, /Configuration error: github-packages:protect/);
+            assert.match(uncoveredGlobs(provider(), globs)[0].message, /\(github-packages:protect: \[\]\) does not cover "npm\/widgets", "container\/platform\/\*"/);
+            assert.match(uncoveredGlobs(provider("nope"), globs)[0].message, /Configuration error: github-packages:protect/);
+        });
+
+        it("flags a protected package's retention that can delete the whole package", () => {
+            const retention = (packageName: string, lastVersion?: string): SeenResource => ({
+                type: RETENTION_TYPE,
+                urn: `urn:${packageName}`,
+                props: { org: "acme", packageType: "npm", packageName, policy: { keepLatest: 1, lastVersion } },
+            });
+            const findings = protectedDeletions([retention("widgets", "delete-package"), retention("widgets"), retention("other", "delete-package")], ["npm/widgets"]);
+            assert.deepEqual(findings.map((f) => f.urn), ["urn:widgets"]);
+            assert.match(findings[0].message, /acme\/npm\/widgets is protected; its retention must not set lastVersion: "delete-package"/);
+        });
+    });
+
+    describe("protected-packages on one resource, before the engine acts on it", () => {
+        const globs = ["npm/widgets"];
+        const covered = provider('["npm/widgets"]');
+
+        it("checks the provider for dynamic resources itself: its protect list must cover the globs", () => {
+            assert.match(protectedPackageFindings(provider(), undefined, globs)[0].message, /does not cover "npm\/widgets"/);
+            assert.deepEqual(protectedPackageFindings(covered, undefined, globs), []);
+        });
+
+        it("refuses a protected package declared for deletion, whatever the provider's list", () => {
+            for (const extra of [{ ensure: "absent" }, { deleteOnDestroy: true }]) {
+                const findings = protectedPackageFindings(pkg("a", "npm", "widgets", extra), covered, globs);
+                assert.equal(findings.length, 1);
+                assert.match(findings[0].message, /acme\/npm\/widgets is protected/);
+            }
+        });
+
+        it("refuses a resource that can delete an unprotected package unless the provider's list covers the globs", () => {
+            const deleting = pkg("a", "npm", "other", { deleteOnDestroy: true });
+            const findings = protectedPackageFindings(deleting, provider(), globs);
+            assert.equal(findings.length, 1);
+            assert.equal(findings[0].urn, "urn:a");
+            assert.match(findings[0].message, /^acme\/npm\/other can be deleted through this resource, and the provider's protect list \(github-packages:protect: \[\]\) does not cover "npm\/widgets"/);
+            assert.deepEqual(protectedPackageFindings(deleting, covered, globs), [], "legitimate: covered, not protected");
+            assert.deepEqual(protectedPackageFindings(pkg("a", "npm", "other", { ensure: "absent" }), covered, globs), []);
+            assert.match(protectedPackageFindings(deleting, undefined, globs)[0].message, /provider is not visible/);
+        });
+
+        it("leaves resources that cannot delete alone", () => {
+            assert.deepEqual(protectedPackageFindings(pkg("a", "npm", "widgets"), provider(), globs), []);
+            assert.deepEqual(protectedPackageFindings(pkg("a", "npm", "widgets", { deleteOnDestroy: false, ensure: "present" }), provider(), globs), []);
+            assert.deepEqual(protectedPackageFindings({ type: "pulumi:pulumi:Stack", urn: "urn:stack", props: {} }, undefined, globs), []);
+        });
+
+        it("knows which resources can delete", () => {
+            assert.equal(canDelete(pkg("a", "npm", "x", { ensure: "absent" })), true);
+            assert.equal(canDelete(pkg("a", "npm", "x", { deleteOnDestroy: true })), true);
+            assert.equal(canDelete(pkg("a", "npm", "x")), false);
+            assert.equal(canDelete({ type: RETENTION_TYPE, urn: "r", props: { policy: { lastVersion: "delete-package" } } }), true);
+            assert.equal(canDelete({ type: RETENTION_TYPE, urn: "r", props: { policy: { lastVersion: "never" } } }), false);
+            assert.equal(canDelete(provider()), false);
         });
     });
 });

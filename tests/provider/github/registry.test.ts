@@ -6,6 +6,7 @@ import { REGISTRY_URL_DEFAULT, resolveRegistryUrl } from "../../../provider/shar
 import { ConfigError } from "../../../provider/shared/messages";
 import { readImageGraph } from "../../../provider/retention/image-graph";
 import { DOCKER_MANIFEST, OCI_INDEX, OCI_MANIFEST, parseChallenge, RegistryClient, RegistryError } from "../../../provider/github/registry";
+import { startDemo, TOKENS } from "../../emulator/support";
 
 const TOKEN = "ghp_registryTestToken0123456789";
 const BEARER = "bearer-token-from-exchange-abcdef";
@@ -368,5 +369,28 @@ describe("provider/github/registry", () => {
         it("refuses credentials in the URL without showing them", () => {
             assert.throws(() => resolveRegistryUrl(() => "https://u:ghp_secretInUrl123@ghcr.io", {}), (e: Error) => e instanceof ConfigError && !e.message.includes("ghp_secretInUrl123"));
         });
+    });
+});
+
+describe("provider/github/registry against the emulator: HEAD and the repository probe", () => {
+    it("check asks with HEAD (no download counted) and rejects not-found for a ghost; knowsRepository tells a known repository from a wrong registry", async () => {
+        const emulator = await startDemo();
+        try {
+            const image = { org: "acme", name: "apps/web" };
+            const pushed = emulator.admin.pushImage(image, { tags: ["v1"] });
+            const client = new RegistryClient({ registryUrl: emulator.url, token: TOKENS.admin, retries: 0, retryBaseMs: 1 });
+            const web = client.forPackage("acme", "apps/web");
+            await web.check!(pushed.digest);
+            assert.equal(emulator.admin.manifest(image, pushed.digest).downloads, 0, "a HEAD is no download");
+            assert.equal(client.counts.manifestRequests, 0, "manifestRequests counts GETs only");
+            emulator.admin.setManifestState(image, pushed.digest, "missing");
+            await assert.rejects(web.check!(pushed.digest), (e: RegistryError) => e.problem === "not-found" && e.status === 404 && e.request.startsWith("HEAD "));
+            assert.equal(await web.knowsRepository!(), true, "the ghost's repository is known");
+            assert.equal(await client.forPackage("acme", "apps/nothing").knowsRepository!(), false);
+            const elsewhere = new RegistryClient({ registryUrl: `${emulator.url}/elsewhere`, token: TOKENS.admin, retries: 0, retryBaseMs: 1 });
+            assert.equal(await elsewhere.forPackage("acme", "apps/web").knowsRepository!(), false, "a URL that answers 404 to everything");
+        } finally {
+            await emulator.close();
+        }
     });
 });

@@ -205,6 +205,21 @@ describe("provider/retention/image-graph", () => {
             assert.deepEqual(ids(without.deletions), [pr.index.versionId]);
         });
 
+        it("a version GitHub refused before stays with what it needs, and is never planned again, not even as an orphan", async () => {
+            const model = new Model();
+            multiArch(model, "v1", ["v1"], 10, 1, false);
+            const pr3 = multiArch(model, "pr3", ["pr-3"], 40, 2, false);
+            const pr4 = multiArch(model, "pr4", ["pr-4"], 40, 2, false);
+            const refused = [
+                { versionId: pr3.index.versionId, blockedBy: "undeletable" as const, reason: "GitHub refused: over 5,000 downloads." },
+                { versionId: pr4.children[0].versionId, blockedBy: "undeletable" as const, reason: "GitHub refused: over 5,000 downloads." },
+            ];
+            const result = await planImageRetention({ tagged: { include: ["pr-*"] } }, model.versions, { packageType: "container", now: NOW, refused }, model.source());
+            // pr-3 stays (refused), so its children stay; pr-4 goes with its arm64 child, not the amd64 child GitHub refused.
+            assert.deepEqual(ids(result.deletions), ids([pr4.index, pr4.children[1]]));
+            assert.deepEqual(result.blocked.map((b) => [b.versionId, b.blockedBy, b.reason]), [[pr3.index.versionId, "undeletable", "GitHub refused: over 5,000 downloads."]]);
+        });
+
         it("tagged.keepLatest counts images, not cosign signatures (whose tags are digests)", async () => {
             const model = new Model();
             multiArch(model, "v1", ["v1"], 60, 1, false);
@@ -300,13 +315,17 @@ describe("provider/retention/image-graph", () => {
                 assert.equal(blocked.blockedBy, "unreadable-manifest");
                 assert.match(blocked.reason, new RegExp(`^manifest of ${kept.name.slice(0, 19)}… could not be read`));
             }
-            // A kept tag whose manifest the registry does not have (404) needs nothing: tagged deletions go on.
+            // A kept tag whose manifest the registry answers 404 for, though the REST API lists it, is unknown, not absent
+            // (issue 20): it may need any version, so nothing is deleted either.
             const ghost = model.version(model.plain("ghost"), ["v0"], 60);
             model.manifests.delete(ghost.name);
             model.unreadable.delete(kept.name);
             const withGhost = await plan(model, { tagged: { include: ["pr-*"] } });
             assert.deepEqual(withGhost.unreadable.map((u) => [u.digest, u.problem]), [[ghost.name, "not-found"]]);
-            assert.deepEqual(ids(withGhost.deletions), [other.versionId]);
+            assert.deepEqual(ids(withGhost.deletions), []);
+            assert.deepEqual(ids(withGhost.blocked), [other.versionId]);
+            assert.equal(reasonOf(withGhost, child.versionId), "child linux/amd64 of kept tag v1.");
+            assert.ok(withGhost.blocked.every((b) => b.blockedBy === "unreadable-manifest"));
         });
 
         it("tagged deletions go on when the unreadable manifest is one the plan deletes", async () => {
@@ -476,7 +495,7 @@ describe("provider/retention/image-graph", () => {
                             assert.ok(result.deletions.every((d) => d.rule !== "image-graph"));
                         }
                         // Tagged versions are blocked only when an unreadable manifest is of a version that stays.
-                        const unreadableStays = result.unreadable.some((u) => u.problem !== "not-found" && model.versions.some((v) => v.name === u.digest && !deleted.has(v.versionId)));
+                        const unreadableStays = result.unreadable.some((u) => model.versions.some((v) => v.name === u.digest && !deleted.has(v.versionId)));
                         for (const b of result.blocked.filter((b) => b.blockedBy === "unreadable-manifest")) {
                             assert.ok(unreadableStays || b.tags.length === 0, `tagged version ${b.versionId} blocked though every unreadable manifest is deleted`);
                         }

@@ -27,11 +27,31 @@ describe("provider/retention/image-health", () => {
     const indexManifest: Manifest = { digest: index.name, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: child.name, size: 1 }, { mediaType: OCI_MANIFEST, digest: digest("9"), size: 1 }] };
 
     it("reports an index whose child is gone and a tag whose manifest the registry does not have (404)", async () => {
-        const broken = await findBrokenImages([child, index, ghost], source([indexManifest], { problem: "not-found", status: 404 }));
+        const childManifest: Manifest = { digest: child.name, mediaType: OCI_MANIFEST, manifests: [] };
+        const broken = await findBrokenImages([child, index, ghost], source([indexManifest, childManifest], { problem: "not-found", status: 404 }));
         assert.deepEqual(broken.map((b) => [b.versionId, b.problem, b.missing]), [
             [index.versionId, "missing-children", [digest("9")]],
             [ghost.versionId, "unreadable", []],
         ]);
+    });
+
+    it("reports an index whose child the REST API lists but the registry answers 404 for (a ghost child), asking with check (HEAD), not read", async () => {
+        const asked: string[] = [];
+        const registry = source([indexManifest], { problem: "not-found", status: 404 });
+        const checked: ManifestSource = {
+            read: (d) => {
+                asked.push(`read ${d}`);
+                return registry.read(d);
+            },
+            check: async (d) => {
+                asked.push(`check ${d}`);
+                await registry.read(d);
+            },
+        };
+        const broken = await findBrokenImages([child, index], checked);
+        assert.deepEqual(broken.map((b) => [b.versionId, b.problem, b.missing]), [[index.versionId, "missing-children", [child.name, digest("9")]]]);
+        assert.match(broken[0].reason, /2 of the 2 manifests its index lists are gone or not served by the registry/);
+        assert.deepEqual(asked, [`read ${index.name}`, `check ${child.name}`], "the child is asked about with check only, once");
     });
 
     for (const failure of [{ problem: "unavailable", status: 503 }, { problem: "unavailable" }, { problem: "unauthorized", status: 401 }] as const) {

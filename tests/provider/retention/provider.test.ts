@@ -149,6 +149,34 @@ describe("provider/retention/provider", () => {
             assert.ok(active(emulator).has("1.0.1"));
         });
 
+        it("remembers GitHub's refusal: the next runs send no DELETE for it while it stays as it was, and diff sees nothing pending", async () => {
+            const before = publish(emulator, 5);
+            emulator.admin.setVisibility(pkg, "public");
+            emulator.admin.setDownloads(pkg, before.get("1.0.1")!, 5001);
+            const policy = { keepLatest: 2, maxDeletions: 5 };
+            const first = await up({ ...ref, policy });
+            const refusal = first.blocked.find((b) => b.name === "1.0.1")!;
+            assert.equal(refusal.blockedBy, "undeletable");
+            assert.ok(refusal.refusedAt, "the refusal is dated");
+            assert.deepEqual(refusal.tags, []);
+            const sent = deletes(emulator);
+            // The preview's check cannot see the state: it plans 1.0.1 again; diff and update know better.
+            const checked = await provider.check({} as VersionRetentionInputs, { ...ref, policy });
+            assert.deepEqual(checked.inputs!.plan!.delete.map((d) => d.version), ["1.0.1"]);
+            assert.equal((await provider.diff("id", first, checked.inputs!)).changes, false);
+            const second = (await provider.update("id", first, checked.inputs!)).outs!;
+            assert.equal(deletes(emulator), sent, "no DELETE sent for the refused version");
+            assert.deepEqual(second.blocked.map((b) => [b.name, b.blockedBy, b.refusedAt]), [["1.0.1", "undeletable", refusal.refusedAt]]);
+            // Not selected any more (the policy keeps it), the memory stays: selected again later, it is still not sent.
+            const third = await up({ ...ref, policy: { keepLatest: 4, maxDeletions: 5 } }, second);
+            assert.deepEqual(third.blocked.map((b) => b.name), ["1.0.1"]);
+            await up({ ...ref, policy }, third);
+            assert.equal(deletes(emulator), sent);
+            // Older records (no refusedAt) are tried again, once.
+            await up({ ...ref, policy }, { ...third, blocked: third.blocked.map(({ refusedAt: _r, ...b }) => b) });
+            assert.equal(deletes(emulator), sent + 1);
+        });
+
         it("never plans the last version: blocked by default, kept with keep-newest", async () => {
             publish(emulator, 3);
             const state = await up({ ...ref, policy: { olderThan: "1h", maxDeletions: 5 } });
@@ -345,6 +373,9 @@ describe("provider/retention/provider", () => {
             const inputs = { ...ref, policy: { keepLatest: 1 } };
             assert.match((await rejection(provider.diff("id", old, { ...inputs, restore: [8] }))).message, /restore names version 8, which this resource did not delete/);
             assert.match((await rejection(provider.diff("id", old, { ...inputs, restore: [7] }))).message, /only within 30 days of its deletion; 1\.0\.0 \(id 7/);
+            // "all" newly set with every record past 30 days fails, naming them; still set from an earlier run, it does not.
+            assert.match((await rejection(provider.diff("id", old, { ...inputs, restore: "all" }))).message, /restore: "all" finds no version .* 1\.0\.0 \(id 7, deleted .*cannot be restored any more/);
+            await provider.diff("id", { ...old, restore: "all" } as VersionRetentionState, { ...inputs, restore: "all" });
         });
     });
 });
