@@ -52,11 +52,16 @@ export async function unrecordedDeletions(session: RetentionSession, state: Vers
         .sort((a, b) => Date.parse(a.deletedAt) - Date.parse(b.deletedAt) || a.versionId - b.versionId);
 }
 
-/** `state` with the unrecorded deletions added to its records, oldest first. */
+/**
+ * `state` with the unrecorded deletions after its records: they come from a run that started
+ * after the recorded ones, so the list stays oldest first. (Not sorted by time: GitHub's
+ * whole-second times would put a deletion of the killed run before one the last recorded run
+ * made in the same second.)
+ */
 export async function withUnrecorded(session: RetentionSession, state: VersionRetentionState, now: Date): Promise<VersionRetentionState> {
     const found = await unrecordedDeletions(session, state, now);
     if (found.length === 0) {
         return state;
     }
-    return { ...state, deleted: [...(state.deleted ?? []), ...found].sort((a, b) => Date.parse(a.deletedAt) - Date.parse(b.deletedAt)) };
+    return { ...state, deleted: [...(state.deleted ?? []), ...found] };
 }
