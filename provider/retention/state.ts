@@ -149,10 +149,15 @@ export function standingRefusals(
     });
 }
 
+/** True when two tag lists hold the same tags, in any order (none and an empty list are the same). */
+export function sameTags(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
+    const sorted = (t: readonly string[] | undefined) => JSON.stringify([...(t ?? [])].sort());
+    return sorted(a) === sorted(b);
+}
+
 /** True when a refusal record describes the version as it is now: same name, same tags (in any order). */
 export function sameVersion(record: Pick<BlockedVersionRecord, "name" | "tags">, version: { name: string; tags?: readonly string[] }): boolean {
-    const tags = (t: readonly string[] | undefined) => JSON.stringify([...(t ?? [])].sort());
-    return record.name === version.name && tags(record.tags) === tags(version.tags);
+    return record.name === version.name && sameTags(record.tags, version.tags);
 }
 
 /** The resource id of a retention: `org/type/name`, the package's own id. */

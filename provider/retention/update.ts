@@ -18,7 +18,7 @@ import { RetentionOptions, VersionDeletion } from "./plan";
 import { withUnrecorded } from "./recover";
 import { restore } from "./restore";
 import { Listing, RetentionSession } from "./session";
-import { partialFailure, RECORD_DAYS, refOf, RetentionRunSummary, standingRefusals, VersionRetentionInputs, VersionRetentionState } from "./state";
+import { partialFailure, RECORD_DAYS, refOf, RetentionRunSummary, sameTags, standingRefusals, VersionRetentionInputs, VersionRetentionState } from "./state";
 
 /** Applies the plan of this run to the package: deletes what it named, or restores what `restore` asks for. */
 export async function apply(session: RetentionSession, id: string, inputs: VersionRetentionInputs, olds: VersionRetentionState | undefined): Promise<VersionRetentionState> {
@@ -126,8 +126,7 @@ async function deletePackage(session: RetentionSession, inputs: VersionRetention
         }
         const now = await new PackageVersionsApi(session.github()).list(inputs, "active");
         const planned = new Map(listing.versions.map((v) => [v.versionId, v.tags]));
-        const same = (tags: string[], was: string[] | undefined) => was !== undefined && tags.length === was.length && tags.every((t) => was.includes(t));
-        if (now.length !== planned.size || now.some((v) => !same(v.tags, planned.get(v.versionId)))) {
+        if (now.length !== planned.size || now.some((v) => !planned.has(v.versionId) || !sameTags(v.tags, planned.get(v.versionId)))) {
             throw new Error(`${what} has other versions or tags than the plan named (published, deleted or retagged since); nothing was deleted. Run again.`);
         }
     });
@@ -162,7 +161,7 @@ async function recheck(versions: PackageVersionsApi, ref: PackageVersionRef, pla
         }
         throw new NotAsPlanned("missing", "gone before its DELETE (someone else deleted it); not recorded as deleted.");
     }
-    if (current.tags.length !== planned.length || current.tags.some((t) => !planned.includes(t))) {
+    if (!sameTags(current.tags, planned)) {
         const list = (tags: string[]) => (tags.length > 0 ? tags.join(", ") : "untagged");
         throw new NotAsPlanned(
             "changed",
