@@ -10,7 +10,7 @@ import { CONFIG_NAMESPACE } from "../shared/config";
 import { RetentionCandidate } from "./candidate";
 import { planImageRetention } from "./image-plan";
 import { hasUnknown, checkRetentionInputs } from "./inputs";
-import { planRetention, RetentionCapError, RetentionOptions, RetentionPlan } from "./plan";
+import { ListingMark, planRetention, publishedAfter, RetentionCapError, RetentionOptions, RetentionPlan } from "./plan";
 import { assertRestorable, pendingRestores } from "./restore";
 import { Listing, RetentionSession } from "./session";
 import {
@@ -29,7 +29,11 @@ import {
  * the `plan` input, which `pulumi preview --diff` shows line by line. A plan over its cap
  * fails here, naming the counts, before anything is deleted.
  */
-export async function check(session: RetentionSession, news: VersionRetentionInputs): Promise<dynamic.CheckResult<VersionRetentionInputs>> {
+export async function check(
+    session: RetentionSession,
+    olds: Partial<VersionRetentionInputs> | undefined,
+    news: VersionRetentionInputs,
+): Promise<dynamic.CheckResult<VersionRetentionInputs>> {
     const failures = checkRetentionInputs(news);
     if (failures.length > 0) {
         return { failures };
@@ -37,13 +41,15 @@ export async function check(session: RetentionSession, news: VersionRetentionInp
     if (hasUnknown(news)) {
         return { inputs: { ...news, plan: undefined } };
     }
+    // Keep counts count what the last run listed (its check's inputs are the old inputs, also after a run that changed nothing).
+    const countedThrough = samePackage(olds, news) ? olds?.plan?.listedThrough : undefined;
     if (news.restore !== undefined) {
-        return { inputs: { ...news, plan: suspendedPlan(news.restore) } };
+        return { inputs: { ...news, plan: { ...suspendedPlan(news.restore), ...(countedThrough ? { countedThrough, listedThrough: countedThrough } : {}) } } };
     }
     const listing = await session.list(news);
     try {
-        const plan = await planPackage(session, news, listing, new Date());
-        return { inputs: { ...news, plan: viewOf(plan) } };
+        const plan = await planPackage(session, news, listing, { now: new Date(), countedThrough });
+        return { inputs: { ...news, plan: viewOf(plan, listing.versions, countedThrough) } };
     } catch (error) {
         if (error instanceof RetentionCapError) {
             return { failures: [{ property: "policy.maxDeletions", reason: error.message }] };
@@ -89,10 +95,9 @@ export async function planPackage(
     session: RetentionSession,
     inputs: VersionRetentionInputs,
     listing: Listing,
-    now: Date,
-    refused: RetentionOptions["refused"] = [],
+    context: Pick<RetentionOptions, "now" | "refused" | "countedThrough">,
 ): Promise<RetentionPlan> {
-    const options = { packageType: inputs.packageType, now, subject: retentionId(inputs), refused };
+    const options = { packageType: inputs.packageType, subject: retentionId(inputs), ...context };
     if (inputs.packageType !== "container") {
         return planRetention(inputs.policy, listing.versions, options);
     }
@@ -137,8 +142,16 @@ function suspendedPlan(restore: number[] | "all"): RetentionPlanView {
     };
 }
 
-/** The plan as the preview shows it. */
-export function viewOf(plan: RetentionPlan): RetentionPlanView {
+/** True when the old inputs are of the same package (not a replacement, not a create). */
+function samePackage(olds: Partial<VersionRetentionInputs> | undefined, news: VersionRetentionInputs): boolean {
+    return olds !== undefined && olds.org === news.org && olds.packageType === news.packageType && olds.packageName === news.packageName;
+}
+
+/**
+ * The plan as the preview shows it. `versions`: the versions it was planned on, whose newest the next run counts keep
+ * counts through; `countedThrough`: the mark this plan counted through (the last run's).
+ */
+export function viewOf(plan: RetentionPlan, versions: readonly RetentionCandidate[] = [], countedThrough?: ListingMark): RetentionPlanView {
     const entry = (v: RetentionCandidate, rule: string, reason: string): PlannedVersion => ({
         id: v.versionId,
         version: v.name,
@@ -164,5 +177,18 @@ export function viewOf(plan: RetentionPlan): RetentionPlanView {
             .map((k) => entry(k, k.keptBy, k.reason)),
         blocked: plan.blocked.slice(0, LISTED_LIMIT).map((b) => entry(b, b.blockedBy, b.reason)),
         deletePackage: plan.deletePackage,
+        ...(countedThrough ? { countedThrough } : {}),
+        ...newestCreated(versions, countedThrough),
     };
+}
+
+/** `listedThrough`: the newest of the listed versions, never before the last run's mark. */
+function newestCreated(listed: readonly RetentionCandidate[], countedThrough: ListingMark | undefined): Pick<RetentionPlanView, "listedThrough"> {
+    let newest = countedThrough;
+    for (const v of listed) {
+        if (newest === undefined || publishedAfter(v, newest)) {
+            newest = { createdAt: v.createdAt, versionId: v.versionId };
+        }
+    }
+    return newest ? { listedThrough: newest } : {};
 }

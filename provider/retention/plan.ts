@@ -31,7 +31,8 @@ export type KeepReason =
     | "keep-latest-untagged"
     | "partial-tag-match"
     | "last-version"
-    | "image-graph";
+    | "image-graph"
+    | "published-since-last-run";
 
 /** Why a version the plan would delete is not planned: a refusal GitHub would answer with. */
 export type BlockReason = "last-version" | "undeletable" | "unreadable-manifest";
@@ -90,6 +91,25 @@ export interface RetentionOptions {
     subject?: string;
     /** The image graph of a container package (planImageRetention reads it): allows untagged rules and keeps what kept images need. */
     graph?: ImageGraph;
+    /**
+     * The newest version the last run listed. Versions newer (created later; in the same second, a higher id) are kept and
+     * not counted by keep counts, so a version published between a preview and its update never pushes another out.
+     */
+    countedThrough?: ListingMark;
+}
+
+/** A place in a package's newest-first order: versions after it were published later. */
+export interface ListingMark {
+    /** The version's creation time, as GitHub gives it (seconds). */
+    createdAt: string;
+    /** Its id, which orders versions created in the same second. */
+    versionId: number;
+}
+
+/** True when `version` comes after `mark` in publication order (the order keep counts rank in). */
+export function publishedAfter(version: RetentionCandidate, mark: ListingMark): boolean {
+    const [a, b] = [Date.parse(version.createdAt), Date.parse(mark.createdAt)];
+    return a > b || (a === b && version.versionId > mark.versionId);
 }
 
 /** A plan that would delete more versions than its cap allows; nothing may be deleted. */
@@ -210,7 +230,7 @@ export function retentionCandidates(policy: RetentionPolicy, versions: readonly 
 /** What the rules decided before the graph and the last-version rule: the selected versions (in newest-first order), the kept and the blocked. */
 interface BaseSelection {
     newestFirst: RetentionCandidate[];
-    ranks: { all: Map<number, number>; tagged: Map<number, number>; untagged: Map<number, number> };
+    ranks: Ranks;
     selected: Map<number, VersionDeletion>;
     kept: KeptVersion[];
     blocked: BlockedVersion[];
@@ -234,14 +254,19 @@ function selectVersions(policy: RetentionPolicy, versions: readonly RetentionCan
         ids.add(version.versionId);
     }
     const newestFirst = sortNewestFirst(versions);
+    const through = options.countedThrough;
+    const published = (v: RetentionCandidate) => through !== undefined && publishedAfter(v, through);
+    // Keep counts count what the last run listed: the same set in a preview and in its update, whatever is published between.
+    const counted = newestFirst.filter((v) => !published(v));
     const ranks = {
         all: rankOf(newestFirst),
+        counted: rankOf(counted),
         // With the graph, a version tagged only `sha256-<hex>.sig` is a signature that lives with its image: `tagged.keepLatest` counts images.
-        tagged: rankOf(newestFirst.filter((v) => (imageGraph ? v.tags.some((tag) => !isCosignTag(tag)) : v.tags.length > 0))),
-        untagged: rankOf(newestFirst.filter((v) => v.tags.length === 0)),
+        tagged: rankOf(counted.filter((v) => (imageGraph ? v.tags.some((tag) => !isCosignTag(tag)) : v.tags.length > 0))),
+        untagged: rankOf(counted.filter((v) => v.tags.length === 0)),
     };
     const select = selector(policy, options.now);
-    const keep = keeper(policy, ranks);
+    const keep = keeper(policy, ranks, published, options.countedThrough);
     const undeletable = new Set(options.undeletable ?? []);
     const refused = new Map((options.refused ?? []).map((r) => [r.versionId, r]));
 
@@ -534,9 +559,19 @@ function selector(policy: RetentionPolicy, now: Date): (version: RetentionCandid
 }
 
 /** Builds the keep rules, in the order they are reported: protect lists, then keep counts. */
+/** Newest-first ranks (0-based): `all` orders the plan's lists; keep counts rank among `counted`, `tagged` and `untagged`, which leave out versions published since the last run. */
+interface Ranks {
+    all: Map<number, number>;
+    counted: Map<number, number>;
+    tagged: Map<number, number>;
+    untagged: Map<number, number>;
+}
+
 function keeper(
     policy: RetentionPolicy,
-    ranks: { all: Map<number, number>; tagged: Map<number, number>; untagged: Map<number, number> },
+    ranks: Ranks,
+    published: (version: RetentionCandidate) => boolean,
+    countedThrough: ListingMark | undefined,
 ): (version: RetentionCandidate) => Pick<KeptVersion, "keptBy" | "reason"> | undefined {
     const protect = policy.protect ?? {};
     const ids = new Set(protect.versionIds ?? []);
@@ -544,6 +579,12 @@ function keeper(
     const versionGlob = matcher(protect.versions);
     const tagGlob = matcher(protect.tags);
     return (version) => {
+        if (published(version)) {
+            return {
+                keptBy: "published-since-last-run",
+                reason: `created ${version.createdAt.slice(0, 16)}, after the newest version the last run listed (${countedThrough!.createdAt.slice(0, 16)}); counted and planned from the next run.`,
+            };
+        }
         if (ids.has(version.versionId)) {
             return { keptBy: "protect-id", reason: `version id ${version.versionId} is in protect.versionIds.` };
         }
@@ -557,7 +598,7 @@ function keeper(
         if (protectedTag !== undefined) {
             return { keptBy: "protect-tag", reason: `tag ${protectedTag} matches ${firstGlob(protect.tags!, protectedTag)} in protect.tags.` };
         }
-        const rank = ranks.all.get(version.versionId)!;
+        const rank = ranks.counted.get(version.versionId)!;
         if (policy.keepLatest !== undefined && rank < policy.keepLatest) {
             return { keptBy: "keep-latest", reason: `one of the ${policy.keepLatest} most recent versions (number ${rank + 1}).` };
         }

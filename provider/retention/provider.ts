@@ -24,8 +24,8 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
     }
 
     /** Validates the inputs, lists the package and plans; the plan is the `plan` input the preview shows. */
-    async check(_olds: VersionRetentionInputs, news: VersionRetentionInputs): Promise<dynamic.CheckResult<VersionRetentionInputs>> {
-        return check(this.session, news);
+    async check(olds: VersionRetentionInputs, news: VersionRetentionInputs): Promise<dynamic.CheckResult<VersionRetentionInputs>> {
+        return check(this.session, olds, news);
     }
 
     /** Changes when the plan deletes or restores something, the package or policy changed, or a refresh found broken images. */

@@ -7,7 +7,7 @@
 import { packageId } from "../shared/keys";
 import { PackageRef } from "../shared/types";
 import { BrokenImage } from "./image-health";
-import { BlockReason } from "./plan";
+import { BlockReason, ListingMark } from "./plan";
 import { RetentionPolicy } from "./policy";
 
 /** GitHub restores a deleted version within this many days. */
@@ -45,6 +45,10 @@ export interface RetentionPlanView {
     blocked: PlannedVersion[];
     /** True when the whole package is deleted instead (`lastVersion: "delete-package"`). */
     deletePackage: boolean;
+    /** The newest version the last run listed: versions published after it are kept this run and counted from the next. */
+    countedThrough?: ListingMark;
+    /** The newest version this plan listed: the next run's `countedThrough`. */
+    listedThrough?: ListingMark;
 }
 
 /** The inputs of a `PackageVersionRetention`, as the provider receives them. */

@@ -14,7 +14,7 @@ import { PackageVersionRef, PackageVersionsApi } from "../github/versions";
 import { capitalize, describe } from "../shared/messages";
 import { assertDeletable } from "../shared/protection";
 import { planPackage } from "./check";
-import { RetentionOptions, VersionDeletion } from "./plan";
+import { VersionDeletion } from "./plan";
 import { withUnrecorded } from "./recover";
 import { restore } from "./restore";
 import { Listing, RetentionSession } from "./session";
@@ -48,9 +48,11 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
     // know them: the engine gives check the old inputs, not these outputs).
     const remembered = new Map(standingRefusals(olds?.blocked, listing.versions).map((r) => [r.versionId, r]));
     const refused = [...remembered.values()].map((r) => ({ versionId: r.versionId, blockedBy: r.blockedBy, reason: rememberedReason(r) }));
-    const plan = await planPackage(session, inputs, listing, now, refused);
+    // Counted through what this run's check counted through: a version published since then keeps its place and keeps no other out.
+    const context = { now, refused, countedThrough: inputs.plan?.countedThrough };
+    const plan = await planPackage(session, inputs, listing, context);
     // A version either list saw can only keep others: what the union's plan keeps is not deleted either.
-    const unionDeletes = union ? new Set((await planPackage(session, inputs, union, now, refused)).deletions.map((d) => d.versionId)) : undefined;
+    const unionDeletes = union ? new Set((await planPackage(session, inputs, union, context)).deletions.map((d) => d.versionId)) : undefined;
     // Only what the plan of this run's check named: a version the rules select since then waits for the next preview.
     const named = new Set((inputs.plan?.delete ?? []).map((d) => d.id));
     const deletions = plan.deletions.filter((d) => named.has(d.versionId) && !remembered.has(d.versionId) && (!unionDeletes || unionDeletes.has(d.versionId)));
@@ -91,7 +93,7 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
                 }
                 state.blocked.push({ versionId: deletion.versionId, name: deletion.name, blockedBy: error.blockedBy, reason: error.message });
                 // It stays, changed: what the rest may delete is planned again on a fresh list (a kept image keeps its children).
-                queue = await stillPlanned(session, inputs, listing, queue, now, refused);
+                queue = await stillPlanned(session, inputs, listing, queue, context);
                 continue;
             }
         } catch (error) {
@@ -180,8 +182,7 @@ async function stillPlanned(
     inputs: VersionRetentionInputs,
     earlier: Listing,
     queue: VersionDeletion[],
-    now: Date,
-    refused: RetentionOptions["refused"],
+    context: Parameters<typeof planPackage>[3],
 ): Promise<VersionDeletion[]> {
     if (queue.length === 0) {
         return queue;
@@ -189,7 +190,7 @@ async function stillPlanned(
     const again = await new PackageVersionsApi(session.github()).list(inputs, "active");
     const fresh = new Set(again.map((v) => v.versionId));
     const union = { ...earlier, versions: [...again, ...earlier.versions.filter((v) => !fresh.has(v.versionId))] };
-    const selects = async (listing: Listing) => new Set((await planPackage(session, inputs, listing, now, refused)).deletions.map((d) => d.versionId));
+    const selects = async (listing: Listing) => new Set((await planPackage(session, inputs, listing, context)).deletions.map((d) => d.versionId));
     const [one, both] = [await selects({ ...earlier, versions: again }), await selects(union)];
     return queue.filter((d) => one.has(d.versionId) && both.has(d.versionId));
 }

@@ -94,6 +94,35 @@ describe("approved retention plans (CLI in a project directory, --save-plan / --
         assert.deepEqual(active(emulator), ["1.0.0", "1.0.1", "1.0.2", "1.0.3", "1.0.4"]);
     });
 
+    it("interactive up, and preview then up --skip-preview: a version published after the preview pushes nothing out", async () => {
+        await cli.ok("up", "--yes");
+        assert.deepEqual(active(emulator), ["1.0.1", "1.0.2", "1.0.3"]);
+        // Published after the first run listed: kept, and not counted until a run has listed it.
+        emulator.admin.publishVersion(pkg, { name: "1.0.4" });
+        await cli.ok("up", "--yes");
+        assert.equal(deletes(emulator).length, 1, "the second run deletes nothing");
+
+        // Interactive up: the update's own version list is held 3 s and 1.0.5 is published meanwhile.
+        emulator.admin.addFault({ kind: "timeout", operation: "packages/get-all-package-versions-for-package-owned-by-org", nth: 2, delayMs: 3000 });
+        const up = cli.start("up", "--yes", "--diff");
+        const done = finished(up);
+        await eventually("the update's check lists", () => emulator.admin.faults()[0].fired >= 1, 120_000);
+        emulator.admin.publishVersion(pkg, { name: "1.0.5" });
+        const result = await done;
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        assert.match(result.stdout, /5 active versions: delete 1, keep 4 \(1 published-since-last-run, 3 keep-latest\)/, "the preview showed one deletion");
+        assert.deepEqual(active(emulator), ["1.0.2", "1.0.3", "1.0.4", "1.0.5"], "the update deleted exactly what its preview showed");
+        assert.equal(deletes(emulator).length, 2);
+
+        // A preview approved in one job, the update later with --skip-preview: 1.0.6 published in between.
+        const preview = await cli.ok("preview", "--diff");
+        assert.match(preview.stdout, /4 active versions: delete 1, keep 3/);
+        emulator.admin.publishVersion(pkg, { name: "1.0.6" });
+        await cli.ok("up", "--yes", "--skip-preview");
+        assert.deepEqual(active(emulator), ["1.0.3", "1.0.4", "1.0.5", "1.0.6"], "1.0.3 stays: the preview kept it");
+        assert.equal(deletes(emulator).length, 3);
+    });
+
     it("nothing changed since the saved preview: up --plan deletes exactly what it showed", async () => {
         const plan = path.join(dir, "plan.json");
         await cli.ok("preview", "--diff", "--save-plan", plan);

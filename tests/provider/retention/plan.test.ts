@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { RetentionCandidate } from "../../../provider/retention/candidate";
-import { planRetention, RetentionCapError, RetentionPlan } from "../../../provider/retention/plan";
+import { planRetention, RetentionCapError, RetentionOptions, RetentionPlan } from "../../../provider/retention/plan";
 import { checkRetentionPolicy, RetentionPolicy } from "../../../provider/retention/policy";
 import { PackageType } from "../../../provider/shared/types";
 
@@ -398,3 +398,48 @@ function combinations<T extends object>(options: { [K in keyof T]?: readonly (T[
     }
     return results as T[];
 }
+
+describe("provider/retention/plan: keep counts count through the last run's listing", () => {
+    // The last run listed through 2.0.0 (id 5, 50 days ago); 2.1.0 (10 days ago) was published after it.
+    const mark = { createdAt: NPM[4].createdAt, versionId: 5 };
+    const through = (policy: RetentionPolicy, versions: RetentionCandidate[], packageType: PackageType = "npm", graph?: RetentionOptions["graph"]) =>
+        planRetention(policy, versions, { packageType, now: NOW, subject: `acme/${packageType}/app`, countedThrough: mark, graph });
+
+    it("a version published since does not push another out of keepLatest, and is kept itself, saying why", () => {
+        assert.deepEqual(summary(plan({ keepLatest: 2 }, NPM)).deleted, [1, 2, 3, 4]);
+        const result = through({ keepLatest: 2 }, NPM);
+        assert.deepEqual(summary(result), { deleted: [1, 2, 3], kept: { 4: "keep-latest", 5: "keep-latest", 6: "published-since-last-run" }, blocked: {}, deletePackage: false });
+        assert.match(result.kept.find((k) => k.versionId === 6)!.reason, /after the newest version the last run listed \(.*\); counted and planned from the next run/);
+    });
+
+    it("no rule deletes a version published since: not by age, not by name", () => {
+        // 2.1.0 stays, so 2.0.0 is no longer the package's last version: it goes by age.
+        assert.deepEqual(summary(through({ olderThan: "1d", lastVersion: "keep-newest" }, NPM)).deleted, [1, 2, 3, 4, 5]);
+        assert.deepEqual(summary(through({ names: { include: ["2.1.*"] } }, NPM)).kept, { 6: "published-since-last-run" });
+        assert.deepEqual(summary(through({ names: { include: ["2.1.*"] } }, NPM)).deleted, []);
+    });
+
+    it("in the same second as the mark, a higher id is published after it; tagged and untagged counts skip it too", () => {
+        const same = [...NPM.slice(0, 5), { ...v(7, "2.0.1", 0), createdAt: NPM[4].createdAt }];
+        assert.deepEqual(summary(through({ keepLatest: 1 }, same)).kept, { 5: "keep-latest", 7: "published-since-last-run" });
+        const images = [v(21, digest(21), 60, ["pr-1"]), v(22, digest(22), 55, ["pr-2"]), v(23, digest(23), 40, ["pr-3"]), v(24, digest(24), 52, [])];
+        assert.deepEqual(summary(through({ tagged: { include: ["pr-*"] }, keepLatest: 0, untagged: { keepLatest: 0 } }, images, "container", { links: [], unreadable: [], manifestsRead: 4 })), {
+            deleted: [21, 22, 24],
+            kept: { 23: "published-since-last-run" },
+            blocked: {},
+            deletePackage: false,
+        });
+    });
+
+    it("a new image keeps the children it shares with an image the plan deletes", () => {
+        // pr-1 (old) and pr-9 (published since) share the platform child c; pr-1 goes, pr-9 and c stay.
+        const images = [v(30, digest(30), 70, ["v1"]), v(31, digest(31), 60, ["pr-1"]), v(32, digest(32), 60, []), v(33, digest(33), 5, ["pr-9"])];
+        const links = [31, 33].map((parent) => ({ parent: digest(parent), child: digest(32), kind: "child" as const, label: "linux/amd64" }));
+        const graph = { links, unreadable: [], manifestsRead: 4 };
+        const result = through({ tagged: { include: ["pr-*"] } }, images, "container", graph);
+        assert.deepEqual(summary(result).deleted, [31]);
+        assert.deepEqual(summary(result).kept, { 33: "published-since-last-run" });
+        const unmarked = planRetention({ tagged: { include: ["pr-*"] } }, images, { packageType: "container", now: NOW, graph });
+        assert.deepEqual(summary(unmarked).deleted.sort(), [31, 32, 33], "without the mark, pr-9 goes and its child with it");
+    });
+});
