@@ -540,7 +540,16 @@ describe("emulator/registry/api", () => {
                 await call(emulator, "GET", "/token?scope=repository:acme/platform/api-gateway:pull"),
                 await call(emulator, "GET", "/token", { headers: { authorization: basic("ghp_wrong") } }),
                 await call(emulator, "PUT", "/v2/acme/tools/ci-runner/manifests/latest", { headers: { authorization: `Bearer ${token}` } }),
+                await call(emulator, "GET", `/v2/acme/tools/ci-runner/blobs/sha256:${"0".repeat(64)}`, { headers: { authorization: `Bearer ${token}` } }),
+                await call(emulator, "GET", "/v2/acme/tools/ci-runner/blobs/sha256:zz", { headers: { authorization: `Bearer ${token}` } }),
             ];
+            assert.deepEqual(
+                answers.slice(-2).map((answer) => [answer.status, code(answer)]),
+                [
+                    [404, "BLOB_UNKNOWN"],
+                    [400, "DIGEST_INVALID"],
+                ],
+            );
             for (const answer of answers) {
                 const errors = (answer.body as { errors: { code: string; message: string }[] }).errors;
                 assert.ok(Array.isArray(errors) && errors.length > 0, answer.text);
