@@ -38,9 +38,13 @@ export async function check(
     if (failures.length > 0) {
         return { failures };
     }
+    // The packages checked after this one are listed in the background; the hint is not stored.
+    const { prefetch, ...inputs } = news;
+    news = inputs;
     if (hasUnknown(news)) {
         return { inputs: { ...news, plan: undefined } };
     }
+    session.prefetch(news, Array.isArray(prefetch) ? prefetch : []);
     // Keep counts count what the last run listed (its check's inputs are the old inputs, also after a run that changed nothing).
     const countedThrough = samePackage(olds, news) ? olds?.plan?.listedThrough : undefined;
     if (news.restore !== undefined) {

@@ -59,6 +59,8 @@ export interface VersionRetentionInputs extends PackageRef {
     restore?: number[] | "all";
     /** The plan `check` made for this run; set by the provider, never by programs. */
     plan?: RetentionPlanView;
+    /** Packages (`type/name`, same org) checked after this one in the run, listed in the background; set by `VersionRetention`, never stored. */
+    prefetch?: string[];
 }
 
 /** One version the resource deleted. */
@@ -129,7 +131,7 @@ export interface VersionRetentionState extends VersionRetentionInputs {
 }
 
 /** The inputs a `PackageVersionRetention` takes; `check` refuses any other name. */
-export const RETENTION_INPUTS = ["org", "packageType", "packageName", "policy", "restore", "plan"] as const satisfies readonly (keyof VersionRetentionInputs)[];
+export const RETENTION_INPUTS = ["org", "packageType", "packageName", "policy", "restore", "plan", "prefetch"] as const satisfies readonly (keyof VersionRetentionInputs)[];
 
 /** The outputs the SDK registers as undefined inputs; `check` ignores them while undefined. */
 export const RETENTION_OUTPUTS = ["packageId", "deleted", "restored", "blocked", "lastRun", "brokenImages"] as const satisfies readonly (keyof VersionRetentionState)[];
