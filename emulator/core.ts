@@ -3,6 +3,7 @@
  * the request log, plus loading a seed and going back to the start. The GitHub REST API (rest/api.ts),
  * the admin interface (admin/admin.ts) and the server (server.ts) all work on one of these.
  */
+import { BlobStore } from "./store/blobs";
 import { Clock, parseInstant } from "./store/clock";
 import { DefaultedOptions } from "./defaults";
 import { FaultInjector } from "./traffic/faults";
@@ -29,6 +30,8 @@ export class EmulatorCore {
     readonly log: RequestLog;
     /** The container registry's bearer tokens. */
     readonly registryTokens = new RegistryTokens();
+    /** The blobs manifests point at, kept across resets and seeds (a digest names one content for good). */
+    readonly blobs = new BlobStore();
     private current: Store;
     private seed: Seed;
     private start: number;
@@ -41,7 +44,7 @@ export class EmulatorCore {
         this.clock = new Clock(this.start, options.tick);
         this.faults = new FaultInjector(options.faultSeed);
         this.log = new RequestLog(options.requestLogLimit);
-        this.current = buildStore(this.seed, this.start, options.defaultRateLimit);
+        this.current = buildStore(this.seed, this.start, options.defaultRateLimit, this.blobs);
     }
 
     /** The current state. */
@@ -59,7 +62,7 @@ export class EmulatorCore {
         if (valid.now !== undefined) {
             this.clock.set(valid.now);
         }
-        this.current = buildStore(valid, this.clock.now(), this.options.defaultRateLimit);
+        this.current = buildStore(valid, this.clock.now(), this.options.defaultRateLimit, this.blobs);
         this.seed = valid;
         this.start = this.clock.now();
         this.limiter.reset();
@@ -69,7 +72,7 @@ export class EmulatorCore {
     /** Goes back to the state of a fresh start with the last seed: state, clock, rate limits, faults and request log. */
     reset(): void {
         this.clock.set(this.start);
-        this.current = buildStore(this.seed, this.start, this.options.defaultRateLimit);
+        this.current = buildStore(this.seed, this.start, this.options.defaultRateLimit, this.blobs);
         this.limiter.reset();
         this.registryTokens.clear();
         this.faults.clear();

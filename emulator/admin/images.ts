@@ -136,7 +136,7 @@ export class ImageAdmin {
                 .map((version) => ({ version, json: JSON.parse(version.manifest!.text) as { subject?: { digest?: string }; artifactType?: string } }))
                 .filter(({ json }) => json.subject?.digest === subject)
                 .map(({ version, json }) => ({
-                    manifest: { text: version.manifest!.text, digest: version.name, mediaType: version.manifest!.mediaType, size: Buffer.byteLength(version.manifest!.text) },
+                    manifest: { text: version.manifest!.text, digest: version.name, mediaType: version.manifest!.mediaType, size: Buffer.byteLength(version.manifest!.text), blobs: [] },
                     artifactType: json.artifactType ?? DEFAULT_ARTIFACT_TYPE,
                 }));
             children.push(this.store(pkg, referrersIndex(referrers), [referrersTag(subject)], "referrers-index", { subject }));

@@ -1,19 +1,28 @@
 /**
  * The container registry side of ghcr.io, without sockets: the token exchange (`GET /token`),
  * `/v2/` and, per repository `ORG/NAME`, manifests by tag or digest (GET and HEAD, negotiated
- * on `Accept`) and the tag list (OCI distribution spec). Manifests are the container package
- * versions of the store: a version's name is its manifest's digest and its tags are the tags.
+ * on `Accept`), blobs by digest (GET and HEAD) and the tag list (OCI distribution spec).
+ * Manifests are the container package versions of the store: a version's name is its
+ * manifest's digest and its tags are the tags; a blob is served where an active manifest of the
+ * repository points at it.
  */
 import { canSeeOrg, credentialOf } from "../rest/auth";
 import { Clock } from "../store/clock";
+import { blobBytes, referencedBlobs } from "../store/blobs";
 import { MANIFEST_MEDIA_TYPES } from "../store/manifests";
 import { Store } from "../store/state";
 import { ApiRequest, WireReply } from "../traffic/http";
 import { FaultRule, PackageRecord, TokenRecord, VersionRecord } from "../types";
-import { REGISTRY_TOKEN_SECONDS, RegistryGrant, RegistryTokens, repositoryKey } from "./tokens";
+import { REGISTRY_TOKEN_SECONDS, RegistryGrant, RegistryTokens, patOfBearer, repositoryKey } from "./tokens";
 
 /** The `service` of ghcr.io's token exchange, echoed in `WWW-Authenticate`. */
 export const REGISTRY_SERVICE = "ghcr.io";
+
+/** The placeholder scope ghcr.io puts in the challenge of `/v2/` itself, where no repository is named. */
+export const BASE_CHALLENGE_SCOPE = "repository:user/image:pull";
+
+/** How many tags a tag list without `n` holds, as on ghcr.io (a `Link` points to the rest). */
+export const DEFAULT_TAG_PAGE = 100;
 
 /** The error codes of the OCI distribution spec ("Error Codes"), with the spec's descriptions as messages. */
 export const REGISTRY_ERRORS = {
@@ -54,6 +63,7 @@ type RegistryRoute =
     | { kind: "base" }
     | { kind: "manifest"; org: string; name: string; reference: string }
     | { kind: "tags"; org: string; name: string }
+    | { kind: "blob"; org: string; name: string; digest: string }
     | { kind: "unknown"; org?: string; name?: string };
 
 /** Whether a raw path belongs to the registry rather than the REST API (no GitHub REST path starts like these). */
@@ -77,6 +87,8 @@ export class RegistryApi {
                 return request.method === "HEAD" ? "registry/head-manifest" : "registry/get-manifest";
             case "tags":
                 return "registry/list-tags";
+            case "blob":
+                return request.method === "HEAD" ? "registry/head-blob" : "registry/get-blob";
             default:
                 return "registry/unknown";
         }
@@ -102,16 +114,16 @@ export class RegistryApi {
         const grant = this.grant(request);
         const repository = "org" in route && route.org !== undefined && route.name !== undefined ? { org: route.org, name: route.name } : undefined;
         if (!grant) {
-            return this.challenge(repository, undefined);
+            return this.challenge(repository ?? (route.kind === "base" ? BASE_CHALLENGE_SCOPE : undefined), undefined);
         }
         if (route.kind === "base") {
             return json(200, {});
         }
         if (route.kind === "unknown" || !repository) {
-            // ghcr.io has no referrers API, no catalog, no blob store here: clients fall back (referrers tag schema).
+            // ghcr.io has no referrers API and no catalog; blob uploads go through the admin interface here.
             return registryError(404, "UNSUPPORTED", `the emulator does not serve ${request.method} ${request.url.pathname}`);
         }
-        if (!grant.repositories.has(repositoryKey(repository.org, repository.name))) {
+        if (!grant.anyRepository && !grant.repositories.has(repositoryKey(repository.org, repository.name))) {
             return this.challenge(repository, "insufficient_scope");
         }
         const pkg = this.env.store().activePackage({ org: repository.org, packageType: "container", name: repository.name });
@@ -127,7 +139,7 @@ export class RegistryApi {
         if (request.method !== "GET" && request.method !== "HEAD") {
             return unsupported(request);
         }
-        return this.manifest(request, pkg, route.reference);
+        return route.kind === "blob" ? this.blob(pkg, route.digest) : this.manifest(request, pkg, route.reference);
     }
 
     /** The answer of an `error` fault on a registry path: a 5xx with a registry error body. */
@@ -197,23 +209,62 @@ export class RegistryApi {
         return token !== undefined && org !== undefined && canSeeOrg(token, org);
     }
 
-    /** The live grant of the request's bearer token. */
+    /**
+     * The live grant of the request's bearer token: one `GET /token` issued, or (as ghcr.io
+     * accepts it) the base64 of a known PAT, which may ask for any repository the PAT may pull.
+     */
     private grant(request: ApiRequest): RegistryGrant | undefined {
         const match = /^\s*bearer\s+(\S+)\s*$/i.exec(request.authorization ?? "");
-        return match ? this.env.tokens.find(match[1], this.env.clock.now()) : undefined;
+        if (!match) {
+            return undefined;
+        }
+        const issued = this.env.tokens.find(match[1], this.env.clock.now());
+        if (issued) {
+            return issued;
+        }
+        const pat = patOfBearer(match[1], (secret) => this.env.store().token(secret) !== undefined);
+        return pat === undefined ? undefined : this.env.tokens.forPat(pat, this.env.clock.now());
     }
 
-    /** 401 with the `WWW-Authenticate` challenge that tells a client where to get a token. */
-    private challenge(repository: { org: string; name: string } | undefined, error: string | undefined): WireReply {
+    /** 401 with the `WWW-Authenticate` challenge that tells a client where to get a token (for `scope`: a repository, or a scope as is). */
+    private challenge(scope: { org: string; name: string } | string | undefined, error: string | undefined): WireReply {
         const parts = [`realm="${this.env.baseUrl}/token"`, `service="${REGISTRY_SERVICE}"`];
-        if (repository) {
-            parts.push(`scope="repository:${repository.org}/${repository.name}:pull"`);
+        if (scope !== undefined) {
+            parts.push(`scope="${typeof scope === "string" ? scope : `repository:${scope.org}/${scope.name}:pull`}"`);
         }
         if (error) {
             parts.push(`error="${error}"`);
         }
         const reply = registryError(401, "UNAUTHORIZED", REGISTRY_ERRORS.UNAUTHORIZED);
         return { ...reply, headers: { ...reply.headers, "www-authenticate": `Bearer ${parts.join(",")}` } };
+    }
+
+    /**
+     * A blob by digest: served when an active manifest of `pkg` (present or corrupt, not
+     * missing) points at it and the emulator made it; else `BLOB_UNKNOWN`. A malformed digest is
+     * `DIGEST_INVALID`. Blobs count no download (GitHub counts manifest pulls).
+     */
+    private blob(pkg: PackageRecord, digest: string): WireReply {
+        if (!isValidDigest(digest)) {
+            return registryError(400, "DIGEST_INVALID", `${digest} is not a digest: expected algorithm:hex, e.g. sha256: and 64 lowercase hex digits`, { digest });
+        }
+        const blob = this.env.store().blobs.get(digest);
+        const referenced =
+            blob !== undefined &&
+            pkg.versions.some((version) => version.deletedAt === undefined && version.manifest !== undefined && version.manifest.state !== "missing" && referencedBlobs(version.manifest.text).has(digest));
+        if (!blob || !referenced) {
+            return registryError(404, "BLOB_UNKNOWN", REGISTRY_ERRORS.BLOB_UNKNOWN, { digest });
+        }
+        return {
+            status: 200,
+            headers: {
+                "content-type": "application/octet-stream",
+                "docker-content-digest": digest,
+                "docker-distribution-api-version": "registry/2.0",
+                etag: `"${digest}"`,
+            },
+            body: blobBytes(blob.recipe),
+        };
     }
 
     /** A manifest by tag or digest; GET counts a download of its version, HEAD does not. */
@@ -269,11 +320,18 @@ function parse(rawPath: string): RegistryRoute {
     if (tags) {
         return { kind: "tags", org: tags[1], name: tags[2] };
     }
+    const blob = /^\/v2\/([^/]+)\/(.+)\/blobs\/([^/]+)$/.exec(path);
+    if (blob && blob[3] !== "uploads") {
+        return { kind: "blob", org: blob[1], name: blob[2], digest: blob[3] };
+    }
     const other = /^\/v2\/([^/]+)\/(.+?)\/(?:referrers|blobs|manifests|tags)\//.exec(path);
     return other ? { kind: "unknown", org: other[1], name: other[2] } : { kind: "unknown" };
 }
 
-/** The tag list with the spec's `n` / `last` pagination and a `Link` to the next page. */
+/**
+ * The tag list with the spec's `n` / `last` pagination and a `Link` to the next page; without
+ * `n`, pages of {@link DEFAULT_TAG_PAGE} as ghcr.io answers.
+ */
 function tagList(request: ApiRequest, pkg: PackageRecord, name: string): WireReply {
     const query = request.url.searchParams;
     const last = query.get("last");
@@ -284,10 +342,11 @@ function tagList(request: ApiRequest, pkg: PackageRecord, name: string): WireRep
     }
     const all = [...new Set(pkg.versions.filter((version) => version.deletedAt === undefined).flatMap((version) => version.tags))].sort(ascii);
     const after = last === null ? all : all.filter((tag) => ascii(tag, last) > 0);
-    const page = n === undefined ? after : after.slice(0, n);
+    const size = n ?? DEFAULT_TAG_PAGE;
+    const page = after.slice(0, size);
     const headers: Record<string, string> = {};
-    if (n !== undefined && n > 0 && page.length < after.length) {
-        headers.link = `</v2/${name}/tags/list?n=${n}&last=${encodeURIComponent(page[page.length - 1])}>; rel="next"`;
+    if (size > 0 && page.length < after.length) {
+        headers.link = `</v2/${name}/tags/list?n=${size}&last=${encodeURIComponent(page[page.length - 1])}>; rel="next"`;
     }
     const reply = json(200, { name, tags: page });
     return { ...reply, headers: { ...reply.headers, ...headers } };
@@ -296,6 +355,14 @@ function tagList(request: ApiRequest, pkg: PackageRecord, name: string): WireRep
 /** Go's `sort.Strings` order (byte-wise; tags are ASCII). */
 function ascii(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Whether `text` is a digest as the OCI image spec writes them (`algorithm:encoded`), with a sha256 one 64 lowercase hex digits. */
+function isValidDigest(text: string): boolean {
+    if (!/^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/.test(text)) {
+        return false;
+    }
+    return !text.startsWith("sha256:") || /^sha256:[a-f0-9]{64}$/.test(text);
 }
 
 /** Whether an Accept header takes `mediaType`; no header, or `*` / `*\/*`, takes anything. */

@@ -2,10 +2,13 @@
  * Container manifests as data: the OCI and Docker media types, canonical JSON bytes and their
  * sha256 digests, and builders for the shapes build tools push to ghcr.io (single-platform
  * images, multi-arch indexes with buildx attestations, cosign signatures, OCI 1.1 referrers
- * and the referrers tag schema's index). No HTTP here: the registry API and the admin
- * interface both use these.
+ * and the referrers tag schema's index). Each builder also makes the blobs its manifest points
+ * at (configs, layers, signature payloads; see blobs.ts), with digests and sizes true to their
+ * bytes, so the images pull completely. No HTTP here: the registry API and the admin interface
+ * both use these.
  */
 import { createHash } from "node:crypto";
+import { Blob, layerBlob, textBlob } from "./blobs";
 
 /** The manifest media types (OCI image spec; Docker image manifest v2 schema 2). */
 export const MEDIA_TYPES = {
@@ -18,8 +21,8 @@ export const MEDIA_TYPES = {
 /** The media types a registry client asks for in `Accept` when it pulls (what `docker pull` sends). */
 export const MANIFEST_MEDIA_TYPES: readonly string[] = Object.values(MEDIA_TYPES);
 
-/** Media types of the blobs the generated manifests point at (the emulator serves no blobs). */
-const BLOB_TYPES = {
+/** Media types of the blobs the generated manifests point at. */
+export const BLOB_TYPES = {
     ociConfig: "application/vnd.oci.image.config.v1+json",
     ociLayer: "application/vnd.oci.image.layer.v1.tar+gzip",
     dockerConfig: "application/vnd.docker.container.image.v1+json",
@@ -53,6 +56,8 @@ export interface BuiltManifest {
     mediaType: string;
     /** Its size in bytes. */
     size: number;
+    /** The blobs it points at that the emulator made (none for an index or a manifest given as JSON). */
+    blobs: Blob[];
 }
 
 /** A descriptor (OCI image spec): what an index or a `subject` says about another manifest. */
@@ -89,8 +94,8 @@ export function sha256Digest(text: string): string {
     return `sha256:${createHash("sha256").update(text, "utf8").digest("hex")}`;
 }
 
-/** A manifest (any JSON object) as stored: canonical text, digest, and its `mediaType` field (else the OCI manifest type). */
-export function buildManifest(json: object, mediaType?: string): BuiltManifest {
+/** A manifest (any JSON object) as stored: canonical text, digest, and its `mediaType` field (else the OCI manifest type); `blobs` are the blobs it points at. */
+export function buildManifest(json: object, mediaType?: string, blobs: Blob[] = []): BuiltManifest {
     const text = canonicalJson(json);
     const field = (json as { mediaType?: unknown }).mediaType;
     return {
@@ -98,6 +103,7 @@ export function buildManifest(json: object, mediaType?: string): BuiltManifest {
         digest: sha256Digest(text),
         mediaType: mediaType ?? (typeof field === "string" ? field : MEDIA_TYPES.ociManifest),
         size: Buffer.byteLength(text),
+        blobs,
     };
 }
 
@@ -120,22 +126,41 @@ export function platformOf(platform: string): { architecture: string; os: string
     return { architecture, os, ...(variant ? { variant } : {}) };
 }
 
-/** A fake blob descriptor whose digest and size follow from `nonce`, so generated images differ and repeat exactly. */
-function blob(mediaType: string, nonce: string): { mediaType: string; digest: string; size: number } {
-    const digest = sha256Digest(nonce);
-    return { mediaType, digest, size: 512 + (parseInt(digest.slice(7, 13), 16) % 30_000_000) };
+/** The descriptor of a blob in a manifest. */
+function blobDescriptor(blob: Blob): Descriptor {
+    return { mediaType: blob.mediaType, digest: blob.digest, size: blob.size };
 }
 
-/** A single-platform image manifest; `nonce` makes its content (and digest) unique. */
+/** A JSON blob (canonical text) of `mediaType`. */
+function jsonBlob(mediaType: string, value: unknown): Blob {
+    return textBlob(mediaType, canonicalJson(value));
+}
+
+/**
+ * A single-platform image manifest; `nonce` makes its content (and digest) unique. Its one
+ * layer is a gzipped tarball holding `etc/emulator/image` (the nonce and platform), and its
+ * config names the platform and that layer's diff id, as a build tool writes them.
+ */
 export function imageManifest(nonce: string, options: { platform?: string; format?: ManifestFormat } = {}): BuiltManifest {
     const docker = options.format === "docker";
     const platform = options.platform ?? "linux/amd64";
-    return buildManifest({
-        schemaVersion: 2,
-        mediaType: docker ? MEDIA_TYPES.dockerManifest : MEDIA_TYPES.ociManifest,
-        config: blob(docker ? BLOB_TYPES.dockerConfig : BLOB_TYPES.ociConfig, `config:${platform}:${nonce}`),
-        layers: [blob(docker ? BLOB_TYPES.dockerLayer : BLOB_TYPES.ociLayer, `layer:${platform}:${nonce}`)],
+    const layer = layerBlob(docker ? BLOB_TYPES.dockerLayer : BLOB_TYPES.ociLayer, [{ name: "etc/emulator/image", content: `${nonce}\n${platform}\n` }]);
+    const config = jsonBlob(docker ? BLOB_TYPES.dockerConfig : BLOB_TYPES.ociConfig, {
+        ...platformOf(platform),
+        config: { Labels: { "org.opencontainers.image.description": `emulator image ${nonce}` } },
+        rootfs: { type: "layers", diff_ids: [layer.diffId] },
+        history: [{ created_by: `emulator: image ${nonce}` }],
     });
+    return buildManifest(
+        {
+            schemaVersion: 2,
+            mediaType: docker ? MEDIA_TYPES.dockerManifest : MEDIA_TYPES.ociManifest,
+            config: blobDescriptor(config),
+            layers: [blobDescriptor(layer)],
+        },
+        undefined,
+        [config, layer],
+    );
 }
 
 /** The manifest a seeded or published container version without one gets: a linux/amd64 OCI image unique to `nonce`. */
@@ -143,17 +168,31 @@ export function generatedManifest(nonce: string): BuiltManifest {
     return imageManifest(nonce);
 }
 
-/** A buildx attestation manifest (in-toto provenance and SBOM layers) for the platform manifest `subject`. */
+/** A buildx attestation manifest (in-toto provenance and SBOM statements as layers) for the platform manifest `subject`. */
 export function attestationManifest(nonce: string, subject: string): BuiltManifest {
-    return buildManifest({
-        schemaVersion: 2,
-        mediaType: MEDIA_TYPES.ociManifest,
-        config: blob(BLOB_TYPES.ociConfig, `attestation-config:${nonce}`),
-        layers: [
-            { ...blob(BLOB_TYPES.inToto, `provenance:${subject}:${nonce}`), annotations: { "in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2" } },
-            { ...blob(BLOB_TYPES.inToto, `sbom:${subject}:${nonce}`), annotations: { "in-toto.io/predicate-type": "https://spdx.dev/Document" } },
-        ],
-    });
+    const statement = (predicateType: string) =>
+        jsonBlob(BLOB_TYPES.inToto, {
+            _type: "https://in-toto.io/Statement/v0.1",
+            predicateType,
+            subject: [{ name: `emulator:${nonce}`, digest: { sha256: subject.replace(/^sha256:/, "") } }],
+            predicate: {},
+        });
+    const provenance = statement("https://slsa.dev/provenance/v0.2");
+    const sbom = statement("https://spdx.dev/Document");
+    const config = jsonBlob(BLOB_TYPES.ociConfig, { architecture: "unknown", os: "unknown", config: {}, rootfs: { type: "layers", diff_ids: [provenance.digest, sbom.digest] } });
+    return buildManifest(
+        {
+            schemaVersion: 2,
+            mediaType: MEDIA_TYPES.ociManifest,
+            config: blobDescriptor(config),
+            layers: [
+                { ...blobDescriptor(provenance), annotations: { "in-toto.io/predicate-type": "https://slsa.dev/provenance/v0.2" } },
+                { ...blobDescriptor(sbom), annotations: { "in-toto.io/predicate-type": "https://spdx.dev/Document" } },
+            ],
+        },
+        undefined,
+        [config, provenance, sbom],
+    );
 }
 
 /** One entry of an index: a platform image, or a buildx attestation naming the image it attests. */
@@ -194,31 +233,53 @@ export function referrersTag(digest: string): string {
  * manifest and leaves the previous one untagged.
  */
 export function cosignManifest(subject: string, kind: "sig" | "att", count: number): BuiltManifest {
-    const layerType = kind === "sig" ? BLOB_TYPES.cosignSignature : BLOB_TYPES.dsse;
-    return buildManifest({
-        schemaVersion: 2,
-        mediaType: MEDIA_TYPES.ociManifest,
-        config: blob(BLOB_TYPES.ociConfig, `cosign-config:${kind}:${subject}:${count}`),
-        layers: Array.from({ length: count }, (_, i) => ({
-            ...blob(layerType, `cosign-${kind}:${subject}:${i}`),
-            annotations:
-                kind === "sig"
-                    ? { "dev.cosignproject.cosign/signature": Buffer.from(`signature ${i} of ${subject}`).toString("base64") }
-                    : { predicateType: "https://slsa.dev/provenance/v1" },
-        })),
-    });
+    const layers = Array.from({ length: count }, (_, i) =>
+        kind === "sig"
+            ? jsonBlob(BLOB_TYPES.cosignSignature, {
+                  critical: { identity: { "docker-reference": "emulator" }, image: { "docker-manifest-digest": subject }, type: "cosign container image signature" },
+                  optional: { signature: i },
+              })
+            : jsonBlob(BLOB_TYPES.dsse, {
+                  payloadType: "application/vnd.in-toto+json",
+                  payload: Buffer.from(canonicalJson({ _type: "https://in-toto.io/Statement/v0.1", subject: [{ digest: { sha256: subject.replace(/^sha256:/, "") } }], attestation: i })).toString("base64"),
+                  signatures: [{ keyid: "", sig: Buffer.from(`signature ${i} of ${subject}`).toString("base64") }],
+              }),
+    );
+    const config = jsonBlob(BLOB_TYPES.ociConfig, { architecture: "", os: "", config: {}, rootfs: { type: "layers", diff_ids: layers.map((layer) => layer.digest) } });
+    return buildManifest(
+        {
+            schemaVersion: 2,
+            mediaType: MEDIA_TYPES.ociManifest,
+            config: blobDescriptor(config),
+            layers: layers.map((layer, i) => ({
+                ...blobDescriptor(layer),
+                annotations:
+                    kind === "sig"
+                        ? { "dev.cosignproject.cosign/signature": Buffer.from(`signature ${i} of ${subject}`).toString("base64") }
+                        : { predicateType: "https://slsa.dev/provenance/v1" },
+            })),
+        },
+        undefined,
+        [config, ...layers],
+    );
 }
 
 /** An OCI 1.1 artifact manifest with a `subject` (an SBOM, a signature...) of `artifactType`. */
 export function referrerManifest(nonce: string, subject: Descriptor, artifactType: string): BuiltManifest {
-    return buildManifest({
-        schemaVersion: 2,
-        mediaType: MEDIA_TYPES.ociManifest,
-        artifactType,
-        config: { mediaType: BLOB_TYPES.empty, digest: sha256Digest("{}"), size: 2 },
-        layers: [blob("application/octet-stream", `referrer:${subject.digest}:${nonce}`)],
-        subject,
-    });
+    const empty = textBlob(BLOB_TYPES.empty, "{}");
+    const content = textBlob("application/octet-stream", `${artifactType} of ${subject.digest} (${nonce})\n`);
+    return buildManifest(
+        {
+            schemaVersion: 2,
+            mediaType: MEDIA_TYPES.ociManifest,
+            artifactType,
+            config: blobDescriptor(empty),
+            layers: [blobDescriptor(content)],
+            subject,
+        },
+        undefined,
+        [empty, content],
+    );
 }
 
 /** The referrers tag schema's index: descriptors (with `artifactType`) of every referrer of one subject. */

@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseInstant } from "./clock";
 import { visibilityProblem } from "../rest/github";
+import { BlobStore } from "./blobs";
 import { IdSequence, Store, containerVersion, defaultVersionName, restoreTokenFor } from "./state";
 import {
     MANIFEST_STATES,
@@ -257,9 +258,9 @@ function unique(values: string[] | number[], path: string): void {
 
 /**
  * Builds the store a seed describes. Relative instants (`-10d`) resolve against `reference`;
- * tokens without a `rateLimit` get `defaultRateLimit`.
+ * tokens without a `rateLimit` get `defaultRateLimit`. Generated images put their blobs in `blobs`.
  */
-export function buildStore(seed: Seed, reference: number, defaultRateLimit: number): Store {
+export function buildStore(seed: Seed, reference: number, defaultRateLimit: number, blobs: BlobStore = new BlobStore()): Store {
     const explicit = (ids: (number | undefined)[]): Set<number> => new Set(ids.filter((id): id is number => id !== undefined));
     const packages = seed.orgs.flatMap((org) => org.packages ?? []);
     const sequences = {
@@ -281,7 +282,7 @@ export function buildStore(seed: Seed, reference: number, defaultRateLimit: numb
             orgRecord.repositories.set(repo.name, repositoryRecord(repo, sequences.repository));
         }
         for (const pkg of org.packages ?? []) {
-            records.push(packageRecord(pkg, orgRecord, sequences, at, reference));
+            records.push(packageRecord(pkg, orgRecord, sequences, at, reference, blobs));
         }
     }
 
@@ -305,7 +306,7 @@ export function buildStore(seed: Seed, reference: number, defaultRateLimit: numb
         };
     });
 
-    return new Store({ orgs, packages: records, tokens, ids: sequences });
+    return new Store({ orgs, packages: records, tokens, ids: sequences, blobs });
 }
 
 function repositoryRecord(repo: SeedRepository, ids: IdSequence): RepositoryRecord {
@@ -318,6 +319,7 @@ function packageRecord(
     ids: { package: IdSequence; version: IdSequence; repository: IdSequence },
     at: (instant: string | null | undefined, fallback: number) => number,
     reference: number,
+    blobs: BlobStore,
 ): PackageRecord {
     const createdAt = at(pkg.createdAt, reference);
     const visibility = pkg.visibility ?? "private";
@@ -339,7 +341,7 @@ function packageRecord(
     };
     // Every package on GitHub has a version; an empty name asks for the default one.
     const versions: SeedVersion[] = pkg.versions?.length ? pkg.versions : [{}];
-    record.versions = versions.map((version, ordinal) => versionRecord(version, record, ordinal, ids.version, at));
+    record.versions = versions.map((version, ordinal) => versionRecord(version, record, ordinal, ids.version, at, blobs));
     if (record.deletedAt !== undefined) {
         record.restoreToken = pkg.restoreToken ?? restoreTokenFor(record.id, record.deletedAt);
     }
@@ -352,12 +354,13 @@ function versionRecord(
     ordinal: number,
     ids: IdSequence,
     at: (instant: string | null | undefined, fallback: number) => number,
+    blobs: BlobStore,
 ): VersionRecord {
     const id = version.id ?? ids.take();
     const createdAt = at(version.createdAt, pkg.createdAt);
     const image =
         pkg.packageType === "container"
-            ? containerVersion(pkg.org, pkg.name, ordinal, version.name, version.manifest, version.manifestMediaType)
+            ? containerVersion(pkg.org, pkg.name, ordinal, version.name, version.manifest, version.manifestMediaType, blobs)
             : undefined;
     if (image?.manifest && version.manifestState) {
         image.manifest.state = version.manifestState;

@@ -3,6 +3,7 @@
  * changes it synchronously (so concurrent requests never see half a change); GitHub's rules
  * about what may change live in rest/rules.ts and rest/routes.ts.
  */
+import { BlobStore } from "./blobs";
 import { BuiltManifest, buildManifest, generatedManifest } from "./manifests";
 import { hexDigest } from "./random";
 import {
@@ -58,6 +59,8 @@ export interface StoreData {
     tokens: TokenRecord[];
     /** Where new ids come from. */
     ids: IdSequences;
+    /** The blobs generated manifests point at (a new, empty one when left out). */
+    blobs?: BlobStore;
 }
 
 /** The default name of a new version: a digest for image registries, a semver-looking name elsewhere. */
@@ -74,6 +77,8 @@ export function generatedNonce(org: string, packageName: string, ordinal: number
  * The name and manifest of a container version: an explicit manifest names the version (a
  * different explicit name is an error); without one, a generated image whose digest is the name
  * when no name is given or the given name is that digest. Any other name gets no manifest.
+ * The blobs of a generated image go into `blobs`; a manifest given as JSON brings none (its
+ * blobs are served only if the emulator made them before, e.g. for a snapshot loaded again).
  */
 export function containerVersion(
     org: string,
@@ -82,6 +87,7 @@ export function containerVersion(
     name: string | undefined,
     manifest?: object,
     mediaType?: string,
+    blobs?: BlobStore,
 ): { name: string; manifest: ManifestRecord | undefined } {
     if (manifest !== undefined) {
         const built = buildManifest(manifest, mediaType);
@@ -92,6 +98,7 @@ export function containerVersion(
     }
     const generated = generatedManifest(generatedNonce(org, packageName, ordinal));
     if (name === undefined || name === "" || name === generated.digest) {
+        blobs?.add(generated.blobs);
         return { name: generated.digest, manifest: manifestRecord(generated) };
     }
     return { name, manifest: undefined };
@@ -108,6 +115,8 @@ export class Store {
     private readonly tokensBySecret = new Map<string, TokenRecord>();
     private readonly packages: PackageRecord[];
     private readonly ids: IdSequences;
+    /** The blobs the manifests of this store can point at, by digest. */
+    readonly blobs: BlobStore;
 
     constructor(data: StoreData) {
         for (const org of data.orgs) {
@@ -118,6 +127,7 @@ export class Store {
         }
         this.packages = data.packages;
         this.ids = data.ids;
+        this.blobs = data.blobs ?? new BlobStore();
     }
 
     /** The organization with `login` (case-insensitive). */
@@ -194,7 +204,7 @@ export class Store {
     /** Publishes a version of `pkg` at `now`; the package counts as updated. */
     addVersion(pkg: PackageRecord, input: PublishVersionInput, now: number): VersionRecord {
         const id = this.ids.version.take();
-        const image = pkg.packageType === "container" ? containerVersion(pkg.org, pkg.name, pkg.versions.length, input.name) : undefined;
+        const image = pkg.packageType === "container" ? containerVersion(pkg.org, pkg.name, pkg.versions.length, input.name, undefined, undefined, this.blobs) : undefined;
         const version: VersionRecord = {
             id,
             name: image?.name ?? input.name ?? defaultVersionName(pkg.packageType, pkg.name, id, pkg.versions.length),
@@ -218,6 +228,7 @@ export class Store {
      * reused, as a registry stores a manifest once.
      */
     addManifest(pkg: PackageRecord, manifest: BuiltManifest, tags: readonly string[], now: number): VersionRecord {
+        this.blobs.add(manifest.blobs);
         let version = pkg.versions.find((candidate) => candidate.deletedAt === undefined && candidate.name === manifest.digest);
         if (!version) {
             version = {

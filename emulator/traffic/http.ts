@@ -27,8 +27,8 @@ export interface WireReply {
     status: number;
     /** Headers. */
     headers: Record<string, string>;
-    /** The body ("" for none). */
-    body: string;
+    /** The body ("" for none); bytes for a blob. */
+    body: string | Buffer;
 }
 
 /**
@@ -104,7 +104,7 @@ export function parseJson(text: string): unknown {
 }
 
 /** Writes a complete answer. */
-export function send(response: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+export function send(response: ServerResponse, status: number, headers: Record<string, string>, body: string | Buffer): void {
     response.writeHead(status, { ...headers, "content-length": String(Buffer.byteLength(body)) });
     response.end(body);
 }

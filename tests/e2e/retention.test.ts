@@ -7,6 +7,7 @@ import type { Emulator, PackageKey } from "../../emulator";
 import { E2E, E2E_TOKEN, failure, outcome, startE2E, StateResource } from "../support/e2e";
 import { eventually } from "../support/cli";
 import { printed, printedEntries } from "../support/plan";
+import { activeTags, assertPulls } from "../support/pulls";
 
 /** The package the tests publish: ten releases over 100 days, then pre-releases. */
 const pkg: PackageKey = { org: "acme", packageType: "npm", name: "retained" };
@@ -296,6 +297,12 @@ describe("e2e: broken images as drift (container retention, emulator registry)",
         for (const version of [release, ...release.children]) {
             assert.ok(left.has(version.versionId), `${version.digest} of the release is still there`);
         }
+        // Every kept tag still pulls completely (index, children, configs, layers); the deleted images do not.
+        assert.deepEqual(activeTags(e2e.emulator, "acme", "apps/web").sort(), ["v1", "v2", "v3"]);
+        await assertPulls(e2e.emulator, image, E2E_TOKEN, {
+            kept: ["v1", "v2", "v3", ...release.children.map((child) => child.digest)],
+            gone: ["pr-1", pr.digest, leftover.digest, ...pr.children.map((child) => child.digest)],
+        });
     });
 
     it("a registry URL that answers no manifest fails the preview and the up, naming the setting; nothing is deleted", async () => {
@@ -463,6 +470,9 @@ describe("e2e: each image version is read again right before its DELETE (paced r
             "no DELETE was sent for pr-6 or its children",
         );
         assert.deepEqual(sent.sort(), prs.map((p) => p.versionId).sort());
+        // What stays pulls completely, pr-6 with both platforms; the deleted PR images do not.
+        assert.deepEqual(activeTags(e2e.emulator, "acme", "apps/api").sort(), ["latest", "pr-6", "v1"]);
+        await assertPulls(e2e.emulator, image, E2E_TOKEN, { kept: ["v1", "latest", "pr-6"], gone: ["pr-1", "pr-2", "pr-3", "pr-4", ...prs.map((p) => p.digest)] });
         // Each DELETE went right after one GET of the same version: the check is in the DELETE's paced slot.
         const log = e2e.emulator.admin.requests().entries.filter((e) => e.path.includes("/versions/"));
         log.forEach((entry, i) => {

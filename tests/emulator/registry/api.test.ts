@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
+import { gunzipSync } from "node:zlib";
 import { Octokit } from "@octokit/rest";
 import { Emulator, MEDIA_TYPES, PULL_ACCEPT, REGISTRY_ERRORS, pullImage } from "../../../emulator";
 import { TOKENS, call, startDemo } from "../support";
@@ -119,7 +120,8 @@ describe("emulator/registry/api", () => {
         it("challenges a client without a bearer token with the realm, service and scope", async () => {
             const base = await call(emulator, "GET", "/v2/");
             assert.equal(base.status, 401);
-            assert.equal(base.headers.get("www-authenticate"), `Bearer realm="${emulator.url}/token",service="ghcr.io"`);
+            // As ghcr.io: /v2/ itself names a placeholder repository in its scope.
+            assert.equal(base.headers.get("www-authenticate"), `Bearer realm="${emulator.url}/token",service="ghcr.io",scope="repository:user/image:pull"`);
             const manifest = await call(emulator, "GET", "/v2/acme/platform/api-gateway/manifests/latest");
             assert.equal(manifest.status, 401);
             assert.equal(code(manifest), "UNAUTHORIZED");
@@ -136,6 +138,159 @@ describe("emulator/registry/api", () => {
         it("does not take the PAT itself as a bearer token", async () => {
             const answer = await call(emulator, "GET", "/v2/acme/tools/ci-runner/manifests/latest", { headers: { authorization: `Bearer ${TOKENS.admin}` } });
             assert.equal(answer.status, 401);
+        });
+
+        it("takes Bearer <base64 of a PAT> as ghcr.io does (also `echo $PAT | base64`, with its newline), checked like the PAT", async () => {
+            for (const encoded of [Buffer.from(TOKENS.readonly).toString("base64"), Buffer.from(`${TOKENS.readonly}\n`).toString("base64")]) {
+                const headers = { authorization: `Bearer ${encoded}`, accept: PULL_ACCEPT };
+                assert.equal((await call(emulator, "GET", "/v2/", { headers })).status, 200);
+                const privateManifest = await call(emulator, "GET", "/v2/acme/platform/api-gateway/manifests/latest", { headers });
+                assert.equal(privateManifest.status, 200, privateManifest.text);
+                const tags = await call<{ tags: string[] }>(emulator, "GET", "/v2/acme/platform/api-gateway/tags/list", { headers });
+                assert.deepEqual(tags.body.tags, ["latest", "v3.1.0", "v3.2.0"]);
+            }
+            // An unknown PAT in base64 is no credential; a PAT the organization hides is DENIED.
+            const unknown = await call(emulator, "GET", "/v2/acme/tools/ci-runner/manifests/latest", { headers: { authorization: `Bearer ${Buffer.from("ghp_nope").toString("base64")}` } });
+            assert.equal(unknown.status, 401);
+            assert.equal(code(unknown), "UNAUTHORIZED");
+            const globex = await call(emulator, "GET", "/v2/acme/platform/api-gateway/manifests/latest", {
+                headers: { authorization: `Bearer ${Buffer.from(TOKENS.globexOnly).toString("base64")}`, accept: PULL_ACCEPT },
+            });
+            assert.equal(globex.status, 403);
+            assert.equal(code(globex), "DENIED");
+            const log = emulator.admin.requests().entries.filter((entry) => entry.api === "registry");
+            assert.ok(log.some((entry) => entry.login === "acme-reader"), "the PAT's login is logged");
+            assert.ok(!JSON.stringify(log).includes(TOKENS.readonly), "the PAT never appears in the log");
+        });
+    });
+
+    describe("blobs", () => {
+        /** GET or HEAD of a blob as bytes. */
+        async function blob(method: "GET" | "HEAD", repository: string, digest: string, token: string): Promise<{ status: number; headers: Headers; bytes: Buffer }> {
+            const answer = await fetch(`${emulator.url}/v2/${repository}/blobs/${digest}`, { method, headers: { authorization: `Bearer ${token}` } });
+            return { status: answer.status, headers: answer.headers, bytes: Buffer.from(await answer.arrayBuffer()) };
+        }
+
+        function bytesDigest(bytes: Buffer): string {
+            return `sha256:${createHash("sha256").update(bytes).digest("hex")}`;
+        }
+
+        it("serves the config and layer of an image with Docker-Content-Digest, Content-Length and sizes true to the bytes", async () => {
+            const token = await bearer(emulator, "acme/platform/api-gateway", TOKENS.readonly);
+            const manifest = await call<{ config: { digest: string; size: number; mediaType: string }; layers: { digest: string; size: number; mediaType: string }[] }>(
+                emulator,
+                "GET",
+                "/v2/acme/platform/api-gateway/manifests/latest",
+                { headers: { authorization: `Bearer ${token}`, accept: PULL_ACCEPT } },
+            );
+            assert.equal(manifest.body.config.mediaType, "application/vnd.oci.image.config.v1+json");
+            assert.equal(manifest.body.layers[0].mediaType, "application/vnd.oci.image.layer.v1.tar+gzip");
+            for (const descriptor of [manifest.body.config, ...manifest.body.layers]) {
+                const get = await blob("GET", "acme/platform/api-gateway", descriptor.digest, token);
+                assert.equal(get.status, 200);
+                assert.equal(bytesDigest(get.bytes), descriptor.digest);
+                assert.equal(get.bytes.length, descriptor.size);
+                assert.equal(get.headers.get("docker-content-digest"), descriptor.digest);
+                assert.equal(get.headers.get("content-type"), "application/octet-stream");
+                assert.equal(Number(get.headers.get("content-length")), descriptor.size);
+                const head = await blob("HEAD", "acme/platform/api-gateway", descriptor.digest, token);
+                assert.equal(head.status, 200);
+                assert.equal(head.bytes.length, 0);
+                for (const name of ["content-length", "docker-content-digest", "content-type"]) {
+                    assert.equal(head.headers.get(name), get.headers.get(name), name);
+                }
+            }
+            // The config describes the platform and the layer as a build tool writes it: diff_ids name the uncompressed tarball.
+            const config = JSON.parse((await blob("GET", "acme/platform/api-gateway", manifest.body.config.digest, token)).bytes.toString("utf8")) as {
+                architecture: string;
+                os: string;
+                rootfs: { diff_ids: string[] };
+            };
+            assert.equal(config.architecture, "amd64");
+            assert.equal(config.os, "linux");
+            const layer = (await blob("GET", "acme/platform/api-gateway", manifest.body.layers[0].digest, token)).bytes;
+            const tar = gunzipSync(layer);
+            assert.deepEqual(config.rootfs.diff_ids, [bytesDigest(tar)]);
+            assert.equal(tar.subarray(0, 18).toString("utf8"), "etc/emulator/image");
+        });
+
+        it("answers BLOB_UNKNOWN (404) for a blob no manifest of the repository points at, and DIGEST_INVALID (400) for a malformed digest", async () => {
+            const token = await bearer(emulator, "acme/platform/api-gateway", TOKENS.readonly);
+            const missing = await blob("GET", "acme/platform/api-gateway", `sha256:${"0".repeat(64)}`, token);
+            assert.equal(missing.status, 404);
+            assert.deepEqual(JSON.parse(missing.bytes.toString("utf8")), { errors: [{ code: "BLOB_UNKNOWN", message: REGISTRY_ERRORS.BLOB_UNKNOWN, detail: { digest: `sha256:${"0".repeat(64)}` } }] });
+            assert.equal((await blob("HEAD", "acme/platform/api-gateway", `sha256:${"0".repeat(64)}`, token)).status, 404);
+            // A blob of another repository is unknown here (blobs are per repository, as on ghcr.io).
+            const runnerToken = await bearer(emulator, "acme/tools/ci-runner");
+            const runner = await call<{ config: { digest: string } }>(emulator, "GET", "/v2/acme/tools/ci-runner/manifests/latest", { headers: { authorization: `Bearer ${runnerToken}`, accept: PULL_ACCEPT } });
+            assert.equal((await blob("GET", "acme/tools/ci-runner", runner.body.config.digest, runnerToken)).status, 200);
+            const both = await call<{ token: string }>(emulator, "GET", "/token?scope=repository:acme/platform/api-gateway:pull&scope=repository:acme/tools/ci-runner:pull", {
+                headers: { authorization: basic(TOKENS.readonly) },
+            });
+            const elsewhere = await blob("GET", "acme/platform/api-gateway", runner.body.config.digest, both.body.token);
+            assert.equal(elsewhere.status, 404);
+            assert.equal((JSON.parse(elsewhere.bytes.toString("utf8")) as { errors: { code: string }[] }).errors[0].code, "BLOB_UNKNOWN");
+            for (const bad of ["sha256:abc", "sha256:" + "G".repeat(64), "nodigest"]) {
+                const invalid = await blob("GET", "acme/platform/api-gateway", bad, token);
+                assert.equal(invalid.status, 400, bad);
+                assert.equal((JSON.parse(invalid.bytes.toString("utf8")) as { errors: { code: string }[] }).errors[0].code, "DIGEST_INVALID");
+            }
+        });
+
+        it("a blob goes with the manifests that point at it: deleting the version over REST makes it BLOB_UNKNOWN, restoring brings it back", async () => {
+            const image = emulator.admin.pushImage({ org: "acme", name: "apps/blobby" }, { tags: ["one"] });
+            emulator.admin.pushImage({ org: "acme", name: "apps/blobby" }, { tags: ["two"] });
+            const config = (emulator.admin.manifest({ org: "acme", name: "apps/blobby" }, image.digest).json as { config: { digest: string } }).config.digest;
+            const token = await bearer(emulator, "acme/apps/blobby", TOKENS.readonly);
+            assert.equal((await blob("GET", "acme/apps/blobby", config, token)).status, 200);
+            const octokit = new Octokit({ auth: TOKENS.admin, baseUrl: emulator.url, log: quiet });
+            const key = { org: "acme", package_type: "container" as const, package_name: "apps/blobby", package_version_id: image.versionId };
+            await octokit.rest.packages.deletePackageVersionForOrg(key);
+            assert.equal((await blob("GET", "acme/apps/blobby", config, token)).status, 404);
+            await octokit.rest.packages.restorePackageVersionForOrg(key);
+            assert.equal((await blob("GET", "acme/apps/blobby", config, token)).status, 200);
+            emulator.admin.setManifestState({ org: "acme", name: "apps/blobby" }, image.digest, "missing");
+            assert.equal((await blob("GET", "acme/apps/blobby", config, token)).status, 404);
+        });
+
+        it("needs a token for the repository like a manifest, and takes no pushes", async () => {
+            const token = await bearer(emulator, "acme/tools/ci-runner");
+            const digest = `sha256:${"0".repeat(64)}`;
+            const anonymous = await call(emulator, "GET", `/v2/acme/platform/api-gateway/blobs/${digest}`);
+            assert.equal(anonymous.status, 401);
+            assert.equal(anonymous.headers.get("www-authenticate"), `Bearer realm="${emulator.url}/token",service="ghcr.io",scope="repository:acme/platform/api-gateway:pull"`);
+            const other = await call(emulator, "GET", `/v2/acme/platform/api-gateway/blobs/${digest}`, { headers: { authorization: `Bearer ${token}` } });
+            assert.equal(other.status, 401);
+            const put = await call(emulator, "PUT", `/v2/acme/tools/ci-runner/blobs/${digest}`, { headers: { authorization: `Bearer ${token}` } });
+            assert.equal(put.status, 405);
+            const upload = await call(emulator, "POST", "/v2/acme/tools/ci-runner/blobs/uploads/", { headers: { authorization: `Bearer ${token}` } });
+            assert.equal(upload.status, 404);
+            assert.equal(code(upload), "UNSUPPORTED");
+        });
+
+        it("serves the blobs of every kind of push: multi-arch with attestations, docker format, cosign signatures, referrers", async () => {
+            const web = { org: "acme", name: "apps/web" };
+            const index = emulator.admin.pushIndex(web, { tags: ["latest"], attestations: true });
+            emulator.admin.pushImage(web, { tags: ["docker"], format: "docker" });
+            emulator.admin.pushSignature(web, index.digest);
+            emulator.admin.pushSignature(web, index.digest);
+            emulator.admin.pushSignature(web, index.digest, { kind: "att" });
+            emulator.admin.pushReferrer(web, index.digest);
+            const token = await bearer(emulator, "acme/apps/web", TOKENS.readonly);
+            const tags = await call<{ tags: string[] }>(emulator, "GET", "/v2/acme/apps/web/tags/list", { headers: { authorization: `Bearer ${token}` } });
+            assert.equal(tags.body.tags.length, 5);
+            let blobs = 0;
+            for (const tag of tags.body.tags) {
+                const result = await pullImage(emulator.url, "acme", "apps/web", tag, { token: TOKENS.readonly });
+                assert.equal(result.ok, true, `${tag}: ${JSON.stringify(result.failures)}`);
+                blobs += result.blobs.length;
+            }
+            const referrer = emulator.admin.snapshot().orgs[0].packages!.find((p) => p.name === "apps/web")!.versions!.find((v) => (v.manifest as { subject?: unknown }).subject)!;
+            const referred = await pullImage(emulator.url, "acme", "apps/web", referrer.name!, { token: TOKENS.readonly });
+            assert.equal(referred.ok, true);
+            assert.equal(referred.blobs[0], "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a", "the empty config {}");
+            // latest: 2 platforms x (config + layer) + 2 attestations x (config + 2 statements); docker: 2; .sig: config + 2 layers (same payload digest once each); .att: 2; index: none.
+            assert.ok(blobs >= 16, String(blobs));
         });
     });
 
@@ -293,6 +448,20 @@ describe("emulator/registry/api", () => {
             const answer = await call<{ name: string; tags: string[] }>(emulator, "GET", `/v2/acme/many/tags/tags/list${query}`, { headers: { authorization: `Bearer ${token}` } });
             return { tags: answer.body.tags, link: answer.headers.get("link"), status: answer.status, name: answer.body.name };
         }
+
+        it("without n answers pages of 100 with a Link to the next, as ghcr.io does", async () => {
+            for (let i = 0; i < 120; i++) {
+                emulator.admin.tagImage({ org: "acme", name: "many/tags" }, emulator.admin.manifest({ org: "acme", name: "many/tags" }, "a").digest, `t${String(i).padStart(3, "0")}`);
+            }
+            const first = await tags("");
+            assert.equal(first.tags.length, 100);
+            assert.deepEqual(first.tags.slice(0, 6), ["a", "b", "c", "d", "e", "t000"]);
+            assert.equal(first.link, `</v2/acme/many/tags/tags/list?n=100&last=${first.tags[99]}>; rel="next"`);
+            const second = await tags(`?n=100&last=${first.tags[99]}`);
+            assert.equal(second.tags.length, 25);
+            assert.equal(second.link, null);
+            assert.equal((await tags("?n=1000")).tags.length, 125, "an n above 100 is honoured");
+        });
 
         it("lists every tag in lexical order, the repository name with its slash", async () => {
             const all = await tags("");

@@ -13,15 +13,24 @@ describe("emulator/registry/pull", () => {
         await emulator.close();
     });
 
-    it("pulls every container version of the demo seed: their names are the digests of their generated manifests", async () => {
+    it("pulls every container version of the demo seed completely: named by the digests of their generated manifests, with config and layer", async () => {
         const seed = demoSeed();
+        const state = emulator.admin.snapshot();
         let count = 0;
         for (const org of seed.orgs) {
             for (const pkg of (org.packages ?? []).filter((candidate) => candidate.packageType === "container")) {
-                for (const version of pkg.versions ?? []) {
+                assert.ok((pkg.versions ?? []).every((version) => version.name === undefined), "the demo seed leaves container version names to the generated manifests");
+                const stored = state.orgs.find((candidate) => candidate.login === org.login)!.packages!.find((candidate) => candidate.name === pkg.name)!;
+                for (const version of stored.versions ?? []) {
                     const token = org.login === "globex" ? TOKENS.globexOnly : TOKENS.readonly;
                     const result = await pullImage(emulator.url, org.login, pkg.name, version.name!, { token });
-                    assert.deepEqual(result, { ok: true, digest: version.name, pulled: [version.name], failures: [] }, `${org.login}/${pkg.name}@${version.name}`);
+                    const manifest = version.manifest as { config: { digest: string }; layers: { digest: string }[] };
+                    assert.deepEqual(
+                        result,
+                        { ok: true, digest: version.name, pulled: [version.name], blobs: [manifest.config.digest, ...manifest.layers.map((layer) => layer.digest)], failures: [] },
+                        `${org.login}/${pkg.name}@${version.name}`,
+                    );
+                    assert.equal(result.blobs.length, 2);
                     count++;
                 }
             }
