@@ -52,7 +52,7 @@ export function compileRegex(pattern: string): RegExp {
     if (!verdict.safe) {
         throw new Error(
             `it is open to catastrophic backtracking (ReDoS: ${verdict.error}), which could stall the plan; ` +
-                `rewrite it without nested or overlapping repetition, e.g. /^pr-\\d+$/ instead of /^(pr-\\d+)+$/`,
+                `rewrite it without nested or overlapping repetition, e.g. /^[a-z0-9-]+$/ instead of /^([a-z0-9]+-?)+$/`,
         );
     }
     return regex;

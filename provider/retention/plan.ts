@@ -615,7 +615,6 @@ function selector(policy: RetentionPolicy, now: Date, packageType: PackageType):
 
 /** The keep counts a deleted version was not among, in words naming the set each ranks in. */
 function countReasons(policy: RetentionPolicy): (version: RetentionCandidate) => string[] {
-    const set = selectedSet(policy);
     return (version) => {
         const tagged = version.tags.length > 0;
         const why: string[] = [];
@@ -627,18 +626,20 @@ function countReasons(policy: RetentionPolicy): (version: RetentionCandidate) =>
         }
         const nested = tagged ? policy.tagged?.keepLatest : policy.untagged?.keepLatest;
         if ((nested ?? 0) > 0) {
-            why.push(`not among the ${nested} most recent ${tagged ? "tagged" : "untagged"} versions ${set}`);
+            why.push(`not among the ${nested} most recent ${tagged ? "tagged" : "untagged"} versions ${selectedSet(policy, tagged ? "tagged" : "untagged")}`);
         }
         if ((policy.names?.keepLatest ?? 0) > 0) {
-            why.push(`not among the ${policy.names!.keepLatest} most recent versions ${set}`);
+            why.push(`not among the ${policy.names!.keepLatest} most recent versions ${selectedSet(policy, "any")}`);
         }
         return why;
     };
 }
 
-/** The set nested keep counts rank in, in words: `selected by tagged and olderThan`. */
-function selectedSet(policy: RetentionPolicy): string {
-    const rules = (["select", "olderThan", "names", "tagged", "untagged"] as const).filter((rule) => policy[rule] !== undefined);
+/** The set a nested keep count ranks in, in words: `selected by olderThan and tagged` (a tagged count leaves out the untagged rule). */
+function selectedSet(policy: RetentionPolicy, kind: "tagged" | "untagged" | "any"): string {
+    const rules = (["select", "olderThan", "names", "tagged", "untagged"] as const).filter(
+        (rule) => policy[rule] !== undefined && !(kind === "tagged" && rule === "untagged") && !(kind === "untagged" && rule === "tagged"),
+    );
     return `selected by ${rules.join(" and ")}`;
 }
 
@@ -719,7 +720,6 @@ function keeper(
     published: (version: RetentionCandidate) => boolean,
     countedThrough: ListingMark | undefined,
 ): (version: RetentionCandidate) => Pick<KeptVersion, "keptBy" | "reason"> | undefined {
-    const set = selectedSet(policy);
     const within = (rank: number | undefined, count: number | undefined): rank is number => rank !== undefined && count !== undefined && rank < count;
     return (version) => {
         if (published(version)) {
@@ -743,15 +743,15 @@ function keeper(
         }
         const selectedTagged = ranks.selectedTagged.get(id);
         if (within(selectedTagged, policy.tagged?.keepLatest)) {
-            return { keptBy: "keep-latest-tagged", reason: `one of the ${policy.tagged!.keepLatest} most recent tagged versions ${set} (number ${selectedTagged + 1}).` };
+            return { keptBy: "keep-latest-tagged", reason: `one of the ${policy.tagged!.keepLatest} most recent tagged versions ${selectedSet(policy, "tagged")} (number ${selectedTagged + 1}).` };
         }
         const selectedUntagged = ranks.selectedUntagged.get(id);
         if (within(selectedUntagged, policy.untagged?.keepLatest)) {
-            return { keptBy: "keep-latest-untagged", reason: `one of the ${policy.untagged!.keepLatest} most recent untagged versions ${set} (number ${selectedUntagged + 1}).` };
+            return { keptBy: "keep-latest-untagged", reason: `one of the ${policy.untagged!.keepLatest} most recent untagged versions ${selectedSet(policy, "untagged")} (number ${selectedUntagged + 1}).` };
         }
         const selected = ranks.selected.get(id);
         if (within(selected, policy.names?.keepLatest)) {
-            return { keptBy: "keep-latest-names", reason: `one of the ${policy.names!.keepLatest} most recent versions ${set} (number ${selected + 1}).` };
+            return { keptBy: "keep-latest-names", reason: `one of the ${policy.names!.keepLatest} most recent versions ${selectedSet(policy, "any")} (number ${selected + 1}).` };
         }
         return undefined;
     };
