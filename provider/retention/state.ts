@@ -45,6 +45,10 @@ export interface RetentionPlanView {
     blocked: PlannedVersion[];
     /** True when the whole package is deleted instead (`lastVersion: "delete-package"`). */
     deletePackage: boolean;
+    /** With `drain`, how many selected versions wait for the next runs (the cap was reached); absent when none. */
+    deferred?: number;
+    /** What in the policy is probably a mistake (a glob that reads like a regex), also in `summary`; absent when none. */
+    warnings?: string[];
     /** The newest version the last run listed: versions published after it are kept this run and counted from the next. */
     countedThrough?: ListingMark;
     /** The newest version this plan listed: the next run's `countedThrough`. */
