@@ -47,6 +47,11 @@ export class EmulatorCore {
         this.current = buildStore(this.seed, this.start, options.defaultRateLimit, this.blobs);
     }
 
+    /** Requests per hour of tokens that set no rate limit. */
+    get defaultRateLimit(): number {
+        return this.options.defaultRateLimit;
+    }
+
     /** The current state. */
     store(): Store {
         return this.current;

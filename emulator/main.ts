@@ -1,7 +1,7 @@
 /**
  * The emulator's command line:
  *
- *     ts-node emulator/main.ts [--port P] [--seed FILE] [--now INSTANT] [--tick] [--admin-token T] [--fault-seed N] [--latency MS] [--latency-jitter MS]
+ *     ts-node emulator/main.ts [--port P] [--seed FILE] [--now INSTANT] [--tick] [--admin-token T] [--fault-seed N] [--latency MS] [--latency-jitter MS] [--enterprise-only]
  *
  * The seed defaults to emulator/seeds/demo.json. Prints the base URL (`http://127.0.0.1:P`) as the first and only line on stdout, so
  * scripts can read it; diagnostics go to stderr. Stops on SIGINT or SIGTERM.
@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { DEMO_SEED_PATH, readSeedFile } from "./store/seed";
 import { createEmulator } from "./server";
 
-const USAGE = "Usage: main.ts [--port P] [--seed FILE] [--now INSTANT] [--tick] [--admin-token TOKEN] [--fault-seed N] [--latency MS] [--latency-jitter MS]";
+const USAGE = "Usage: main.ts [--port P] [--seed FILE] [--now INSTANT] [--tick] [--admin-token TOKEN] [--fault-seed N] [--latency MS] [--latency-jitter MS] [--enterprise-only]";
 
 async function main(argv: string[]): Promise<void> {
     const { values } = parseArgs({
@@ -24,6 +24,7 @@ async function main(argv: string[]): Promise<void> {
             "fault-seed": { type: "string" },
             latency: { type: "string" },
             "latency-jitter": { type: "string" },
+            "enterprise-only": { type: "boolean" },
             help: { type: "boolean", default: false },
         },
         strict: true,
@@ -41,6 +42,7 @@ async function main(argv: string[]): Promise<void> {
         faultSeed: values["fault-seed"] === undefined ? undefined : wholeNumber(values["fault-seed"], "--fault-seed"),
         latencyMs: values.latency === undefined ? undefined : wholeNumber(values.latency, "--latency"),
         latencyJitterMs: values["latency-jitter"] === undefined ? undefined : wholeNumber(values["latency-jitter"], "--latency-jitter"),
+        enterpriseOnly: values["enterprise-only"] === true ? true : undefined,
     });
     process.stdout.write(`${emulator.url}\n`);
     process.stderr.write(`GitHub Packages API emulator on ${emulator.url} (seed ${values.seed}); admin at ${emulator.url}/_emulator\n`);

@@ -47,6 +47,7 @@ export async function createEmulator(options: EmulatorOptions = {}): Promise<Emu
         limiter: core.limiter,
         baseUrl: url,
         anonymousRateLimit: settings.anonymousRateLimit,
+        enterpriseOnly: settings.enterpriseOnly,
     });
     const registry = new RegistryApi({ store: () => core.store(), clock: core.clock, tokens: core.registryTokens, baseUrl: url });
     const held = new Set<NodeJS.Timeout>();

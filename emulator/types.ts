@@ -28,6 +28,30 @@ export const OAUTH_SCOPES = ["read:packages", "write:packages", "delete:packages
 export type OAuthScope = (typeof OAUTH_SCOPES)[number];
 
 /**
+ * The kinds of token GitHub hands out that the emulator tells apart: personal access tokens
+ * (classic, `ghp_`), fine-grained personal access tokens (`github_pat_`) and GitHub App
+ * installation tokens (`ghs_`, which Actions' `GITHUB_TOKEN` is).
+ */
+export const TOKEN_KINDS = ["classic", "fine-grained", "installation"] as const;
+
+/** A kind of token. */
+export type TokenKind = (typeof TOKEN_KINDS)[number];
+
+/** The roles a repository's workflows can have on a package ("Manage Actions access"). */
+export const ACTIONS_ROLES = ["read", "write", "admin"] as const;
+
+/** A role of a repository on a package. */
+export type ActionsRole = (typeof ACTIONS_ROLES)[number];
+
+/** A repository's access to a package through "Manage Actions access" in the package's settings. */
+export interface ActionsAccess {
+    /** The repository's name in the package's organization (without the owner). */
+    repository: string;
+    /** The role. */
+    role: ActionsRole;
+}
+
+/**
  * An instant in a seed or an admin call: an ISO 8601 date-time (`2025-01-31T12:00:00Z`),
  * `now`, or a duration relative to now such as `-10d`, `-400d`, `+2h`, `-90m`
  * (units: ms, s, m, h, d, w). Relative instants resolve against the emulator clock.
@@ -54,6 +78,8 @@ export interface SeedOrg {
     repositories?: SeedRepository[];
     /** The organization's packages, including deleted ones. */
     packages?: SeedPackage[];
+    /** Whether the organization enforces SAML single sign-on: personal tokens need an SSO authorization for it. Defaults to false. */
+    samlSso?: boolean;
 }
 
 /** A repository of an organization, as far as packages need one. */
@@ -90,6 +116,8 @@ export interface SeedPackage {
     restoreToken?: string;
     /** The versions, including deleted ones. A package given none gets one default version (`1.0.0`, or a digest for container/docker). */
     versions?: SeedVersion[];
+    /** Repositories whose workflows may use the package ("Manage Actions access"); the linked repository always has `admin`. */
+    actionsAccess?: ActionsAccess[];
 }
 
 /** A version of a package. */
@@ -157,6 +185,12 @@ export interface SeedToken {
     orgs?: string[];
     /** Requests per hour (`x-ratelimit-limit`). Defaults to the emulator's `defaultRateLimit`. */
     rateLimit?: number;
+    /** The kind of token; defaults to what the prefix says (`github_pat_`: fine-grained, `ghs_`: installation, else classic). */
+    kind?: TokenKind;
+    /** Installation tokens: the repository whose workflow holds it, `org/name`; it may only use packages that repository has access to. */
+    repository?: string;
+    /** Personal tokens: the organizations with SAML SSO the token is authorized for. */
+    ssoAuthorized?: string[];
 }
 
 /** An organization in the emulator's state. */
@@ -167,6 +201,8 @@ export interface OrgRecord {
     id: number;
     /** The repositories, by name. */
     repositories: Map<string, RepositoryRecord>;
+    /** Whether SAML SSO is enforced. */
+    samlSso: boolean;
 }
 
 /** A repository in the emulator's state. */
@@ -205,6 +241,8 @@ export interface PackageRecord {
     restoreToken: string | undefined;
     /** All versions, including deleted ones. */
     versions: VersionRecord[];
+    /** Roles of repositories' workflows, by repository name (the linked repository has `admin` without an entry). */
+    actionsAccess: Map<string, ActionsRole>;
 }
 
 /** A package version in the emulator's state. */
@@ -245,6 +283,12 @@ export interface TokenRecord {
     orgs: Set<string> | undefined;
     /** Requests per hour. */
     rateLimit: number;
+    /** The kind of token. */
+    kind: TokenKind;
+    /** Installation tokens: the repository, `org/name` as given. */
+    repository: string | undefined;
+    /** Lower-cased logins of the SAML SSO organizations it is authorized for. */
+    ssoAuthorized: Set<string>;
 }
 
 /** Names one package in admin calls. */
@@ -414,6 +458,8 @@ export interface EmulatorOptions {
     anonymousRateLimit?: number;
     /** How many request log entries are kept (counts are always exact). */
     requestLogLimit?: number;
+    /** GitHub Enterprise Server's layout only: the REST API answers under `/api/v3` alone, other paths get an HTML 404. */
+    enterpriseOnly?: boolean;
     /** Milliseconds every GitHub API answer is delayed by (network and GitHub's own time); admin requests never wait. */
     latencyMs?: number;
     /** The most milliseconds added to `latencyMs`, drawn per request from a PRNG seeded with `faultSeed`. */

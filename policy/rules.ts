@@ -311,8 +311,8 @@ interface RetentionProps {
 
 /**
  * The retention policies that break the guardrails: every policy sets an explicit cap within the
- * configured bounds, keeps at least one version (`keepLatest`, or `tagged.keepLatest` for
- * images), deletes no whole package unless allowed, and selects none of the protected example
+ * configured bounds, keeps at least one version (`keepLatest`, `names.keepLatest`, or
+ * `keepLatestTagged` or `tagged.keepLatest` for images), deletes no whole package unless allowed, and selects none of the protected example
  * tags (checked with the planner itself, on synthetic images carrying each tag).
  */
 export function retentionViolations(resources: readonly SeenResource[], config: RetentionGuardrailsConfig): Finding[] {
@@ -333,9 +333,13 @@ export function retentionViolations(resources: readonly SeenResource[], config: 
             add(`maxDeletions "${cap}" is more than the ${config.maxPercent}% the guardrails allow.`);
         }
         const images = props.packageType === "container" || props.packageType === "docker";
-        const keeps = (policy.keepLatest ?? 0) >= 1 || (images && (policy.tagged?.keepLatest ?? 0) >= 1);
+        // A nested count keeps the newest version the rules select, so the package's newest version stays whatever is selected.
+        const keeps = (policy.keepLatest ?? 0) >= 1 || (policy.names?.keepLatest ?? 0) >= 1 || (images && ((policy.tagged?.keepLatest ?? 0) >= 1 || (policy.keepLatestTagged ?? 0) >= 1));
         if (!keeps) {
-            add(`the policy keeps no version by count; set keepLatest >= 1${images ? " (or tagged.keepLatest >= 1)" : ""} so a package never loses its newest version.`);
+            add(
+                `the policy keeps no version by count; set keepLatest >= 1${images ? " (or tagged.keepLatest or keepLatestTagged >= 1)" : " (or names.keepLatest >= 1)"} ` +
+                    `so a package never loses its newest version.`,
+            );
         }
         if (policy.lastVersion === "delete-package" && !config.allowDeletePackage) {
             add(`lastVersion: "delete-package" deletes the whole package; the guardrails do not allow it (allowDeletePackage).`);
@@ -359,9 +363,10 @@ export function retentionViolations(resources: readonly SeenResource[], config: 
  * rule does not mask the answer.
  */
 function selectsTag(policy: RetentionPolicy, packageType: PackageType, tag: string): boolean {
-    const { keepLatest: _all, ...rest } = policy;
+    const { keepLatest: _all, keepLatestTagged: _tagged, drain: _drain, ...rest } = policy;
     const probe: RetentionPolicy = {
         ...rest,
+        ...(policy.names ? { names: { ...policy.names, keepLatest: undefined } } : {}),
         ...(policy.tagged ? { tagged: { ...policy.tagged, keepLatest: undefined } } : {}),
         ...(policy.untagged ? { untagged: { ...policy.untagged, keepLatest: undefined } } : {}),
         maxDeletions: "100%",

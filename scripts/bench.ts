@@ -7,7 +7,7 @@
  * npm packages), and a cleanup plan over 12,000 npm packages (`pulumi preview`, then `pulumi
  * up` deleting the 5 matches), and version retention: one npm package of 5,000 versions and
  * 200 packages of 100 versions (`pulumi preview`, then `pulumi up` deleting 10 and 200 versions
- * at 150 writes a minute; `--retention` runs only these). The managed programs run in a scratch project that installed the
+ * at 150 writes a minute; `--retention` runs only these, `--retention --previews` only their previews). The managed programs run in a scratch project that installed the
  * packed package, as users' stacks do (scripts/installed.ts); the cleanup runs inline.
  *
  * The floor is the engine's own cost: the same resources from a no-op dynamic provider whose
@@ -362,11 +362,21 @@ function manyPackagesRetention(): RetentionShape {
     };
 }
 
+/** The preview targets of a retention shape: at each latency above 0, within 2x the preview at 0 ms and within 5 s. */
+function withPreviewTargets(rows: Row[]): Row[] {
+    const atZero = rows.find((r) => r.operation === "preview" && r.latencyMs === 0);
+    for (const row of rows.filter((r) => r.operation === "preview" && r.latencyMs > 0 && atZero !== undefined)) {
+        const bound = Math.min(2 * atZero!.seconds, 5);
+        row.targets.push(`preview <= min(2 x ${atZero!.seconds} s at 0 ms, 5 s) = ${round(bound)} s: ${row.seconds <= bound ? "met" : "MISSED"}`);
+    }
+    return rows;
+}
+
 /**
  * `pulumi preview` (median of 3) then `pulumi up` of a retention, inline, at the largest pace
  * allowed (150 writes a minute): requests, time, the pace the DELETEs kept, and the state's size.
  */
-async function measureRetention(shape: RetentionShape, latencyMs: number): Promise<Row[]> {
+async function measureRetention(shape: RetentionShape, latencyMs: number, previewsOnly = false): Promise<Row[]> {
     // The clock ticks, so the request log's times show the pace of the DELETEs.
     const emulator = await startEmulator({ name: shape.name, seed: shape.seed, managed: [] }, latencyMs, true);
     const backend = localBackend("bench", "bench");
@@ -381,7 +391,7 @@ async function measureRetention(shape: RetentionShape, latencyMs: number): Promi
         );
         await stack.setAllConfig({ ...stackConfig(emulator.url), "github-packages:writesPerMinute": { value: "150" } });
         const rows: Row[] = [];
-        for (const operation of ["preview", "up"] as const) {
+        for (const operation of previewsOnly ? (["preview"] as const) : (["preview", "up"] as const)) {
             const times: number[] = [];
             for (let i = 0; i < (operation === "up" ? 1 : REPEATS); i++) {
                 emulator.admin.resetRequests();
@@ -453,6 +463,8 @@ function table(rows: Row[]): string {
 async function main(): Promise<void> {
     const quick = process.argv.includes("--quick");
     const retentionOnly = process.argv.includes("--retention");
+    // `--retention --previews`: the retention shapes' previews only (no up), to iterate on preview speed.
+    const previewsOnly = process.argv.includes("--previews");
     const managedShapes: [Shape, number | undefined][] = [
         [allManaged(100), 100],
         ...(quick ? [] : [[allManaged(1000), 1000] as [Shape, number]]),
@@ -460,10 +472,12 @@ async function main(): Promise<void> {
     ];
     const rows: Row[] = [];
     for (const shape of [bigPackageRetention(), manyPackagesRetention()]) {
+        const shapeRows: Row[] = [];
         for (const latencyMs of LATENCIES) {
             process.stderr.write(`bench: ${shape.name}, ${latencyMs} ms...\n`);
-            rows.push(...(await measureRetention(shape, latencyMs)));
+            shapeRows.push(...(await measureRetention(shape, latencyMs, previewsOnly)));
         }
+        rows.push(...withPreviewTargets(shapeRows));
     }
     process.stderr.write("bench: installing the packed package into a scratch project...\n");
     const installed = installPackage();
@@ -497,8 +511,10 @@ async function main(): Promise<void> {
     mkdirSync(RESULTS, { recursive: true });
     const file = path.join(RESULTS, `bench-${report.date.replace(/[:.]/g, "-")}.json`);
     writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
-    // A partial run (--retention) keeps latest.json, the last full run's.
-    writeFileSync(path.join(RESULTS, retentionOnly ? "latest-retention.json" : "latest.json"), JSON.stringify(report, null, 2) + "\n");
+    // A partial run (--retention) keeps latest.json, the last full run's; a previews-only run keeps both.
+    if (!previewsOnly) {
+        writeFileSync(path.join(RESULTS, retentionOnly ? "latest-retention.json" : "latest.json"), JSON.stringify(report, null, 2) + "\n");
+    }
     process.stdout.write(`${table(rows)}\n\nJSON: ${path.relative(ROOT, file)}\n`);
 }
 

@@ -4,9 +4,9 @@
  * policy to every package of an organization that its globs match, one resource per package.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { checkGlobs, firstMatch, isKeyGlob } from "../provider/shared/keys";
+import { checkGlobs, firstMatch, isKeyGlob, packageKey } from "../provider/shared/keys";
 import { checkRetentionPolicy, RetentionPolicy } from "../provider/retention/policy";
-import { PACKAGE_TYPES, PackageType } from "../provider/shared/types";
+import { PACKAGE_TYPES, PackageRef, PackageType } from "../provider/shared/types";
 import { assertValid, checkOrg, InputFailure, unknownFields } from "../provider/shared/validate";
 import type { BrokenImage } from "../provider/retention/image-health";
 import type { BlockedVersionRecord, DeletedVersionRecord, RetentionPlanView, RetentionRunSummary } from "../provider/retention/state";
@@ -183,20 +183,39 @@ export class VersionRetention extends pulumi.ComponentResource<VersionRetentionO
             await settled();
             const resources: Record<string, PackageVersionRetention> = {};
             const skipped: string[] = [];
+            const retained: PackageRef[] = [];
             for (const pkg of listed) {
                 if (firstMatch(globs, pkg) === undefined) {
                     continue;
                 }
-                const key = `${pkg.packageType}/${pkg.packageName}`;
                 if (retentionOf({ org, packageType: pkg.packageType, packageName: pkg.packageName }) !== undefined) {
-                    skipped.push(key);
+                    skipped.push(packageKey(pkg));
                     continue;
                 }
-                resources[key] = new PackageVersionRetention(`${name}:${key}`, { org, packageType: pkg.packageType, packageName: pkg.packageName, policy }, { parent: this });
+                retained.push({ org, packageType: pkg.packageType, packageName: pkg.packageName });
             }
+            const keys = retained.map(packageKey);
+            retained.forEach((ref, i) => {
+                const args: PackageVersionRetentionArgs & Prefetch = { ...ref, policy, ...prefetchHint(keys, i) };
+                resources[keys[i]] = new PackageVersionRetention(`${name}:${keys[i]}`, args, { parent: this });
+            });
             return { packages: Object.keys(resources).sort(), skipped: skipped.sort(), resources } as VersionRetentionOutputs;
         });
     }
+}
+
+/** The hint a VersionRetention's resources carry: the packages checked after them, listed in the background (the provider does not store it). */
+interface Prefetch {
+    /** `type/name` keys of packages in the same org. */
+    prefetch?: string[];
+}
+
+/** How many resources share one hint: every PREFETCH_EVERY-th resource names the next 2 x PREFETCH_EVERY packages. */
+const PREFETCH_EVERY = 50;
+
+/** The hint of the `i`-th resource: a few resources carry it, so that the inputs stay small and the listings stay ahead of the engine's checks. */
+function prefetchHint(keys: readonly string[], i: number): Prefetch {
+    return i % PREFETCH_EVERY === 0 && i + 1 < keys.length ? { prefetch: keys.slice(i + 1, i + 1 + 2 * PREFETCH_EVERY) } : {};
 }
 
 /** Checks a {@link VersionRetention}'s arguments before anything is listed. */

@@ -7,10 +7,12 @@
 import { EmulatorCore } from "../core";
 import { AdminError } from "./errors";
 import { ImageAdmin } from "./images";
+import { InstallationTokenInput, TokenAdmin, TokenInfo } from "./tokens";
 import { FaultSpecError } from "../traffic/faults";
 import { visibilityProblem } from "../rest/github";
 import { packageSnapshot, versionSnapshot } from "../store/state";
 import {
+    ActionsRole,
     FaultRule,
     FaultSpec,
     ImageKey,
@@ -33,6 +35,7 @@ import {
     RequestLogSnapshot,
     Seed,
     SeedPackage,
+    SeedToken,
     SeedVersion,
     TokenRecord,
     VISIBILITIES,
@@ -45,9 +48,36 @@ export { AdminError } from "./errors";
 /** Controls one emulator. Every method changes the state synchronously. */
 export class EmulatorAdmin {
     private readonly images: ImageAdmin;
+    private readonly tokens: TokenAdmin;
 
     constructor(private readonly core: EmulatorCore) {
         this.images = new ImageAdmin(core);
+        this.tokens = new TokenAdmin(core);
+    }
+
+    /** Adds (or replaces) a token of any kind, described as in a seed (admin/tokens.ts). */
+    addToken(input: SeedToken): TokenInfo {
+        return this.tokens.addToken(input);
+    }
+
+    /** Issues a `ghs_` installation token (about 520 characters) for the workflows of a repository, `org/name`. */
+    issueInstallationToken(input: InstallationTokenInput): TokenInfo {
+        return this.tokens.issueInstallationToken(input);
+    }
+
+    /** Sets (or, with null, removes) a repository's role on a package: its "Manage Actions access" settings. */
+    setActionsAccess(key: PackageKey, repository: string, role: ActionsRole | null): void {
+        this.tokens.setActionsAccess(key, repository, role);
+    }
+
+    /** Turns SAML SSO enforcement of an organization on or off. */
+    setSamlSso(org: string, enforced: boolean): void {
+        this.tokens.setSamlSso(org, enforced);
+    }
+
+    /** Authorizes a token for an organization's SAML SSO. */
+    authorizeSso(token: string, org: string): void {
+        this.tokens.authorizeSso(token, org);
     }
 
     /** Replaces the whole state with `seed` (see {@link EmulatorCore.loadSeed}); throws `SeedError` when it is invalid. */

@@ -8,7 +8,9 @@ import { credentialOf } from "../rest/auth";
 import { ADMIN_PREFIX, MAX_ADMIN_BODY_BYTES } from "../defaults";
 import { BodyError, matchTemplate, parseJson, pathSegments, readBody, sendJson } from "../traffic/http";
 import { SeedError } from "../store/seed";
+import { InstallationTokenInput } from "./tokens";
 import {
+    ActionsRole,
     FaultSpec,
     ImageKey,
     ManifestState,
@@ -19,6 +21,7 @@ import {
     PackageKey, PackageType, PublishPackageInput, PublishVersionInput,
     RateLimitOverride,
     Seed,
+    SeedToken,
     Visibility,
 } from "../types";
 
@@ -223,6 +226,55 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
         path: "/rate-limits/{token}",
         summary: "Change a token's rate limit: { limit?, remaining? }",
         handle: (admin, call) => ok(admin.setRateLimit(call.params.token, object<RateLimitOverride>(call.body))),
+    },
+    {
+        method: "POST",
+        path: "/tokens",
+        summary: "Add a token of any kind, as a seed entry: { token, scopes, kind?, repository?, ssoAuthorized?, ... }",
+        handle: (admin, call) => ({ status: 201, body: admin.addToken(object<SeedToken>(call.body)) }),
+    },
+    {
+        method: "POST",
+        path: "/tokens/installation",
+        summary: "Issue a ghs_ installation token (GITHUB_TOKEN) for a repository: { repository: \"org/name\", rateLimit? }",
+        handle: (admin, call) => ({ status: 201, body: admin.issueInstallationToken(object<InstallationTokenInput>(call.body)) }),
+    },
+    {
+        method: "POST",
+        path: "/sso-authorizations",
+        summary: "Authorize a token for an organization's SAML SSO: { token, org }",
+        handle: (admin, call) => {
+            const body = object<{ token: string; org: string }>(call.body);
+            admin.authorizeSso(body.token, body.org);
+            return NO_CONTENT;
+        },
+    },
+    {
+        method: "PUT",
+        path: "/orgs/{org}/saml-sso",
+        summary: "Enforce SAML SSO on an organization or stop: { enforced }",
+        handle: (admin, call) => {
+            admin.setSamlSso(call.params.org, object<{ enforced: boolean }>(call.body).enforced);
+            return NO_CONTENT;
+        },
+    },
+    {
+        method: "PUT",
+        path: `${PACKAGE}/actions-access/{repository}`,
+        summary: "Give a repository's workflows a role on a package (Manage Actions access): { role: read | write | admin }",
+        handle: (admin, call) => {
+            admin.setActionsAccess(key(call), call.params.repository, object<{ role: ActionsRole }>(call.body).role);
+            return NO_CONTENT;
+        },
+    },
+    {
+        method: "DELETE",
+        path: `${PACKAGE}/actions-access/{repository}`,
+        summary: "Take a repository's access to a package away",
+        handle: (admin, call) => {
+            admin.setActionsAccess(key(call), call.params.repository, null);
+            return NO_CONTENT;
+        },
     },
     {
         method: "DELETE",

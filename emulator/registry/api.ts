@@ -163,7 +163,7 @@ export class RegistryApi {
             if (!token) {
                 return registryError(401, "UNAUTHORIZED", "authentication required: send Basic base64(user:PAT) with a known personal access token");
             }
-            if (!token.scopes.includes("read:packages")) {
+            if (!canPull(token)) {
                 return registryError(403, "DENIED", "the personal access token needs the read:packages scope to pull");
             }
         }
@@ -199,7 +199,7 @@ export class RegistryApi {
      * exists (`hadToken` and `token` found), has read:packages and can see the organization.
      */
     private mayPull(token: TokenRecord | undefined, hadToken: boolean, pkg: PackageRecord): boolean {
-        if (hadToken && (!token || !token.scopes.includes("read:packages"))) {
+        if (hadToken && (!token || !canPull(token))) {
             return false;
         }
         if (pkg.visibility === "public") {
@@ -397,3 +397,8 @@ export function registryError(status: number, code: RegistryErrorCode | "UNKNOWN
 
 /** The media types `docker pull` accepts, as one Accept header. */
 export const PULL_ACCEPT = MANIFEST_MEDIA_TYPES.join(", ");
+
+/** Whether a token may pull: a classic token with read:packages, or an installation token (Actions' `GITHUB_TOKEN`). */
+function canPull(token: TokenRecord): boolean {
+    return token.kind === "installation" || token.scopes.includes("read:packages");
+}

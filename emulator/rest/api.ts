@@ -4,7 +4,7 @@
  * ETag/304 and the headers GitHub sends on every answer. Fault answers are built here too.
  */
 import { createHash } from "node:crypto";
-import { Identity, canSeeOrg, identify, missingScopes, scopeHeaders } from "./auth";
+import { Identity, canSeeOrg, identify, missingScopes, refusal, scopeHeaders } from "./auth";
 import { Clock } from "../store/clock";
 import { DOCS, GITHUB, MESSAGES } from "./github";
 import { RateLimiter, rateLimitHeaders } from "./ratelimit";
@@ -27,6 +27,16 @@ export interface ApiEnvironment {
     baseUrl: string;
     /** Requests per hour without a token. */
     anonymousRateLimit: number;
+    /** Only `/api/v3/...` answers (GitHub Enterprise Server); other paths get GHES's HTML 404. */
+    enterpriseOnly?: boolean;
+}
+
+/** Where GitHub Enterprise Server serves the REST API: `https://HOST/api/v3`. */
+export const ENTERPRISE_PREFIX = ["api", "v3"] as const;
+
+/** True when `segments` start with `/api/v3`. */
+export function isEnterprisePath(segments: readonly string[] | undefined): boolean {
+    return segments !== undefined && segments[0] === ENTERPRISE_PREFIX[0] && segments[1] === ENTERPRISE_PREFIX[1];
 }
 
 /** The emulated GitHub REST API for organization packages. */
@@ -40,11 +50,21 @@ export class GitHubApi {
 
     /** The route `request` is for, if the emulator serves it. */
     route(request: ApiRequest): RouteMatch | undefined {
-        return request.segments === undefined ? undefined : matchRoute(request.method, request.segments);
+        if (request.segments === undefined) {
+            return undefined;
+        }
+        if (isEnterprisePath(request.segments)) {
+            return matchRoute(request.method, request.segments.slice(ENTERPRISE_PREFIX.length));
+        }
+        return this.env.enterpriseOnly ? undefined : matchRoute(request.method, request.segments);
     }
 
     /** Answers `request`. Synchronous: concurrent requests never interleave inside it. */
     answer(request: ApiRequest, identity: Identity, match: RouteMatch | undefined): WireReply {
+        if (this.env.enterpriseOnly && !isEnterprisePath(request.segments)) {
+            // GitHub Enterprise Server serves its web interface there: a 404 page, not JSON.
+            return { status: 404, headers: { "content-type": "text/html; charset=utf-8" }, body: NOT_FOUND_PAGE };
+        }
         const now = this.env.clock.now();
         const budget = this.budget(request, identity);
         const status = this.env.limiter.status(budget.key, budget.limit, now);
@@ -64,7 +84,8 @@ export class GitHubApi {
         const counted = conditional.status !== 304 && !exhausted;
         const after = counted ? this.env.limiter.consume(budget.key, budget.limit, now) : status;
         const headers: Record<string, string> = { ...commonHeaders(request, conditional.status), ...rateLimitHeaders(after) };
-        if (identity.kind === "token") {
+        // GitHub reports OAuth scopes for classic tokens only.
+        if (identity.kind === "token" && identity.token.kind === "classic") {
             Object.assign(headers, scopeHeaders(identity.token, match?.route.scopes ?? []));
         }
         return withBody(conditional.status, { ...headers, ...conditional.headers }, conditional.body);
@@ -119,7 +140,11 @@ export class GitHubApi {
         if (!org) {
             return error(404, MESSAGES.notFound, route.documentationUrl);
         }
-        if (missingScopes(identity.token, route.scopes).length > 0) {
+        const refused = refusal(identity.token, org, route.need, params, store);
+        if (refused) {
+            return { ...error(refused.status, refused.message, route.documentationUrl), headers: refused.headers };
+        }
+        if (identity.token.kind === "classic" && missingScopes(identity.token, route.scopes).length > 0) {
             return error(403, route.forbiddenMessage, route.documentationUrl);
         }
         if (!canSeeOrg(identity.token, org)) {
@@ -127,7 +152,8 @@ export class GitHubApi {
         }
         try {
             const query = request.url.searchParams;
-            return route.handle({ params, query, url: request.url, token: identity.token, org, store, now, baseUrl: this.env.baseUrl });
+            const baseUrl = isEnterprisePath(request.segments) ? `${this.env.baseUrl}/${ENTERPRISE_PREFIX.join("/")}` : this.env.baseUrl;
+            return route.handle({ params, query, url: request.url, token: identity.token, org, store, now, baseUrl });
         } catch (thrown) {
             if (thrown instanceof GitHubError) {
                 return { ...error(thrown.status, thrown.message, thrown.documentationUrl ?? route.documentationUrl), headers: thrown.headers };
@@ -149,6 +175,9 @@ export class GitHubApi {
         return { ...reply, headers };
     }
 }
+
+/** The page GitHub Enterprise Server answers for a path of its web interface that does not exist. */
+const NOT_FOUND_PAGE = "<!DOCTYPE html>\n<html><head><title>Page not found · GitHub</title></head><body><h1>404</h1><p>This is not the web page you are looking for.</p></body></html>\n";
 
 function error(status: number, message: string, documentationUrl: string): Reply {
     return { status, body: { message, documentation_url: documentationUrl, status: String(status) } };

@@ -1,9 +1,12 @@
 /**
- * Authentication and authorization as GitHub does it for personal access tokens (classic):
- * who is calling, which OAuth scopes the token has, and which organizations it can see.
+ * Authentication and authorization as GitHub does it for the tokens it hands out: who is
+ * calling, which OAuth scopes a classic token has and which organizations it can see, SAML
+ * SSO authorization, fine-grained tokens (refused by the Packages API) and installation tokens
+ * (Actions' `GITHUB_TOKEN`), whose access is the role of their repository on each package.
  */
 import { Store } from "../store/state";
-import { OAuthScope, OrgRecord, TokenRecord } from "../types";
+import { MESSAGES, ssoHeader } from "./github";
+import { ActionsRole, OAuthScope, OrgRecord, PACKAGE_TYPES, PackageRecord, PackageType, TokenRecord } from "../types";
 
 /** Who a request comes from. */
 export type Identity =
@@ -56,6 +59,72 @@ export function missingScopes(token: TokenRecord, required: readonly OAuthScope[
 /** Whether `token` may see `org` (seeds can limit a token to some organizations). */
 export function canSeeOrg(token: TokenRecord, org: OrgRecord): boolean {
     return token.orgs === undefined || token.orgs.has(org.login.toLowerCase());
+}
+
+/** Why GitHub refuses a token on an organization's packages before looking at the request: status, message and extra headers. */
+export interface Refusal {
+    /** HTTP status. */
+    status: number;
+    /** GitHub's message. */
+    message: string;
+    /** Headers to add (`x-github-sso`). */
+    headers?: Record<string, string>;
+}
+
+/** What a route asks of an installation token: to list (never allowed), or a role on the package. */
+export type Need = "list" | ActionsRole;
+
+const ROLE_RANK: Record<ActionsRole, number> = { read: 1, write: 2, admin: 3 };
+
+/**
+ * Whether `token` may call a route needing `need` on `org` (and on the package of `params`),
+ * GitHub's way: fine-grained tokens are refused with 403; a personal token not authorized for
+ * the organization's SAML SSO gets 403 with `X-GitHub-SSO`; an installation token cannot list
+ * (400), sees only its own organization (404 elsewhere) and needs its repository's role on the
+ * package (403). Undefined when the request may go on (classic tokens: to the scope checks).
+ */
+export function refusal(token: TokenRecord, org: OrgRecord, need: Need, params: Record<string, string>, store: Store): Refusal | undefined {
+    if (token.kind === "fine-grained") {
+        return { status: 403, message: MESSAGES.fineGrained };
+    }
+    if (token.kind === "installation") {
+        const [owner, repository] = (token.repository ?? "/").split("/");
+        if (owner.toLowerCase() !== org.login.toLowerCase()) {
+            return { status: 404, message: MESSAGES.notFound };
+        }
+        if (need === "list") {
+            return { status: 400, message: MESSAGES.invalidArgument };
+        }
+        const pkg = packageOf(store, org, params);
+        const role = pkg === undefined ? undefined : roleOf(pkg, repository);
+        if (pkg !== undefined && (role === undefined || ROLE_RANK[role] < ROLE_RANK[need])) {
+            return { status: 403, message: MESSAGES.integration };
+        }
+        return undefined;
+    }
+    if (org.samlSso && !token.ssoAuthorized.has(org.login.toLowerCase())) {
+        return { status: 403, message: MESSAGES.samlEnforced(org.login), headers: { "x-github-sso": ssoHeader(org.login, token.userId) } };
+    }
+    return undefined;
+}
+
+/** The role `repository`'s workflows have on `pkg`: `admin` for the linked repository, else what "Manage Actions access" grants. */
+export function roleOf(pkg: PackageRecord, repository: string): ActionsRole | undefined {
+    if (pkg.repository !== undefined && pkg.repository.toLowerCase() === repository.toLowerCase()) {
+        return "admin";
+    }
+    const entry = [...pkg.actionsAccess].find(([name]) => name.toLowerCase() === repository.toLowerCase());
+    return entry?.[1];
+}
+
+/** The package a path names: the active one, else the most recently deleted one (restores). */
+function packageOf(store: Store, org: OrgRecord, params: Record<string, string>): PackageRecord | undefined {
+    const type = params.package_type;
+    if (!(PACKAGE_TYPES as readonly string[]).includes(type) || params.package_name === undefined) {
+        return undefined;
+    }
+    const key = { org: org.login, packageType: type as PackageType, name: params.package_name };
+    return store.activePackage(key) ?? store.deletedPackages(key).sort((a, b) => (b.deletedAt ?? 0) - (a.deletedAt ?? 0))[0];
 }
 
 /** The scope headers GitHub sends to token callers: the token's scopes, and the scopes the endpoint accepts. */

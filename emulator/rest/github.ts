@@ -2,7 +2,7 @@
  * What the emulator knows about GitHub, in one place: limits, error messages and
  * documentation links, each with where it comes from. emulator/README.md lists the sources.
  */
-import { PackageType, Visibility } from "../types";
+import { PackageType, TokenKind, Visibility } from "../types";
 
 const DAY_MS = 86_400_000;
 
@@ -71,9 +71,35 @@ export const MESSAGES = {
     secondaryRateLimited: (requestId: string): string =>
         "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. " +
         `If you reach out to GitHub Support for help, please include the request ID ${requestId}.`,
+    /** A fine-grained token on the Packages API, which accepts only classic tokens ("Introduction to GitHub Packages"). */
+    fineGrained: "Resource not accessible by personal access token",
+    /** An installation token (GITHUB_TOKEN) on a package its repository has no (or too small a) role on. */
+    integration: "Resource not accessible by integration",
+    /** An installation token on the organization's package list: GitHub answers 400. */
+    invalidArgument: "Invalid argument.",
+    /** A personal token not authorized for the organization's SAML SSO. */
+    samlEnforced: (org: string): string =>
+        `Resource protected by organization SAML enforcement. You must grant your Personal Access token access to this organization (${org}).`,
     /** The `repo` scope message is not documented; this one follows the wording of GitHub's scope messages. */
     repoScope: (action: string): string => `You need the repo scope to ${action} a package in a registry with repository-scoped permissions.`,
 } as const;
+
+/**
+ * The kind of token a secret's prefix names ("About authentication to GitHub", token formats):
+ * `github_pat_` fine-grained, `ghs_` GitHub App installation (and Actions' `GITHUB_TOKEN`),
+ * anything else a personal access token (classic). Lengths are never checked: GitHub changes them.
+ */
+export function tokenKindOf(secret: string): TokenKind {
+    if (secret.startsWith("github_pat_")) {
+        return "fine-grained";
+    }
+    return secret.startsWith("ghs_") ? "installation" : "classic";
+}
+
+/** The `X-GitHub-SSO` header GitHub sends with a 403 for a token not authorized for `org`'s SAML SSO. */
+export function ssoHeader(org: string, tokenUserId: number): string {
+    return `required; url=${GITHUB.webBase}/orgs/${org}/sso?authorization_request=${encodeURIComponent(`emulator-${tokenUserId}`)}`;
+}
 
 /** True when packages of `type` only support repository-scoped permissions. */
 export function isRepositoryScoped(type: PackageType): boolean {

@@ -9,7 +9,7 @@ import { linkHeader, pageOf, pageRequest } from "./pagination";
 import { packageJson, versionJson } from "./representations";
 import { activeVersions, isUndeletablePackage, isUndeletableVersion, restorable, withinRestoreWindow } from "./rules";
 import { Store } from "../store/state";
-import { OAuthScope, OrgRecord, PACKAGE_TYPES, PackageRecord, PackageType, TokenRecord, VersionRecord, Visibility } from "../types";
+import { ActionsRole, OAuthScope, OrgRecord, PACKAGE_TYPES, PackageRecord, PackageType, TokenRecord, VersionRecord, Visibility } from "../types";
 
 /** An answer before it is serialized: status, JSON body (none for 204/304) and extra headers. */
 export interface Reply {
@@ -72,6 +72,8 @@ export interface Route {
     scopes: readonly OAuthScope[];
     /** GitHub's 403 message when a scope is missing. */
     forbiddenMessage: string;
+    /** What an installation token needs: `list` (refused) or its repository's role on the package. */
+    need: "list" | ActionsRole;
     /** Answers the request. Runs synchronously, so its state change is atomic. */
     handle(context: RouteContext): Reply;
 }
@@ -87,6 +89,7 @@ export const ROUTES: readonly Route[] = [
         method: "GET",
         path: "/orgs/{org}/packages",
         operation: "packages/list-packages-for-organization",
+        need: "list",
         documentationUrl: `${DOCS}#list-packages-for-an-organization`,
         scopes: READ,
         forbiddenMessage: "You need at least read:packages scope to list packages.",
@@ -96,6 +99,7 @@ export const ROUTES: readonly Route[] = [
         method: "GET",
         path: "/orgs/{org}/packages/{package_type}/{package_name}",
         operation: "packages/get-package-for-organization",
+        need: "read",
         documentationUrl: `${DOCS}#get-a-package-for-an-organization`,
         scopes: READ,
         forbiddenMessage: "You need at least read:packages scope to get a package.",
@@ -105,6 +109,7 @@ export const ROUTES: readonly Route[] = [
         method: "DELETE",
         path: "/orgs/{org}/packages/{package_type}/{package_name}",
         operation: "packages/delete-package-for-org",
+        need: "admin",
         documentationUrl: `${DOCS}#delete-a-package-for-an-organization`,
         scopes: DELETE,
         forbiddenMessage: "You need at least delete:packages and read:packages scopes to delete a package.",
@@ -114,6 +119,7 @@ export const ROUTES: readonly Route[] = [
         method: "POST",
         path: "/orgs/{org}/packages/{package_type}/{package_name}/restore",
         operation: "packages/restore-package-for-org",
+        need: "admin",
         documentationUrl: `${DOCS}#restore-a-package-for-an-organization`,
         scopes: WRITE,
         forbiddenMessage: "You need at least write:packages and read:packages scopes to restore a package.",
@@ -123,6 +129,7 @@ export const ROUTES: readonly Route[] = [
         method: "GET",
         path: "/orgs/{org}/packages/{package_type}/{package_name}/versions",
         operation: "packages/get-all-package-versions-for-package-owned-by-org",
+        need: "read",
         documentationUrl: `${DOCS}#list-package-versions-for-a-package-owned-by-an-organization`,
         scopes: READ,
         forbiddenMessage: "You need at least read:packages scope to get a package's versions.",
@@ -132,6 +139,7 @@ export const ROUTES: readonly Route[] = [
         method: "GET",
         path: "/orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}",
         operation: "packages/get-package-version-for-organization",
+        need: "read",
         documentationUrl: `${DOCS}#get-a-package-version-for-an-organization`,
         scopes: READ,
         forbiddenMessage: "You need at least read:packages scope to view a package's versions.",
@@ -144,6 +152,7 @@ export const ROUTES: readonly Route[] = [
         method: "DELETE",
         path: "/orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}",
         operation: "packages/delete-package-version-for-org",
+        need: "admin",
         documentationUrl: `${DOCS}#delete-package-version-for-an-organization`,
         scopes: DELETE,
         forbiddenMessage: "You need at least delete:packages and read:packages scopes to delete a package version.",
@@ -153,6 +162,7 @@ export const ROUTES: readonly Route[] = [
         method: "POST",
         path: "/orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore",
         operation: "packages/restore-package-version-for-org",
+        need: "admin",
         documentationUrl: `${DOCS}#restore-package-version-for-an-organization`,
         scopes: WRITE,
         forbiddenMessage: "You need at least write:packages and read:packages scopes to restore a package version.",
@@ -325,7 +335,7 @@ function findVersion(context: RouteContext, pkg: PackageRecord, includeRestorabl
 
 /** Registries with repository-scoped permissions only also need the `repo` scope to delete or restore. */
 function requireRepoScope(context: RouteContext, packageType: PackageType, action: "delete" | "restore"): void {
-    if (isRepositoryScoped(packageType) && !context.token.scopes.includes("repo")) {
+    if (context.token.kind === "classic" && isRepositoryScoped(packageType) && !context.token.scopes.includes("repo")) {
         const accepted = [...(action === "delete" ? DELETE : WRITE), "repo"];
         throw new GitHubError(403, MESSAGES.repoScope(action), undefined, { "x-accepted-oauth-scopes": accepted.join(", ") });
     }

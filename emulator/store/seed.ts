@@ -6,11 +6,14 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseInstant } from "./clock";
-import { visibilityProblem } from "../rest/github";
+import { tokenKindOf, visibilityProblem } from "../rest/github";
 import { BlobStore } from "./blobs";
 import { IdSequence, Store, containerVersion, defaultVersionName, restoreTokenFor } from "./state";
 import {
+    ACTIONS_ROLES,
     MANIFEST_STATES,
+    TOKEN_KINDS,
+    TokenKind,
     OAUTH_SCOPES,
     OrgRecord,
     PACKAGE_TYPES,
@@ -81,8 +84,11 @@ export function validateSeed(value: unknown): Seed {
 }
 
 function checkOrg(value: unknown, path: string): void {
-    const org = record(value, path, ["login", "id", "repositories", "packages"]);
+    const org = record(value, path, ["login", "id", "repositories", "packages", "samlSso"]);
     text(org.login, `${path}.login`);
+    if (org.samlSso !== undefined && typeof org.samlSso !== "boolean") {
+        throw new SeedError(`${path}.samlSso must be a boolean`);
+    }
     optionalId(org.id, `${path}.id`);
     optionalList(org.repositories, `${path}.repositories`).forEach((repo, i) => checkRepository(repo, `${path}.repositories[${i}]`));
     optionalList(org.packages, `${path}.packages`).forEach((pkg, i) => checkPackage(pkg, `${path}.packages[${i}]`));
@@ -112,6 +118,7 @@ function checkPackage(value: unknown, path: string): void {
         "deletedAt",
         "restoreToken",
         "versions",
+        "actionsAccess",
     ]);
     optionalId(pkg.id, `${path}.id`);
     text(pkg.name, `${path}.name`);
@@ -128,6 +135,11 @@ function checkPackage(value: unknown, path: string): void {
     optionalInstant(pkg.updatedAt, `${path}.updatedAt`);
     optionalInstant(pkg.deletedAt, `${path}.deletedAt`);
     optionalText(pkg.restoreToken, `${path}.restoreToken`);
+    optionalList(pkg.actionsAccess, `${path}.actionsAccess`).forEach((entry, i) => {
+        const access = record(entry, `${path}.actionsAccess[${i}]`, ["repository", "role"]);
+        text(access.repository, `${path}.actionsAccess[${i}].repository`);
+        oneOf(access.role, ACTIONS_ROLES, `${path}.actionsAccess[${i}].role`);
+    });
     const container = pkg.packageType === "container";
     optionalList(pkg.versions, `${path}.versions`).forEach((version, i) => checkVersion(version, `${path}.versions[${i}]`, container));
 }
@@ -176,14 +188,27 @@ function checkManifest(version: Record<string, unknown>, path: string): void {
     }
 }
 
-function checkToken(value: unknown, path: string): void {
-    const token = record(value, path, ["token", "login", "userId", "scopes", "orgs", "rateLimit"]);
+/** Checks one token entry of a seed (or of an admin call); throws {@link SeedError} naming the field. */
+export function checkToken(value: unknown, path: string): void {
+    const token = record(value, path, ["token", "login", "userId", "scopes", "orgs", "rateLimit", "kind", "repository", "ssoAuthorized"]);
     text(token.token, `${path}.token`);
     optionalText(token.login, `${path}.login`);
     optionalId(token.userId, `${path}.userId`);
     list(token.scopes, `${path}.scopes`).forEach((scope, i) => oneOf(scope, OAUTH_SCOPES, `${path}.scopes[${i}]`));
     optionalList(token.orgs, `${path}.orgs`).forEach((org, i) => text(org, `${path}.orgs[${i}]`));
     optionalId(token.rateLimit, `${path}.rateLimit`);
+    if (token.kind !== undefined) {
+        oneOf(token.kind, TOKEN_KINDS, `${path}.kind`);
+    }
+    const kind = (token.kind as TokenKind | undefined) ?? tokenKindOf(token.token as string);
+    optionalText(token.repository, `${path}.repository`);
+    if (kind === "installation" && !(typeof token.repository === "string" && /^[^/\s]+\/[^/\s]+$/.test(token.repository))) {
+        throw new SeedError(`${path}.repository must name the repository an installation token belongs to, as "org/name"`);
+    }
+    if (kind !== "installation" && token.repository !== undefined) {
+        throw new SeedError(`${path}.repository is only for installation tokens (kind "installation" or a ghs_ token)`);
+    }
+    optionalList(token.ssoAuthorized, `${path}.ssoAuthorized`).forEach((org, i) => text(org, `${path}.ssoAuthorized[${i}]`));
 }
 
 function record(value: unknown, path: string, keys: string[]): Record<string, unknown> {
@@ -276,7 +301,7 @@ export function buildStore(seed: Seed, reference: number, defaultRateLimit: numb
     const orgs: OrgRecord[] = [];
     const records: PackageRecord[] = [];
     for (const org of seed.orgs) {
-        const orgRecord: OrgRecord = { login: org.login, id: org.id ?? sequences.org.take(), repositories: new Map() };
+        const orgRecord: OrgRecord = { login: org.login, id: org.id ?? sequences.org.take(), repositories: new Map(), samlSso: org.samlSso ?? false };
         orgs.push(orgRecord);
         for (const repo of org.repositories ?? []) {
             orgRecord.repositories.set(repo.name, repositoryRecord(repo, sequences.repository));
@@ -296,17 +321,25 @@ export function buildStore(seed: Seed, reference: number, defaultRateLimit: numb
         const login = token.login ?? DEFAULT_TOKEN_LOGIN;
         const userId = token.userId ?? userIds.get(login) ?? sequences.user.take();
         userIds.set(login, userId);
-        return {
-            token: token.token,
-            login,
-            userId,
-            scopes: [...token.scopes],
-            orgs: token.orgs ? new Set(token.orgs.map((org) => org.toLowerCase())) : undefined,
-            rateLimit: token.rateLimit ?? defaultRateLimit,
-        };
+        return tokenRecord(token, login, userId, defaultRateLimit);
     });
 
     return new Store({ orgs, packages: records, tokens, ids: sequences, blobs });
+}
+
+/** The state's record of a checked token entry. */
+export function tokenRecord(token: SeedToken, login: string, userId: number, defaultRateLimit: number): TokenRecord {
+    return {
+        token: token.token,
+        login,
+        userId,
+        scopes: [...token.scopes],
+        orgs: token.orgs ? new Set(token.orgs.map((org) => org.toLowerCase())) : undefined,
+        rateLimit: token.rateLimit ?? defaultRateLimit,
+        kind: token.kind ?? tokenKindOf(token.token),
+        repository: token.repository,
+        ssoAuthorized: new Set((token.ssoAuthorized ?? []).map((org) => org.toLowerCase())),
+    };
 }
 
 function repositoryRecord(repo: SeedRepository, ids: IdSequence): RepositoryRecord {
@@ -338,6 +371,7 @@ function packageRecord(
         deletedAt: pkg.deletedAt ? at(pkg.deletedAt, reference) : undefined,
         restoreToken: undefined,
         versions: [],
+        actionsAccess: new Map((pkg.actionsAccess ?? []).map((access) => [access.repository, access.role])),
     };
     // Every package on GitHub has a version; an empty name asks for the default one.
     const versions: SeedVersion[] = pkg.versions?.length ? pkg.versions : [{}];

@@ -135,6 +135,16 @@ export class Store {
         return this.orgsByLogin.get(login.toLowerCase());
     }
 
+    /** Adds a token (an admin call checked it); replaces one with the same secret. */
+    addToken(token: TokenRecord): void {
+        this.tokensBySecret.set(token.token, token);
+    }
+
+    /** Every token. */
+    tokens(): TokenRecord[] {
+        return [...this.tokensBySecret.values()];
+    }
+
     /** The token whose secret is `secret`. */
     token(secret: string): TokenRecord | undefined {
         return this.tokensBySecret.get(secret);
@@ -196,6 +206,7 @@ export class Store {
             deletedAt: undefined,
             restoreToken: undefined,
             versions: [],
+            actionsAccess: new Map(),
         };
         this.packages.push(pkg);
         return pkg;
@@ -291,6 +302,7 @@ export class Store {
             login: org.login,
             id: org.id,
             repositories: [...org.repositories.values()].map((repo) => ({ ...repo })),
+            ...(org.samlSso ? { samlSso: true } : {}),
             packages: this.packages.filter((pkg) => pkg.org === org.login).map(packageSnapshot),
         }));
         const tokens = [...this.tokensBySecret.values()].map((token) => ({
@@ -300,6 +312,9 @@ export class Store {
             scopes: [...token.scopes],
             ...(token.orgs ? { orgs: [...token.orgs] } : {}),
             rateLimit: token.rateLimit,
+            kind: token.kind,
+            ...(token.repository !== undefined ? { repository: token.repository } : {}),
+            ...(token.ssoAuthorized.size > 0 ? { ssoAuthorized: [...token.ssoAuthorized] } : {}),
         }));
         return { orgs, tokens };
     }
@@ -331,6 +346,7 @@ export function packageSnapshot(pkg: PackageRecord): SeedPackage {
         updatedAt: exact(pkg.updatedAt),
         ...(pkg.deletedAt !== undefined ? { deletedAt: exact(pkg.deletedAt), restoreToken: pkg.restoreToken } : {}),
         versions: pkg.versions.map(versionSnapshot),
+        ...(pkg.actionsAccess.size > 0 ? { actionsAccess: [...pkg.actionsAccess].map(([repository, role]) => ({ repository, role })) } : {}),
     };
 }
 

@@ -26,8 +26,8 @@ const prereleases = new VersionRetention("npm-prereleases", {
     },
 });
 
-// Pull-request images of the gateway after two weeks, never a release or `latest`, and the untagged
-// garbage: the provider reads the image graph from the registry, so the platform manifests,
+// Pull-request images of the gateway after two weeks, keeping the three newest of them (the count ranks
+// the pull-request images the rules select), never a release or `latest`, and the untagged garbage: the provider reads the image graph from the registry, so the platform manifests,
 // attestations, signatures and referrers of every image it keeps stay, and the children of the
 // pull-request images it deletes go with them. At most 30 versions a run.
 const gateway = new PackageVersionRetention("gateway-images", {

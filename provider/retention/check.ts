@@ -38,9 +38,13 @@ export async function check(
     if (failures.length > 0) {
         return { failures };
     }
+    // The packages checked after this one are listed in the background; the hint is not stored.
+    const { prefetch, ...inputs } = news;
+    news = inputs;
     if (hasUnknown(news)) {
         return { inputs: { ...news, plan: undefined } };
     }
+    session.prefetch(news, Array.isArray(prefetch) ? prefetch : []);
     // Keep counts count what the last run listed (its check's inputs are the old inputs, also after a run that changed nothing).
     const countedThrough = samePackage(olds, news) ? olds?.plan?.listedThrough : undefined;
     if (news.restore !== undefined) {
@@ -166,10 +170,12 @@ export function viewOf(plan: RetentionPlan, versions: readonly RetentionCandidat
     const keptText = [...counts].map(([why, n]) => `${n} ${why}`).join(", ");
     const deleting = plan.deletePackage ? `the whole package (${plan.total} versions)` : `${plan.deletions.length}`;
     const listed = (n: number) => (n > LISTED_LIMIT ? `, the first ${LISTED_LIMIT} listed` : "");
+    const deferred = plan.deferred > 0 ? `; drain: ${plan.deferred} more wait for the next runs` : "";
+    const warnings = plan.warnings.length > 0 ? ` Warning: ${plan.warnings.join(" Warning: ")}` : "";
     return {
         summary:
             `${plan.total} active versions: delete ${deleting}, keep ${plan.kept.length}${keptText ? ` (${keptText})` : ""}${listed(plan.kept.length)}, ` +
-            `blocked ${plan.blocked.length}${listed(plan.blocked.length)}; cap ${plan.maxDeletions}.`,
+            `blocked ${plan.blocked.length}${listed(plan.blocked.length)}; cap ${plan.maxDeletions}${deferred}.${warnings}`,
         delete: plan.deletions.map((d) => entry(d, d.rule, d.reason)),
         // Versions kept by a count are the least telling: listed after those a protect rule or the graph kept.
         keep: [...plan.kept.filter((k) => !k.keptBy.startsWith("keep-latest")), ...plan.kept.filter((k) => k.keptBy.startsWith("keep-latest"))]
@@ -177,6 +183,8 @@ export function viewOf(plan: RetentionPlan, versions: readonly RetentionCandidat
             .map((k) => entry(k, k.keptBy, k.reason)),
         blocked: plan.blocked.slice(0, LISTED_LIMIT).map((b) => entry(b, b.blockedBy, b.reason)),
         deletePackage: plan.deletePackage,
+        ...(plan.deferred > 0 ? { deferred: plan.deferred } : {}),
+        ...(plan.warnings.length > 0 ? { warnings: [...plan.warnings] } : {}),
         ...(countedThrough ? { countedThrough } : {}),
         ...newestCreated(versions, countedThrough),
     };

@@ -3,7 +3,7 @@
  * the policy (with the registry's rules) and `restore`. A value not known yet in a preview is
  * checked at `up`; an unknown field name fails at once.
  */
-import { checkRef, describeValue, InputFailure, isRecord, UNKNOWN_VALUE, unknownFields } from "../shared/validate";
+import { checkRef, describeValue, InputFailure, isRecord, parsePackageKey, UNKNOWN_VALUE, unknownFields } from "../shared/validate";
 import { checkRetentionPolicy } from "./policy";
 import { RETENTION_INPUTS, RETENTION_OUTPUTS, VersionRetentionInputs } from "./state";
 
@@ -37,7 +37,23 @@ export function checkRetentionInputs(news: VersionRetentionInputs): InputFailure
             });
         }
     }
+    const prefetch = input.prefetch;
+    if (prefetch !== undefined && !known.has("prefetch") && !(Array.isArray(prefetch) && prefetch.every(isPackageKey))) {
+        failures.push({
+            property: "prefetch",
+            reason: `prefetch is set by VersionRetention: a list of "type/name" package keys such as "container/api", got ${describeValue(prefetch)}. Leave it out.`,
+        });
+    }
     return failures;
+}
+
+/** True for a `type/name` key of a package, e.g. `container/api`. */
+function isPackageKey(key: unknown): boolean {
+    try {
+        return typeof key === "string" && parsePackageKey(key) !== undefined;
+    } catch {
+        return false;
+    }
 }
 
 /** True when an input that names the package, the policy or the restore is not known yet (a preview). */

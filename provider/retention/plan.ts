@@ -2,23 +2,26 @@
  * The retention planner: given a retention policy, the active versions of one package and
  * `now`, decides which versions to delete (each with its rule and reason), which are kept and
  * why, and which are blocked (GitHub's predictable refusals). Pure: no calls, no clock. The
- * caps are checked on the whole plan; a plan over its cap fails before anything is deleted.
- * The rules table is docs/retention.md.
+ * caps are checked on the whole plan; a plan over its cap fails before anything is deleted,
+ * unless the policy drains (then the oldest versions up to the cap are planned). Keep counts
+ * rank in one place, {@link keepRanks}. The rules table is docs/retention.md.
  */
-import picomatch from "picomatch";
 import semver from "semver";
 import { assertValid } from "../shared/validate";
 import { PackageType } from "../shared/types";
 import { RetentionCandidate } from "./candidate";
 import { describeLink, ImageGraph, ImageLink, isCosignTag } from "./image-graph";
+import { firstMatching, listMatcher } from "./patterns";
 import {
     checkRetentionPolicy,
     olderThanCutoff,
     IMAGE_TYPES,
+    policyWarnings,
     RETENTION_DEFAULTS,
     resolveMaxDeletions,
     RetentionPolicy,
 } from "./policy";
+import { isPrerelease, PRERELEASE_CONVENTIONS } from "./prerelease";
 
 /** Why a version a rule selected is kept. */
 export type KeepReason =
@@ -27,8 +30,10 @@ export type KeepReason =
     | "protect-version"
     | "protect-tag"
     | "keep-latest"
+    | "keep-latest-all-tagged"
     | "keep-latest-tagged"
     | "keep-latest-untagged"
+    | "keep-latest-names"
     | "partial-tag-match"
     | "last-version"
     | "image-graph"
@@ -75,6 +80,10 @@ export interface RetentionPlan {
     deletePackage: boolean;
     /** The cap this plan was checked against, resolved to a number of versions. */
     maxDeletions: number;
+    /** With `drain`, how many versions the rules selected wait for the next runs because the cap was reached (0 otherwise). */
+    deferred: number;
+    /** What in the policy is probably not what its author meant (a glob that reads like a regex), in words naming the field. */
+    warnings: string[];
 }
 
 /** The context of a plan. */
@@ -138,7 +147,48 @@ export class RetentionCapError extends Error {
  * untagged deletion.
  */
 export function planRetention(policy: RetentionPolicy, versions: readonly RetentionCandidate[], options: RetentionOptions): RetentionPlan {
-    const base = selectVersions(policy, versions, options, options.graph !== undefined);
+    const full = planOnce(policy, versions, options);
+    const maxDeletions = resolveMaxDeletions(policy.maxDeletions, versions.length);
+    const plannedOf = (plan: RetentionPlan) => (plan.deletePackage ? versions.length : plan.deletions.length);
+    if (plannedOf(full.plan) <= maxDeletions) {
+        return full.plan;
+    }
+    if (policy.drain ?? RETENTION_DEFAULTS.drain) {
+        // The most of the oldest selected versions whose plan (their orphaned children included) fits the cap; 0 always does.
+        let [fits, over] = [0, full.selected];
+        let best = planOnce(policy, versions, options, 0);
+        while (over - fits > 1) {
+            const middle = Math.floor((fits + over) / 2);
+            const attempt = planOnce(policy, versions, options, middle);
+            if (plannedOf(attempt.plan) <= maxDeletions) {
+                [fits, best] = [middle, attempt];
+            } else {
+                over = middle;
+            }
+        }
+        return { ...best.plan, deferred: full.selected - fits };
+    }
+    const { deletions, deletePackage } = full.plan;
+    const planned = plannedOf(full.plan);
+    const subject = options.subject ?? "the package";
+    const capText = typeof policy.maxDeletions === "string" ? `${policy.maxDeletions} of ${versions.length} = ${maxDeletions}` : `${maxDeletions}`;
+    const sample = deletions.slice(0, 5).map((d) => d.name).join(", ");
+    throw new RetentionCapError(
+        `Retention of ${subject} would delete ${planned} of its ${versions.length} versions${deletePackage ? " (the whole package)" : ""}, ` +
+            `more than maxDeletions (${capText}); nothing was deleted. Narrow the rules, protect versions, raise maxDeletions, ` +
+            `or set drain: true to delete the oldest ${maxDeletions} this run and the rest in the next runs. Oldest selected: ${sample}.`,
+        planned,
+        maxDeletions,
+        versions.length,
+    );
+}
+
+/**
+ * One plan, not checked against the cap: `limit` (drain) plans only the oldest `limit` versions the rules select,
+ * the others wait as if unselected. Also returns how many versions the rules selected before the limit.
+ */
+function planOnce(policy: RetentionPolicy, versions: readonly RetentionCandidate[], options: RetentionOptions, limit?: number): { plan: RetentionPlan; selected: number } {
+    const base = selectVersions(policy, versions, options, options.graph !== undefined, limit);
     const { newestFirst, ranks, selected, kept, blocked } = base;
     const subject = options.subject ?? "the package";
     const lastVersion = policy.lastVersion ?? RETENTION_DEFAULTS.lastVersion;
@@ -202,20 +252,11 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
     const oldestFirst = [...outcome.deletions].reverse();
     const deletions = outcome.parentsFirst ? outcome.parentsFirst(oldestFirst) : oldestFirst;
     const maxDeletions = resolveMaxDeletions(policy.maxDeletions, versions.length);
-    const planned = deletePackage ? versions.length : deletions.length;
-    if (planned > maxDeletions) {
-        const capText = typeof policy.maxDeletions === "string" ? `${policy.maxDeletions} of ${versions.length} = ${maxDeletions}` : `${maxDeletions}`;
-        const sample = deletions.slice(0, 5).map((d) => d.name).join(", ");
-        throw new RetentionCapError(
-            `Retention of ${subject} would delete ${planned} of its ${versions.length} versions${deletePackage ? " (the whole package)" : ""}, ` +
-                `more than maxDeletions (${capText}); nothing was deleted. Narrow the rules, protect versions, or raise maxDeletions. Oldest selected: ${sample}.`,
-            planned,
-            maxDeletions,
-            versions.length,
-        );
-    }
     const byRank = (a: RetentionCandidate, b: RetentionCandidate) => ranks.all.get(a.versionId)! - ranks.all.get(b.versionId)!;
-    return { total: versions.length, deletions, kept: kept.sort(byRank), blocked: blocked.sort(byRank), deletePackage, maxDeletions };
+    return {
+        plan: { total: versions.length, deletions, kept: kept.sort(byRank), blocked: blocked.sort(byRank), deletePackage, maxDeletions, deferred: 0, warnings: policyWarnings(policy) },
+        selected: base.selectedBeforeLimit,
+    };
 }
 
 /**
@@ -230,7 +271,9 @@ export function retentionCandidates(policy: RetentionPolicy, versions: readonly 
 /** What the rules decided before the graph and the last-version rule: the selected versions (in newest-first order), the kept and the blocked. */
 interface BaseSelection {
     newestFirst: RetentionCandidate[];
-    ranks: Ranks;
+    ranks: KeepRanks;
+    /** How many versions the rules selected before a drain's limit. */
+    selectedBeforeLimit: number;
     selected: Map<number, VersionDeletion>;
     kept: KeptVersion[];
     blocked: BlockedVersion[];
@@ -240,7 +283,13 @@ interface BaseSelection {
 }
 
 /** Checks the policy and the version list, then applies the selecting and keep rules. */
-function selectVersions(policy: RetentionPolicy, versions: readonly RetentionCandidate[], options: Omit<RetentionOptions, "graph">, imageGraph: boolean): BaseSelection {
+function selectVersions(
+    policy: RetentionPolicy,
+    versions: readonly RetentionCandidate[],
+    options: Omit<RetentionOptions, "graph">,
+    imageGraph: boolean,
+    limit?: number,
+): BaseSelection {
     assertValid(checkRetentionPolicy(policy, options.packageType, { imageGraph }), "retention policy");
     const subject = options.subject ?? "the package";
     const ids = new Set<number>();
@@ -257,16 +306,11 @@ function selectVersions(policy: RetentionPolicy, versions: readonly RetentionCan
     const through = options.countedThrough;
     const published = (v: RetentionCandidate) => through !== undefined && publishedAfter(v, through);
     // Keep counts count what the last run listed: the same set in a preview and in its update, whatever is published between.
-    const counted = newestFirst.filter((v) => !published(v));
-    const ranks = {
-        all: rankOf(newestFirst),
-        counted: rankOf(counted),
-        // With the graph, a version tagged only `sha256-<hex>.sig` is a signature that lives with its image: `tagged.keepLatest` counts images.
-        tagged: rankOf(counted.filter((v) => (imageGraph ? v.tags.some((tag) => !isCosignTag(tag)) : v.tags.length > 0))),
-        untagged: rankOf(counted.filter((v) => v.tags.length === 0)),
-    };
-    const select = selector(policy, options.now);
-    const keep = keeper(policy, ranks, published, options.countedThrough);
+    const select = selector(policy, options.now, options.packageType);
+    const selections = new Map(newestFirst.map((v) => [v.versionId, select(v)]));
+    const protects = protector(policy);
+    const ranks = keepRanks(newestFirst, { counted: (v) => !published(v), selected: (v) => selections.get(v.versionId)!.kind === "all" && protects(v) === undefined }, imageGraph);
+    const keep = keeper(policy, ranks, protects, published, options.countedThrough);
     const undeletable = new Set(options.undeletable ?? []);
     const refused = new Map((options.refused ?? []).map((r) => [r.versionId, r]));
 
@@ -274,7 +318,7 @@ function selectVersions(policy: RetentionPolicy, versions: readonly RetentionCan
     const kept: KeptVersion[] = [];
     const blocked: BlockedVersion[] = [];
     for (const version of newestFirst) {
-        const selection = select(version);
+        const selection = selections.get(version.versionId)!;
         if (selection.kind === "none") {
             continue;
         }
@@ -298,7 +342,14 @@ function selectVersions(policy: RetentionPolicy, versions: readonly RetentionCan
             selected.set(version.versionId, { ...pick(version), rule: selection.rule, reason: selection.reason });
         }
     }
-    return { newestFirst, ranks, selected, kept, blocked, keep, refusedIds: new Set([...undeletable, ...refused.keys()]) };
+    const selectedBeforeLimit = selected.size;
+    if (limit !== undefined) {
+        // Drain: the newest selected versions wait for the next runs, as if unselected (newest first, so the first ones go).
+        for (const id of [...selected.keys()].slice(0, Math.max(0, selected.size - limit))) {
+            selected.delete(id);
+        }
+    }
+    return { newestFirst, ranks, selectedBeforeLimit, selected, kept, blocked, keep, refusedIds: new Set([...undeletable, ...refused.keys()]) };
 }
 
 /** What the graph decided on top of the rules: the deletions (newest first), and the versions it kept or blocked. */
@@ -474,21 +525,34 @@ function pick(version: RetentionCandidate): RetentionCandidate {
 /** The outcome of the selecting rules for one version. */
 type Selection = { kind: "none" } | { kind: "partial"; reason: string } | { kind: "all"; rule: string; reason: string };
 
-/** Builds the selecting rules (olderThan, tagged/untagged, names): every rule the policy sets must hold. */
-function selector(policy: RetentionPolicy, now: Date): (version: RetentionCandidate) => Selection {
+/** Builds the selecting rules (olderThan, tagged/untagged, names, select): every rule the policy sets must hold. */
+function selector(policy: RetentionPolicy, now: Date, packageType: PackageType): (version: RetentionCandidate) => Selection {
     const limit = policy.olderThan === undefined ? undefined : olderThanCutoff(policy.olderThan, now);
     const ageFrom = policy.ageFrom ?? RETENTION_DEFAULTS.ageFrom;
     const tagged = policy.tagged;
-    const tagIncluded = matcher(tagged?.include);
-    const tagExcluded = matcher(tagged?.exclude);
+    const tagIncluded = listMatcher(tagged?.include);
+    const tagExcluded = listMatcher(tagged?.exclude);
     const names = policy.names;
-    const nameIncluded = matcher(names?.include);
-    const nameExcluded = matcher(names?.exclude);
+    const nameIncluded = listMatcher(names?.include);
+    const nameExcluded = listMatcher(names?.exclude);
+    const explicitIds = new Set(policy.select?.versionIds ?? []);
+    const explicitNames = new Set(policy.select?.names ?? []);
     const byTags = tagged !== undefined || policy.untagged !== undefined;
+    const counts = countReasons(policy);
 
     return (version) => {
         const rules: string[] = [];
         const why: string[] = [];
+        if (policy.select !== undefined) {
+            if (explicitIds.has(version.versionId)) {
+                why.push(`version id ${version.versionId} is in select.versionIds`);
+            } else if (explicitNames.has(version.name)) {
+                why.push(`name ${version.name} is in select.names`);
+            } else {
+                return { kind: "none" };
+            }
+            rules.push("select");
+        }
         if (limit !== undefined) {
             const at = Date.parse(version[ageFrom]);
             if (!(at < limit)) {
@@ -502,20 +566,17 @@ function selector(policy: RetentionPolicy, now: Date): (version: RetentionCandid
             if ((nameIncluded && !nameIncluded(version.name)) || nameExcluded?.(version.name)) {
                 return { kind: "none" };
             }
-            if (names.semver !== undefined || names.prereleaseOnly) {
+            if (names.semver !== undefined) {
                 const parsed = semver.parse(version.name);
-                if (!parsed) {
-                    return { kind: "none" };
-                }
-                if (names.semver !== undefined && !semver.satisfies(parsed, names.semver, { includePrerelease: true })) {
-                    return { kind: "none" };
-                }
-                if (names.prereleaseOnly && parsed.prerelease.length === 0) {
+                if (!parsed || !semver.satisfies(parsed, names.semver, { includePrerelease: true })) {
                     return { kind: "none" };
                 }
             }
+            if (names.prereleaseOnly && !isPrerelease(packageType, version.name)) {
+                return { kind: "none" };
+            }
             rules.push("names");
-            why.push(nameReason(version.name, names));
+            why.push(nameReason(version.name, names, packageType));
         }
         let partial: string | undefined;
         if (byTags) {
@@ -546,45 +607,94 @@ function selector(policy: RetentionPolicy, now: Date): (version: RetentionCandid
         if (partial !== undefined) {
             return { kind: "partial", reason: partial };
         }
-        if (policy.keepLatest !== undefined && policy.keepLatest > 0) {
-            why.push(`not among the ${policy.keepLatest} most recent versions`);
-        }
-        const kindCount = version.tags.length > 0 ? policy.tagged?.keepLatest : policy.untagged?.keepLatest;
-        if (kindCount !== undefined && kindCount > 0) {
-            why.push(`not among the ${kindCount} most recent ${version.tags.length > 0 ? "tagged" : "untagged"} versions`);
-        }
-        // Only keepLatest set: every version is selected, and the count keeps the newest.
+        why.push(...counts(version));
+        // Only keep counts set: every version is selected, and the counts keep the newest.
         return { kind: "all", rule: rules.length === 0 ? "keepLatest" : rules.join(" and "), reason: why.join("; ") };
     };
 }
 
-/** Builds the keep rules, in the order they are reported: protect lists, then keep counts. */
-/** Newest-first ranks (0-based): `all` orders the plan's lists; keep counts rank among `counted`, `tagged` and `untagged`, which leave out versions published since the last run. */
-interface Ranks {
-    all: Map<number, number>;
-    counted: Map<number, number>;
-    tagged: Map<number, number>;
-    untagged: Map<number, number>;
+/** The keep counts a deleted version was not among, in words naming the set each ranks in. */
+function countReasons(policy: RetentionPolicy): (version: RetentionCandidate) => string[] {
+    return (version) => {
+        const tagged = version.tags.length > 0;
+        const why: string[] = [];
+        if ((policy.keepLatest ?? 0) > 0) {
+            why.push(`not among the ${policy.keepLatest} most recent versions`);
+        }
+        if (tagged && (policy.keepLatestTagged ?? 0) > 0) {
+            why.push(`not among the ${policy.keepLatestTagged} most recent tagged versions`);
+        }
+        const nested = tagged ? policy.tagged?.keepLatest : policy.untagged?.keepLatest;
+        if ((nested ?? 0) > 0) {
+            why.push(`not among the ${nested} most recent ${tagged ? "tagged" : "untagged"} versions ${selectedSet(policy, tagged ? "tagged" : "untagged")}`);
+        }
+        if ((policy.names?.keepLatest ?? 0) > 0) {
+            why.push(`not among the ${policy.names!.keepLatest} most recent versions ${selectedSet(policy, "any")}`);
+        }
+        return why;
+    };
 }
 
-function keeper(
-    policy: RetentionPolicy,
-    ranks: Ranks,
-    published: (version: RetentionCandidate) => boolean,
-    countedThrough: ListingMark | undefined,
-): (version: RetentionCandidate) => Pick<KeptVersion, "keptBy" | "reason"> | undefined {
+/** The set a nested keep count ranks in, in words: `selected by olderThan and tagged` (a tagged count leaves out the untagged rule). */
+function selectedSet(policy: RetentionPolicy, kind: "tagged" | "untagged" | "any"): string {
+    const rules = (["select", "olderThan", "names", "tagged", "untagged"] as const).filter(
+        (rule) => policy[rule] !== undefined && !(kind === "tagged" && rule === "untagged") && !(kind === "untagged" && rule === "tagged"),
+    );
+    return `selected by ${rules.join(" and ")}`;
+}
+
+/** Newest-first ranks (0-based) of the versions each keep count ranks in. Versions published since the last run are in `all` only. */
+export interface KeepRanks {
+    /** Every listed version: orders the plan's lists. */
+    all: Map<number, number>;
+    /** The versions counted (the last run's listing): `keepLatest`. */
+    counted: Map<number, number>;
+    /** The counted tagged versions (with the graph, images: a version tagged only `sha256-….sig` is a signature): `keepLatestTagged`. */
+    taggedAll: Map<number, number>;
+    /** The counted tagged versions the rules select and no protect list keeps: `tagged.keepLatest`. */
+    selectedTagged: Map<number, number>;
+    /** The counted untagged versions the rules select and no protect list keeps: `untagged.keepLatest`. */
+    selectedUntagged: Map<number, number>;
+    /** The counted versions the rules select and no protect list keeps: `names.keepLatest`. */
+    selected: Map<number, number>;
+}
+
+/** What {@link keepRanks} needs to know of each version. */
+export interface RankingRules {
+    /** True when keep counts count the version (it was listed by the last run). */
+    counted: (version: RetentionCandidate) => boolean;
+    /** True when every selecting rule selects the version (every tag matches) and no protect list keeps it. */
+    selected: (version: RetentionCandidate) => boolean;
+}
+
+/**
+ * The one ranking of keep counts: the package-wide counts (`keepLatest`, `keepLatestTagged`) rank
+ * the counted versions, a count nested in a rule ranks only the versions the rules select, as the
+ * cleanup tools users migrate from do (snok's `keep-n-most-recent`, dataaxiom's `keep-n-tagged`,
+ * actions' `min-versions-to-keep`). `imageGraph`: tagged counts count images, not their signatures.
+ */
+export function keepRanks(newestFirst: readonly RetentionCandidate[], rules: RankingRules, imageGraph: boolean): KeepRanks {
+    const counted = newestFirst.filter(rules.counted);
+    const isTagged = (v: RetentionCandidate) => (imageGraph ? v.tags.some((tag) => !isCosignTag(tag)) : v.tags.length > 0);
+    const selected = counted.filter(rules.selected);
+    return {
+        all: rankOf(newestFirst),
+        counted: rankOf(counted),
+        taggedAll: rankOf(counted.filter(isTagged)),
+        selectedTagged: rankOf(selected.filter(isTagged)),
+        selectedUntagged: rankOf(selected.filter((v) => v.tags.length === 0)),
+        selected: rankOf(selected),
+    };
+}
+
+/** The protect lists: why a version is protected, or undefined. */
+function protector(policy: RetentionPolicy): (version: RetentionCandidate) => Pick<KeptVersion, "keptBy" | "reason"> | undefined {
     const protect = policy.protect ?? {};
     const ids = new Set(protect.versionIds ?? []);
     const digests = new Set(protect.digests ?? []);
-    const versionGlob = matcher(protect.versions);
-    const tagGlob = matcher(protect.tags);
+    const versionGlob = listMatcher(protect.versions);
+    const tagGlob = listMatcher(protect.tags);
     return (version) => {
-        if (published(version)) {
-            return {
-                keptBy: "published-since-last-run",
-                reason: `created ${version.createdAt.slice(0, 16)}, after the newest version the last run listed (${countedThrough!.createdAt.slice(0, 16)}); counted and planned from the next run.`,
-            };
-        }
         if (ids.has(version.versionId)) {
             return { keptBy: "protect-id", reason: `version id ${version.versionId} is in protect.versionIds.` };
         }
@@ -592,62 +702,76 @@ function keeper(
             return { keptBy: "protect-digest", reason: `digest ${version.name} is in protect.digests.` };
         }
         if (versionGlob?.(version.name)) {
-            return { keptBy: "protect-version", reason: `name ${version.name} matches ${firstGlob(protect.versions!, version.name)} in protect.versions.` };
+            return { keptBy: "protect-version", reason: `name ${version.name} matches ${firstMatching(protect.versions!, version.name)} in protect.versions.` };
         }
         const protectedTag = tagGlob ? version.tags.find((tag) => tagGlob(tag)) : undefined;
         if (protectedTag !== undefined) {
-            return { keptBy: "protect-tag", reason: `tag ${protectedTag} matches ${firstGlob(protect.tags!, protectedTag)} in protect.tags.` };
-        }
-        const rank = ranks.counted.get(version.versionId)!;
-        if (policy.keepLatest !== undefined && rank < policy.keepLatest) {
-            return { keptBy: "keep-latest", reason: `one of the ${policy.keepLatest} most recent versions (number ${rank + 1}).` };
-        }
-        const taggedRank = ranks.tagged.get(version.versionId);
-        if (taggedRank !== undefined && policy.tagged?.keepLatest !== undefined && taggedRank < policy.tagged.keepLatest) {
-            return { keptBy: "keep-latest-tagged", reason: `one of the ${policy.tagged.keepLatest} most recent tagged versions (number ${taggedRank + 1}).` };
-        }
-        const untaggedRank = ranks.untagged.get(version.versionId);
-        if (untaggedRank !== undefined && policy.untagged?.keepLatest !== undefined && untaggedRank < policy.untagged.keepLatest) {
-            return { keptBy: "keep-latest-untagged", reason: `one of the ${policy.untagged.keepLatest} most recent untagged versions (number ${untaggedRank + 1}).` };
+            return { keptBy: "protect-tag", reason: `tag ${protectedTag} matches ${firstMatching(protect.tags!, protectedTag)} in protect.tags.` };
         }
         return undefined;
     };
 }
 
-function nameReason(name: string, rule: NonNullable<RetentionPolicy["names"]>): string {
+/** Builds the keep rules, in the order they are reported: published since the last run, protect lists, then keep counts. */
+function keeper(
+    policy: RetentionPolicy,
+    ranks: KeepRanks,
+    protects: (version: RetentionCandidate) => Pick<KeptVersion, "keptBy" | "reason"> | undefined,
+    published: (version: RetentionCandidate) => boolean,
+    countedThrough: ListingMark | undefined,
+): (version: RetentionCandidate) => Pick<KeptVersion, "keptBy" | "reason"> | undefined {
+    const within = (rank: number | undefined, count: number | undefined): rank is number => rank !== undefined && count !== undefined && rank < count;
+    return (version) => {
+        if (published(version)) {
+            return {
+                keptBy: "published-since-last-run",
+                reason: `created ${version.createdAt.slice(0, 16)}, after the newest version the last run listed (${countedThrough!.createdAt.slice(0, 16)}); counted and planned from the next run.`,
+            };
+        }
+        const saved = protects(version);
+        if (saved) {
+            return saved;
+        }
+        const id = version.versionId;
+        const rank = ranks.counted.get(id);
+        if (within(rank, policy.keepLatest)) {
+            return { keptBy: "keep-latest", reason: `one of the ${policy.keepLatest} most recent versions (number ${rank + 1}).` };
+        }
+        const taggedRank = ranks.taggedAll.get(id);
+        if (within(taggedRank, policy.keepLatestTagged)) {
+            return { keptBy: "keep-latest-all-tagged", reason: `one of the ${policy.keepLatestTagged} most recent tagged versions of the package (number ${taggedRank + 1}; keepLatestTagged).` };
+        }
+        const selectedTagged = ranks.selectedTagged.get(id);
+        if (within(selectedTagged, policy.tagged?.keepLatest)) {
+            return { keptBy: "keep-latest-tagged", reason: `one of the ${policy.tagged!.keepLatest} most recent tagged versions ${selectedSet(policy, "tagged")} (number ${selectedTagged + 1}).` };
+        }
+        const selectedUntagged = ranks.selectedUntagged.get(id);
+        if (within(selectedUntagged, policy.untagged?.keepLatest)) {
+            return { keptBy: "keep-latest-untagged", reason: `one of the ${policy.untagged!.keepLatest} most recent untagged versions ${selectedSet(policy, "untagged")} (number ${selectedUntagged + 1}).` };
+        }
+        const selected = ranks.selected.get(id);
+        if (within(selected, policy.names?.keepLatest)) {
+            return { keptBy: "keep-latest-names", reason: `one of the ${policy.names!.keepLatest} most recent versions ${selectedSet(policy, "any")} (number ${selected + 1}).` };
+        }
+        return undefined;
+    };
+}
+
+function nameReason(name: string, rule: NonNullable<RetentionPolicy["names"]>, packageType: PackageType): string {
     const parts: string[] = [];
     if (rule.include) {
-        parts.push(`name ${name} matches ${firstGlob(rule.include, name)}`);
+        parts.push(`name ${name} matches ${firstMatching(rule.include, name)}`);
     }
     if (rule.semver !== undefined) {
         parts.push(`${name} satisfies ${rule.semver}`);
     }
     if (rule.prereleaseOnly) {
-        parts.push(`${name} is a pre-release`);
+        parts.push(packageType === "npm" ? `${name} is a pre-release` : `${name} is ${PRERELEASE_CONVENTIONS[packageType]}`);
     }
     if (parts.length === 0) {
-        parts.push(`name ${name} matches no names.exclude glob`);
+        parts.push(rule.exclude ? `name ${name} matches no names.exclude pattern` : `name ${name}`);
     }
     return parts.join("; ");
-}
-
-function matcher(globs: readonly string[] | undefined): ((text: string) => boolean) | undefined {
-    return globs && globs.length > 0 ? picomatch([...globs], { dot: true }) : undefined;
-}
-
-const compiled = new Map<string, (text: string) => boolean>();
-
-/** The first of `globs` that matches `text`, quoted, for reasons; each glob is compiled once. */
-function firstGlob(globs: readonly string[], text: string): string {
-    const matches = (glob: string) => {
-        let match = compiled.get(glob);
-        if (!match) {
-            match = picomatch(glob, { dot: true });
-            compiled.set(glob, match);
-        }
-        return match(text);
-    };
-    return JSON.stringify(globs.find(matches) ?? globs[0]);
 }
 
 function list(items: readonly string[]): string {

@@ -1,12 +1,12 @@
 /**
  * The retention policy for the versions of one package: its types, its defaults in one place,
- * and its strict validation (unknown fields, globs, semver ranges, durations, caps, and the
- * container rules), all before any API call. The planner is provider/retention/plan.ts; the rules
+ * and its strict validation (unknown fields, globs and regexes, semver ranges, durations, caps,
+ * and the container rules), all before any API call; and its warnings (a glob that reads like a regex). The planner is provider/retention/plan.ts; the rules
  * table is docs/retention.md.
  */
 import { cutoff, parseDuration } from "../shared/duration";
-import picomatch from "picomatch";
 import semver from "semver";
+import { patternProblem, regexLookingGlob } from "./patterns";
 import { isRecord, unknownFields } from "../shared/validate";
 import { InputFailure } from "../shared/validate";
 import { PackageType } from "../shared/types";
@@ -28,37 +28,47 @@ export type LastVersionAction = (typeof LAST_VERSION_ACTIONS)[number];
 
 /** Selects tagged versions (container and docker images); a version is selected only when every one of its tags matches. */
 export interface TaggedRule {
-    /** Globs a tag must match (any one); all tags when omitted. Matched on tags, never on digests. */
+    /** Globs (or `/regex/flags`) a tag must match (any one); all tags when omitted. Matched on tags, never on digests. */
     include?: string[];
-    /** Globs a tag must not match. */
+    /** Globs (or `/regex/flags`) a tag must not match. */
     exclude?: string[];
-    /** Keep the N most recent tagged versions whatever else selects them. */
+    /** Keep the N most recent of the tagged versions the rules select (this rule, `olderThan`, ...); `keepLatestTagged` ranks all tagged versions. */
     keepLatest?: number;
 }
 
 /** Selects untagged versions; for container packages only with the image graph (planImageRetention), refused for docker. */
 export interface UntaggedRule {
-    /** Keep the N most recent untagged versions whatever else selects them. */
+    /** Keep the N most recent of the untagged versions the rules select (`olderThan`, ...). */
     keepLatest?: number;
 }
 
 /** Selects versions by name (npm, maven, rubygems, nuget; container names are digests, so not there). */
 export interface NameRule {
-    /** Globs the version name must match (any one), e.g. `1.*`, `*-SNAPSHOT`. */
+    /** Globs (or `/regex/flags`) the version name must match (any one), e.g. `1.*`, `*-SNAPSHOT`, `/^\\d+\\.0\\.0$/`. */
     include?: string[];
-    /** Globs the version name must not match. */
+    /** Globs (or `/regex/flags`) the version name must not match. */
     exclude?: string[];
     /** A semver range the name must satisfy (pre-releases included), e.g. `<2.0.0`; names that are not semver are never selected. */
     semver?: string;
-    /** Only semver pre-releases (`1.2.0-beta.1`). */
+    /** Only pre-releases, as the registry names them: semver for npm, NuGet's labels, Maven's qualifiers (`-SNAPSHOT`, `-rc`), RubyGems' letters (`.pre`). */
     prereleaseOnly?: boolean;
+    /** Keep the N most recent of the versions the rules select (this rule, `olderThan`, ...). */
+    keepLatest?: number;
+}
+
+/** Selects versions by id or exact name: only these may be deleted (still subject to the other rules, protect lists, the image graph and the cap). */
+export interface ExplicitSelection {
+    /** GitHub version ids. */
+    versionIds?: number[];
+    /** Exact version names (for images, digests). */
+    names?: string[];
 }
 
 /** Versions no rule may delete. */
 export interface ProtectList {
-    /** Globs on tags: a version with any matching tag is kept. */
+    /** Globs (or `/regex/flags`) on tags: a version with any matching tag is kept. */
     tags?: string[];
-    /** Globs on version names. */
+    /** Globs (or `/regex/flags`) on version names. */
     versions?: string[];
     /** Exact manifest digests (`sha256:` and 64 hex digits). */
     digests?: string[];
@@ -68,8 +78,10 @@ export interface ProtectList {
 
 /** What to delete from the versions of one package. Every rule is optional; docs/retention.md has the table of how they combine. */
 export interface RetentionPolicy {
-    /** Keep the N most recent versions (by creation time, version id as tie-break), whatever the rules select. */
+    /** Keep the N most recent versions of the package (by creation time, version id as tie-break), whatever the rules select. */
     keepLatest?: number;
+    /** Keep the N most recent tagged versions of the package (images), selected or not: what `tagged.keepLatest` meant before 0.2. */
+    keepLatestTagged?: number;
     /** Select only versions older than this: a whole number and a unit of h, d, w, mo or y (`90d`, `6mo`, `1y`). */
     olderThan?: string;
     /** Which timestamp `olderThan` compares. Defaults to `createdAt`. */
@@ -80,12 +92,16 @@ export interface RetentionPolicy {
     untagged?: UntaggedRule;
     /** Select only versions whose name matches this rule. */
     names?: NameRule;
+    /** Select only these versions, by id or exact name. */
+    select?: ExplicitSelection;
     /** Versions never deleted. */
     protect?: ProtectList;
     /** The most versions of the package one plan may delete: a whole number, or a percentage of its versions (`"20%"`). Defaults to 100. */
     maxDeletions?: number | string;
     /** What happens when the plan would delete every version. Defaults to `never`. */
     lastVersion?: LastVersionAction;
+    /** Over `maxDeletions`, delete the oldest versions up to the cap and leave the rest for the next runs, instead of failing. Defaults to false. */
+    drain?: boolean;
     /** Container images planned with the image graph: also delete the untagged children (platform manifests, attestations, signatures, referrers) no kept version reaches once their parents go. Defaults to true. */
     deleteOrphanedChildren?: boolean;
 }
@@ -102,15 +118,31 @@ export const RETENTION_DEFAULTS = {
     maxDeletions: 100,
     lastVersion: "never",
     deleteOrphanedChildren: true,
+    drain: false,
 } as const satisfies Partial<RetentionPolicy>;
 
 /** Registries whose versions are images with tags, and whose untagged versions may be children of multi-arch images. */
 export const IMAGE_TYPES: readonly PackageType[] = ["container", "docker"];
 
-const POLICY_FIELDS = ["keepLatest", "olderThan", "ageFrom", "tagged", "untagged", "names", "protect", "maxDeletions", "lastVersion", "deleteOrphanedChildren"] as const;
+const POLICY_FIELDS = [
+    "keepLatest",
+    "keepLatestTagged",
+    "olderThan",
+    "ageFrom",
+    "tagged",
+    "untagged",
+    "names",
+    "select",
+    "protect",
+    "maxDeletions",
+    "lastVersion",
+    "drain",
+    "deleteOrphanedChildren",
+] as const;
 const TAGGED_FIELDS = ["include", "exclude", "keepLatest"] as const;
 const UNTAGGED_FIELDS = ["keepLatest"] as const;
-const NAME_FIELDS = ["include", "exclude", "semver", "prereleaseOnly"] as const;
+const NAME_FIELDS = ["include", "exclude", "semver", "prereleaseOnly", "keepLatest"] as const;
+const SELECT_FIELDS = ["versionIds", "names"] as const;
 const PROTECT_FIELDS = ["tags", "versions", "digests", "versionIds"] as const;
 
 /** A manifest digest as GitHub names container versions. */
@@ -150,6 +182,7 @@ export function checkRetentionPolicy(policy: unknown, packageType?: PackageType,
     const p = policy as Record<keyof RetentionPolicy, unknown>;
     const failures: InputFailure[] = [...unknownFields(policy, POLICY_FIELDS, "", "a retention policy field")];
     failures.push(...count(p.keepLatest, "keepLatest"));
+    failures.push(...count(p.keepLatestTagged, "keepLatestTagged"));
     if (p.olderThan !== undefined) {
         const problem = typeof p.olderThan !== "string" ? `olderThan must be text such as "90d", got ${show(p.olderThan)}.` : durationProblem(p.olderThan);
         if (problem) {
@@ -173,22 +206,33 @@ export function checkRetentionPolicy(policy: unknown, packageType?: PackageType,
         ...(rule.prereleaseOnly === undefined || typeof rule.prereleaseOnly === "boolean"
             ? []
             : [{ property: "names.prereleaseOnly", reason: `names.prereleaseOnly must be true or false, got ${show(rule.prereleaseOnly)}.` }]),
+        ...count(rule.keepLatest, "names.keepLatest"),
+    ]));
+    failures.push(...section(p.select, "select", SELECT_FIELDS, (rule) => [
+        ...versionIds(rule.versionIds, "select.versionIds"),
+        ...exactNames(rule.names),
+        ...(rule.versionIds === undefined && rule.names === undefined
+            ? [{ property: "select", reason: "select must name versions: select: { versionIds: [123] } or select: { names: [\"1.0.0\"] }." }]
+            : []),
     ]));
     failures.push(...section(p.protect, "protect", PROTECT_FIELDS, (list) => [
         ...globs(list.tags, "protect.tags"),
         ...globs(list.versions, "protect.versions"),
         ...digests(list.digests),
-        ...versionIds(list.versionIds),
+        ...versionIds(list.versionIds, "protect.versionIds"),
     ]));
     failures.push(...oneOf(p.lastVersion, LAST_VERSION_ACTIONS, "lastVersion"));
     failures.push(...cap(p.maxDeletions));
+    if (p.drain !== undefined && typeof p.drain !== "boolean") {
+        failures.push({ property: "drain", reason: `drain must be true or false, got ${show(p.drain)}.` });
+    }
     if (p.deleteOrphanedChildren !== undefined && typeof p.deleteOrphanedChildren !== "boolean") {
         failures.push({ property: "deleteOrphanedChildren", reason: `deleteOrphanedChildren must be true or false, got ${show(p.deleteOrphanedChildren)}.` });
     }
     if (!hasRule(p)) {
         failures.push({
             property: "policy",
-            reason: "a retention policy needs at least one rule (keepLatest, olderThan, tagged, untagged or names); without one it would select every version.",
+            reason: "a retention policy needs at least one rule (keepLatest, olderThan, tagged, untagged, names or select); without one it would select every version.",
         });
     }
     if (packageType !== undefined) {
@@ -199,7 +243,10 @@ export function checkRetentionPolicy(policy: unknown, packageType?: PackageType,
 
 /** True when the policy sets a rule that selects or counts versions. */
 function hasRule(p: Record<keyof RetentionPolicy, unknown>): boolean {
-    return [p.olderThan, p.tagged, p.untagged, p.names].some((rule) => rule !== undefined) || (typeof p.keepLatest === "number" && p.keepLatest > 0);
+    return (
+        [p.olderThan, p.tagged, p.untagged, p.names, p.select].some((rule) => rule !== undefined) ||
+        [p.keepLatest, p.keepLatestTagged].some((n) => typeof n === "number" && n > 0)
+    );
 }
 
 function registryRules(p: Record<keyof RetentionPolicy, unknown>, packageType: PackageType, imageGraph: boolean): InputFailure[] {
@@ -288,10 +335,10 @@ function globs(value: unknown, property: string): InputFailure[] {
             failures.push({ property: `${property}[${i}]`, reason: `${property}[${i}] must be a non-empty glob, got ${show(glob)}.` });
             return;
         }
-        try {
-            picomatch.makeRe(glob, { strictBrackets: true });
-        } catch (error) {
-            failures.push({ property: `${property}[${i}]`, reason: `${property}[${i}] "${glob}" is not a valid glob: ${(error as Error).message}.` });
+        const problem = patternProblem(glob);
+        if (problem !== undefined) {
+            const what = glob.startsWith("/") && glob.length > 1 ? "regular expression" : "glob";
+            failures.push({ property: `${property}[${i}]`, reason: `${property}[${i}] ${JSON.stringify(glob)} is not a valid ${what}: ${problem}.` });
         }
     });
     return failures;
@@ -318,17 +365,52 @@ function digests(value: unknown): InputFailure[] {
     );
 }
 
-function versionIds(value: unknown): InputFailure[] {
+function versionIds(value: unknown, property: string): InputFailure[] {
     if (value === undefined) {
         return [];
     }
     if (!Array.isArray(value)) {
-        return [{ property: "protect.versionIds", reason: `protect.versionIds must be a list of GitHub version ids, got ${show(value)}.` }];
+        return [{ property, reason: `${property} must be a list of GitHub version ids, got ${show(value)}.` }];
     }
     return value.flatMap((id, i) =>
         Number.isInteger(id) && id > 0
             ? []
-            : [{ property: `protect.versionIds[${i}]`, reason: `protect.versionIds[${i}] must be a GitHub version id (a whole number > 0), got ${show(id)}.` }],
+            : [{ property: `${property}[${i}]`, reason: `${property}[${i}] must be a GitHub version id (a whole number > 0), got ${show(id)}.` }],
+    );
+}
+
+function exactNames(value: unknown): InputFailure[] {
+    if (value === undefined) {
+        return [];
+    }
+    if (!Array.isArray(value)) {
+        return [{ property: "select.names", reason: `select.names must be a list of exact version names, got ${show(value)}.` }];
+    }
+    return value.flatMap((name, i) =>
+        typeof name === "string" && name.trim() !== ""
+            ? []
+            : [{ property: `select.names[${i}]`, reason: `select.names[${i}] must be a version name such as "1.2.0" (or a digest), got ${show(name)}.` }],
+    );
+}
+
+/**
+ * What in a valid policy is probably not what its author meant, in words naming the field: a
+ * glob that reads like a regular expression (as a glob it matches almost nothing).
+ */
+export function policyWarnings(policy: RetentionPolicy): string[] {
+    const lists: [string, readonly string[] | undefined][] = [
+        ["tagged.include", policy.tagged?.include],
+        ["tagged.exclude", policy.tagged?.exclude],
+        ["names.include", policy.names?.include],
+        ["names.exclude", policy.names?.exclude],
+        ["protect.tags", policy.protect?.tags],
+        ["protect.versions", policy.protect?.versions],
+    ];
+    return lists.flatMap(([property, patterns]) =>
+        (patterns ?? []).flatMap((pattern, i) => {
+            const warning = typeof pattern === "string" ? regexLookingGlob(pattern, `${property}[${i}]`) : undefined;
+            return warning === undefined ? [] : [warning];
+        }),
     );
 }
 

@@ -2,8 +2,11 @@
  * What every operation of the retention provider shares within one process: the stack's
  * config (read at call time, never at load, so no token is captured in state), the GitHub
  * client and registry client it configures, and the listings `check` made, which the `update`
- * of the same run reuses so that a package is listed once per operation.
+ * of the same run reuses so that a package is listed once per operation. The engine checks
+ * resources one at a time, so a `VersionRetention`'s resources name the packages checked after
+ * them (`prefetch`) and their listings are made in the background, a few at a time.
  */
+import pLimit from "p-limit";
 import { clientFor, GitHub } from "../github/client";
 import { PackagesApi } from "../github/packages";
 import { ManifestSource, registryClientFor } from "../github/registry";
@@ -11,6 +14,7 @@ import { PackageVersionFields, PackageVersionsApi } from "../github/versions";
 import { ConfigLookup, resolveClientConfig, resolveRegistryUrl } from "../shared/config";
 import { capitalize, describe } from "../shared/messages";
 import { PackageRef } from "../shared/types";
+import { parsePackageKey } from "../shared/validate";
 import { statusOf } from "../github/errors";
 import { refOf, retentionId, VersionRetentionInputs } from "./state";
 
@@ -27,11 +31,17 @@ export interface Listing {
 /** How long a listing made by `check` may be used by `update` before the package is listed again. */
 const LISTING_TTL_MS = 5 * 60_000;
 
+/** How many packages are listed in the background at once (GitHub's secondary limits allow 100 concurrent requests). */
+export const PREFETCH_CONCURRENCY = 6;
+
 /** The config, clients and listings of the retention provider in one process. */
 export class RetentionSession {
     /** Looks a setting up under `github-packages:`; set by `configure`. */
     lookup: ConfigLookup = () => undefined;
     private readonly listings = new Map<string, Listing>();
+    /** Background listings of packages not checked yet, by retention id; a failed one is listed again by its check. */
+    private readonly prefetched = new Map<string, Promise<Omit<Listing, "packageId">>>();
+    private readonly prefetchLimit = pLimit(PREFETCH_CONCURRENCY);
 
     /** The GitHub client for the current settings (shared by the process, so its write limiter paces every deletion). */
     github(): GitHub {
@@ -49,15 +59,16 @@ export class RetentionSession {
     }
 
     /**
-     * Lists the package's active versions, one request per 100, and keeps the listing for this
-     * run's update. The engine checks resources one at a time, so `check` makes no other request,
-     * except the package's id when the policy may delete the whole package.
+     * Lists the package's active versions, one request per 100 (or takes its background listing),
+     * and keeps the listing for this run's update. The engine checks resources one at a time, so
+     * `check` makes no other request, except the package's id when the policy may delete the
+     * whole package.
      */
     async list(inputs: VersionRetentionInputs): Promise<Listing> {
         const github = this.github();
-        let versions: PackageVersionFields[];
+        let listed: Omit<Listing, "packageId">;
         try {
-            versions = await new PackageVersionsApi(github).list(inputs, "active");
+            listed = (await this.takePrefetched(inputs)) ?? { at: Date.now(), versions: await new PackageVersionsApi(github).list(inputs, "active") };
         } catch (error) {
             if (statusOf(error) !== 404) {
                 throw error;
@@ -68,9 +79,38 @@ export class RetentionSession {
             );
         }
         const packageId = inputs.policy.lastVersion === "delete-package" ? (await new PackagesApi(github).get(inputs))?.packageId : undefined;
-        const listing = { packageId, versions, at: Date.now() };
+        const listing = { packageId, ...listed };
         this.listings.set(retentionId(inputs), listing);
         return listing;
+    }
+
+    /**
+     * Starts listing, in the background and a few at a time, the packages (`type/name` in the
+     * org of `ref`) whose checks come later in this run, so that their checks find them listed.
+     * Only a speed-up: a listing that fails is made again by the package's own check.
+     */
+    prefetch(ref: Pick<PackageRef, "org">, keys: readonly string[]): void {
+        const github = this.github();
+        for (const key of keys) {
+            const pkg = { org: ref.org, ...parsePackageKey(key) };
+            const id = retentionId(pkg);
+            if (this.prefetched.has(id) || this.listings.has(id)) {
+                continue;
+            }
+            const listing = this.prefetchLimit(async () => ({ at: Date.now(), versions: await new PackageVersionsApi(github).list(pkg, "active") }));
+            listing.catch(() => undefined); // its check lists again
+            this.prefetched.set(id, listing);
+        }
+    }
+
+    /** A background listing of the package, if one was started, succeeded and is still fresh; it is used once. */
+    private async takePrefetched(ref: PackageRef): Promise<Omit<Listing, "packageId"> | undefined> {
+        const listing = this.prefetched.get(retentionId(ref));
+        this.prefetched.delete(retentionId(ref));
+        return listing?.then(
+            (l) => (Date.now() - l.at < LISTING_TTL_MS ? l : undefined),
+            () => undefined,
+        );
     }
 
     /** The listing `check` made for this package in this run, if still fresh; it is used once. */

@@ -45,6 +45,10 @@ export interface RetentionPlanView {
     blocked: PlannedVersion[];
     /** True when the whole package is deleted instead (`lastVersion: "delete-package"`). */
     deletePackage: boolean;
+    /** With `drain`, how many selected versions wait for the next runs (the cap was reached); absent when none. */
+    deferred?: number;
+    /** What in the policy is probably a mistake (a glob that reads like a regex), also in `summary`; absent when none. */
+    warnings?: string[];
     /** The newest version the last run listed: versions published after it are kept this run and counted from the next. */
     countedThrough?: ListingMark;
     /** The newest version this plan listed: the next run's `countedThrough`. */
@@ -59,6 +63,8 @@ export interface VersionRetentionInputs extends PackageRef {
     restore?: number[] | "all";
     /** The plan `check` made for this run; set by the provider, never by programs. */
     plan?: RetentionPlanView;
+    /** Packages (`type/name`, same org) checked after this one in the run, listed in the background; set by `VersionRetention`, never stored. */
+    prefetch?: string[];
 }
 
 /** One version the resource deleted. */
@@ -129,7 +135,7 @@ export interface VersionRetentionState extends VersionRetentionInputs {
 }
 
 /** The inputs a `PackageVersionRetention` takes; `check` refuses any other name. */
-export const RETENTION_INPUTS = ["org", "packageType", "packageName", "policy", "restore", "plan"] as const satisfies readonly (keyof VersionRetentionInputs)[];
+export const RETENTION_INPUTS = ["org", "packageType", "packageName", "policy", "restore", "plan", "prefetch"] as const satisfies readonly (keyof VersionRetentionInputs)[];
 
 /** The outputs the SDK registers as undefined inputs; `check` ignores them while undefined. */
 export const RETENTION_OUTPUTS = ["packageId", "deleted", "restored", "blocked", "lastRun", "brokenImages"] as const satisfies readonly (keyof VersionRetentionState)[];

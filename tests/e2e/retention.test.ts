@@ -232,6 +232,16 @@ describe("e2e: components whose outputs the program never reads", function () {
         const npmPackages = e2e.emulator.admin.snapshot().orgs.find((o) => o.login === "acme")!.packages!.filter((p) => p.packageType === "npm" && !p.deletedAt).length;
         assert.equal(types.filter((t) => t === PACKAGE_VERSION_RETENTION_TYPE).length, npmPackages, up.stdout);
         assert.equal(types.filter((t) => t.endsWith(":OrgPackage")).length, 1, up.stdout);
+        // The first retention names the packages checked after it; they are listed in the background, once each,
+        // and the hint is not stored.
+        const listedNpm = e2e.emulator.admin
+            .requests()
+            .entries.filter((e) => e.operation === "packages/get-all-package-versions-for-package-owned-by-org" && e.path.includes("/npm/"))
+            .map((e) => e.path.split("/")[5]);
+        assert.equal(listedNpm.length, new Set(listedNpm).size, `each npm package listed once: ${listedNpm}`);
+        assert.equal(listedNpm.length, npmPackages);
+        const retentions = ((state.deployment.resources ?? []) as StateResource[]).filter((r) => r.type === PACKAGE_VERSION_RETENTION_TYPE);
+        assert.ok(retentions.every((r) => !("prefetch" in (r.inputs ?? {})) && !("prefetch" in r.outputs)), "no prefetch hint in state");
     });
 });
 

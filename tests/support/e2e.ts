@@ -123,6 +123,8 @@ export interface StateResource {
     id?: string;
     /** The URN. */
     urn: string;
+    /** The checked inputs the engine stored. */
+    inputs?: Record<string, unknown>;
     /** The provider's outputs. */
     outputs: Record<string, unknown>;
 }

@@ -224,6 +224,27 @@ describe("emulator/rest/contract: answers match GitHub's OpenAPI description", f
             expectContract(RESTORE_VERSION, await call(emulator, "POST", `${utils}/versions/${id}/restore`));
         });
 
+        it("token kinds: installation token (400 on the list, 403 by integration), fine-grained 403, SAML SSO 403", async () => {
+            const { token } = emulator.admin.issueInstallationToken({ repository: "acme/platform" });
+            const gateway = "/orgs/acme/packages/container/platform%2Fapi-gateway";
+            expectContract(LIST, await call(emulator, "GET", "/orgs/acme/packages?package_type=container", { token }));
+            expectContract(GET, await call(emulator, "GET", gateway, { token }));
+            expectContract(VERSIONS, await call(emulator, "GET", `${gateway}/versions`, { token }));
+            expectContract(GET, await call(emulator, "GET", utils, { token }));
+            expectContract(DELETE, await call(emulator, "DELETE", utils, { token }));
+            expectContract(RESTORE, await call(emulator, "POST", "/orgs/acme/packages/npm/old-dashboard/restore", { token }));
+            expectContract(DELETE_VERSION, await call(emulator, "DELETE", `${utils}/versions/1`, { token }));
+            emulator.admin.addToken({ token: "github_pat_11AAAA_fine", scopes: [] });
+            expectContract(LIST, await call(emulator, "GET", "/orgs/acme/packages?package_type=npm", { token: "github_pat_11AAAA_fine" }));
+            expectContract(DELETE, await call(emulator, "DELETE", utils, { token: "github_pat_11AAAA_fine" }));
+            emulator.admin.setSamlSso("acme", true);
+            const sso = await call(emulator, "GET", utils, admin);
+            assert.ok(sso.headers.get("x-github-sso"));
+            expectContract(GET, sso);
+            expectContract(LIST, await call(emulator, "GET", "/orgs/acme/packages?package_type=npm", admin));
+            expectContract(RESTORE_VERSION, await call(emulator, "POST", `${utils}/versions/1/restore`, admin));
+        });
+
         it("faults: 5xx and secondary rate limits", async () => {
             emulator.admin.addFault({ kind: "error", status: 502, nth: 1 });
             expectContract(GET, await call(emulator, "GET", utils, admin));
@@ -239,6 +260,53 @@ describe("emulator/rest/contract: answers match GitHub's OpenAPI description", f
                 assert.ok(covered.has(`${route.operation} ${success}`), `${route.operation} ${success} was checked`);
             }
         });
+    });
+});
+
+describe("emulator/rest/contract: /api/v3 answers match GitHub Enterprise Server's OpenAPI description", function () {
+    this.timeout(30_000);
+    const GHES = "@octokit/openapi/generated/ghes-3.19.deref.json";
+    let emulator: Emulator;
+    let spec: { paths: Record<string, Record<string, OpenApiOperation>> };
+    const ajv = new Ajv({ strict: false, allErrors: true });
+    addFormats(ajv);
+    ajv.addFormat("int64", true);
+
+    before(async () => {
+        spec = JSON.parse(readFileSync(require.resolve(GHES), "utf8")) as typeof spec;
+        emulator = await startDemo({ enterpriseOnly: true });
+    });
+    after(() => emulator.close());
+
+    function check(path: string, method: string, answer: Answer<unknown>): void {
+        const operation = spec.paths[path]?.[method.toLowerCase()];
+        assert.ok(operation, `${method} ${path} is in ${GHES}`);
+        const declared = operation.responses[String(answer.status)];
+        assert.ok(declared, `${operation.operationId} declares ${answer.status}`);
+        const schema = declared.content?.["application/json"]?.schema;
+        if (!schema) {
+            assert.equal(answer.text, "");
+            return;
+        }
+        const validate = ajv.compile(closed(schema));
+        assert.ok(validate(answer.body), `${operation.operationId}: ${ajv.errorsText(validate.errors)}`);
+    }
+
+    it("serves each organization package operation under /api/v3 as GHES describes it", async () => {
+        const admin = { token: TOKENS.admin };
+        const base = "/api/v3/orgs/acme/packages";
+        check("/orgs/{org}/packages", "GET", await call(emulator, "GET", `${base}?package_type=container`, admin));
+        const gateway = `${base}/container/platform%2Fapi-gateway`;
+        check("/orgs/{org}/packages/{package_type}/{package_name}", "GET", await call(emulator, "GET", gateway, admin));
+        const versions = await call<{ id: number }[]>(emulator, "GET", `${gateway}/versions`, admin);
+        check("/orgs/{org}/packages/{package_type}/{package_name}/versions", "GET", versions);
+        const version = `${gateway}/versions/${versions.body[1].id}`;
+        check("/orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}", "GET", await call(emulator, "GET", version, admin));
+        check("/orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}", "DELETE", await call(emulator, "DELETE", version, admin));
+        check("/orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore", "POST", await call(emulator, "POST", `${version}/restore`, admin));
+        const runner = `${base}/container/tools%2Fci-runner`;
+        check("/orgs/{org}/packages/{package_type}/{package_name}", "DELETE", await call(emulator, "DELETE", runner, admin));
+        check("/orgs/{org}/packages/{package_type}/{package_name}/restore", "POST", await call(emulator, "POST", `${runner}/restore`, admin));
     });
 });
 

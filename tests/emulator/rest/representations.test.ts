@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { ownerJson, packageJson, packagePath, versionJson } from "../../../emulator/rest/representations";
 import { OrgRecord, PackageRecord } from "../../../emulator";
 
-const org: OrgRecord = { login: "acme", id: 9919, repositories: new Map([["platform", { id: 7, name: "platform", private: true, description: null }]]) };
+const org: OrgRecord = { login: "acme", id: 9919, repositories: new Map([["platform", { id: 7, name: "platform", private: true, description: null }]]), samlSso: false };
 const pkg: PackageRecord = {
     id: 1,
     org: "acme",
@@ -14,6 +14,7 @@ const pkg: PackageRecord = {
     updatedAt: Date.parse("2025-01-02T00:00:00Z"),
     deletedAt: undefined,
     restoreToken: undefined,
+    actionsAccess: new Map(),
     versions: [
         { id: 11, name: "sha256:aa", downloads: 0, tags: ["latest"], license: "MIT", description: undefined, createdAt: 0, updatedAt: 0, deletedAt: undefined },
         { id: 12, name: "sha256:bb", downloads: 0, tags: [], license: undefined, description: undefined, createdAt: 0, updatedAt: 0, deletedAt: 5000 },

@@ -9,7 +9,7 @@ function version(downloads: number, deletedAt?: number): VersionRecord {
 }
 
 function pkg(visibility: "public" | "private", versions: VersionRecord[], deletedAt?: number): PackageRecord {
-    return { id: 1, org: "o", name: "p", packageType: "npm", visibility, repository: undefined, createdAt: 0, updatedAt: 0, deletedAt, restoreToken: undefined, versions };
+    return { id: 1, org: "o", name: "p", packageType: "npm", visibility, repository: undefined, createdAt: 0, updatedAt: 0, deletedAt, restoreToken: undefined, versions, actionsAccess: new Map() };
 }
 
 describe("emulator/rest/rules", () => {

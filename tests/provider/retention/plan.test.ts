@@ -443,3 +443,155 @@ describe("provider/retention/plan: keep counts count through the last run's list
         assert.deepEqual(summary(unmarked).deleted.sort(), [31, 32, 33], "without the mark, pr-9 goes and its child with it");
     });
 });
+
+describe("provider/retention/plan: options of the cleanup tools (issue 22)", () => {
+    /** The three newest tagged images are releases; the PR images are older. */
+    const RELEASED = [
+        v(21, digest(21), 50, ["pr-1"]),
+        v(22, digest(22), 40, ["pr-2"]),
+        v(23, digest(23), 30, ["pr-3"]),
+        v(24, digest(24), 20, ["pr-4"]),
+        v(25, digest(25), 10, ["v1"]),
+        v(26, digest(26), 5, ["v2"]),
+        v(27, digest(27), 1, ["v3"]),
+    ];
+    const graph = { links: [], unreadable: [], manifestsRead: 0 };
+
+    describe("keep counts nested in a rule rank among the versions the rules select", () => {
+        it("tagged.keepLatest keeps the newest PR images when releases are newer (snok's keep-n-most-recent)", () => {
+            const result = plan({ tagged: { include: ["pr-*"], keepLatest: 3 } }, RELEASED, "container");
+            assert.deepEqual(summary(result), { deleted: [21], kept: { 22: "keep-latest-tagged", 23: "keep-latest-tagged", 24: "keep-latest-tagged" }, blocked: {}, deletePackage: false });
+            assert.equal(result.kept.find((k) => k.versionId === 24)!.reason, "one of the 3 most recent tagged versions selected by tagged (number 1).");
+            assert.match(result.deletions[0].reason, /not among the 3 most recent tagged versions selected by tagged$/);
+        });
+
+        it("keepLatestTagged keeps the former meaning: the newest tagged versions of the package, selected or not", () => {
+            const result = plan({ tagged: { include: ["pr-*"] }, keepLatestTagged: 3 }, RELEASED, "container");
+            assert.deepEqual(summary(result).deleted, [21, 22, 23, 24]);
+            const old = plan({ tagged: { include: ["pr-*"] }, keepLatestTagged: 6 }, RELEASED, "container");
+            assert.deepEqual(summary(old), { deleted: [21], kept: { 22: "keep-latest-all-tagged", 23: "keep-latest-all-tagged", 24: "keep-latest-all-tagged" }, blocked: {}, deletePackage: false });
+            assert.match(old.kept[0].reason, /most recent tagged versions of the package \(number \d; keepLatestTagged\)/);
+        });
+
+        it("ranks after olderThan, as snok and dataaxiom do: the N newest of the old images stay", () => {
+            const result = plan({ tagged: { include: ["pr-*"], keepLatest: 1 }, olderThan: "25d" }, RELEASED, "container");
+            assert.deepEqual(summary(result), { deleted: [21, 22], kept: { 23: "keep-latest-tagged" }, blocked: {}, deletePackage: false });
+            assert.match(result.kept[0].reason, /selected by olderThan and tagged/);
+        });
+
+        it("a protected version is not counted (dataaxiom's exclude-tags, snok's skip-shas)", () => {
+            const result = plan({ tagged: { include: ["pr-*"], keepLatest: 1 }, protect: { tags: ["pr-4"] } }, RELEASED, "container");
+            assert.deepEqual(summary(result), { deleted: [21, 22], kept: { 23: "keep-latest-tagged", 24: "protect-tag" }, blocked: {}, deletePackage: false });
+        });
+
+        it("untagged.keepLatest ranks among the untagged versions the rules select", () => {
+            const images = [v(31, digest(31), 50), v(32, digest(32), 40), v(33, digest(33), 5), v(34, digest(34), 1, ["latest"])];
+            const result = planRetention({ untagged: { keepLatest: 1 }, olderThan: "30d" }, images, { packageType: "container", now: NOW, graph });
+            assert.deepEqual(summary(result), { deleted: [31], kept: { 32: "keep-latest-untagged" }, blocked: {}, deletePackage: false });
+        });
+
+        it("names.keepLatest ranks among the names selected (actions' min-versions-to-keep with ignore-versions)", () => {
+            const result = plan({ names: { exclude: ["/^\\d+\\.\\d+\\.\\d+$/"], keepLatest: 1 } }, NPM);
+            assert.deepEqual(summary(result), { deleted: [2], kept: { 4: "keep-latest-names" }, blocked: {}, deletePackage: false });
+            assert.match(result.kept[0].reason, /one of the 1 most recent versions selected by names \(number 1\)/);
+        });
+
+        it("versions published since the last run are kept and counted by no nested count", () => {
+            const result = planRetention({ tagged: { include: ["pr-*"], keepLatest: 1 } }, RELEASED.slice(0, 4), {
+                packageType: "container",
+                now: NOW,
+                countedThrough: { createdAt: RELEASED[2].createdAt, versionId: 23 },
+            });
+            assert.deepEqual(summary(result), { deleted: [21, 22], kept: { 23: "keep-latest-tagged", 24: "published-since-last-run" }, blocked: {}, deletePackage: false });
+        });
+    });
+
+    describe("drain", () => {
+        const many = Array.from({ length: 150 }, (_, i) => v(1000 + i, `1.0.${i}`, 300 - i));
+
+        it("over the cap, deletes the oldest up to the cap and says how many wait", () => {
+            const result = plan({ keepLatest: 10, maxDeletions: 100, drain: true }, many);
+            assert.deepEqual(result.deletions.map((d) => d.versionId), Array.from({ length: 100 }, (_, i) => 1000 + i));
+            assert.equal(result.deferred, 40);
+            assert.throws(() => plan({ keepLatest: 10, maxDeletions: 100 }, many), /would delete 140 of its 150 versions[^]*set drain: true/);
+            assert.equal(plan({ keepLatest: 10, maxDeletions: 140, drain: true }, many).deferred, 0);
+        });
+
+        it("never splits an image from the children it takes along", () => {
+            const images = [
+                v(41, digest(41), 50, ["pr-1"]),
+                v(42, digest(42), 50),
+                v(43, digest(43), 50),
+                v(44, digest(44), 40, ["pr-2"]),
+                v(45, digest(45), 40),
+                v(46, digest(46), 40),
+                v(47, digest(47), 1, ["latest"]),
+            ];
+            const link = (parent: number, child: number) => ({ parent: digest(parent), child: digest(child), kind: "child" as const, label: "linux/amd64" });
+            const links = [link(41, 42), link(41, 43), link(44, 45), link(44, 46)];
+            const result = planRetention({ tagged: { include: ["pr-*"] }, maxDeletions: 4, drain: true }, images, {
+                packageType: "container",
+                now: NOW,
+                graph: { links, unreadable: [], manifestsRead: 2 },
+            } as RetentionOptions);
+            assert.deepEqual(result.deletions.map((d) => d.versionId).sort(), [41, 42, 43]);
+            assert.equal(result.deferred, 1);
+        });
+    });
+
+    describe("explicit selection", () => {
+        it("selects by id and exact name, still subject to protect rules and the other rules", () => {
+            assert.deepEqual(summary(plan({ select: { versionIds: [2, 5], names: ["1.1.0"] }, protect: { versions: ["2.*"] } }, NPM)), {
+                deleted: [2, 3],
+                kept: { 5: "protect-version" },
+                blocked: {},
+                deletePackage: false,
+            });
+            assert.deepEqual(summary(plan({ select: { versionIds: [2, 6] }, olderThan: "30d" }, NPM)).deleted, [2]);
+            assert.match(plan({ select: { versionIds: [2] } }, NPM).deletions[0].reason, /^version id 2 is in select\.versionIds$/);
+        });
+
+        it("is refused empty or with bad ids, naming the field", () => {
+            assert.deepEqual(checkRetentionPolicy({ select: {} }, "npm").map((f) => f.property), ["select"]);
+            assert.deepEqual(checkRetentionPolicy({ select: { versionIds: [0], names: [""] } }, "npm").map((f) => f.property), ["select.versionIds[0]", "select.names[0]"]);
+        });
+    });
+
+    describe("regular expressions", () => {
+        it("a /regex/ pattern matches as a regex in tag and name lists", () => {
+            const images = [v(51, digest(51), 50, ["pr-12"]), v(52, digest(52), 40, ["pr-12-amd64"]), v(53, digest(53), 1, ["latest"])];
+            assert.deepEqual(summary(plan({ tagged: { include: ["/^pr-\\d+$/"] } }, images, "container")).deleted, [51]);
+            assert.deepEqual(summary(plan({ names: { include: ["/-(beta|rc)\\.\\d+$/i"] } }, NPM)).deleted, [2, 4]);
+            assert.deepEqual(summary(plan({ olderThan: "1d", protect: { versions: ["/^2\\./"] } }, NPM)).kept, { 4: "protect-version", 5: "protect-version", 6: "protect-version" });
+        });
+
+        it("an invalid or catastrophic regex is an error naming the field, before any call", () => {
+            const failures = (policy: unknown) => checkRetentionPolicy(policy, "container").map((f) => `${f.property}: ${f.reason}`);
+            assert.match(failures({ tagged: { include: ["/(a+)+$/"] } }).join("\n"), /^tagged\.include\[0\]: .*catastrophic backtracking/);
+            assert.match(failures({ tagged: { exclude: ["/[/"] } }).join("\n"), /^tagged\.exclude\[0\]: .*not a valid regular expression/);
+            assert.match(failures({ tagged: {}, protect: { tags: ["/x/g"] } }).join("\n"), /^protect\.tags\[0\]: .*flags "g" are not allowed/);
+            assert.throws(() => plan({ tagged: { include: ["/(x|x)*y/"] } }, IMAGES, "container"), /tagged\.include\[0\]/);
+        });
+
+        it("a glob that reads like a regex is a warning in the plan", () => {
+            const result = plan({ tagged: { include: ["^pr-\\d+", "pr-*"] } }, IMAGES, "container");
+            assert.equal(result.warnings.length, 1);
+            assert.match(result.warnings[0], /^tagged\.include\[0\] "\^pr-\\d\+" is a glob that reads like a regular expression/);
+            assert.deepEqual(plan({ tagged: { include: ["pr-*", "*.*.*", "/^v\\d+/"] } }, IMAGES, "container").warnings, []);
+            assert.deepEqual(plan({ names: { include: [".*"] } }, NPM).warnings.length, 1);
+        });
+    });
+
+    describe("pre-releases as each registry names them", () => {
+        it("maven qualifiers, RubyGems letters, NuGet labels", () => {
+            const maven = [v(61, "1.0-SNAPSHOT", 50), v(62, "1.0", 40), v(63, "1.1-rc-1", 30), v(64, "33.0.0-jre", 20), v(65, "2.0.0-M1", 10), v(66, "2.0", 1)];
+            assert.deepEqual(summary(plan({ names: { prereleaseOnly: true } }, maven, "maven")).deleted, [61, 63, 65]);
+            const gems = [v(71, "2.0.0.pre", 50), v(72, "2.0.0", 40), v(73, "2.1.0.rc1", 30), v(74, "2.1.0", 1)];
+            assert.deepEqual(summary(plan({ names: { prereleaseOnly: true } }, gems, "rubygems")).deleted, [71, 73]);
+            const nuget = [v(81, "1.0.0-beta1", 50), v(82, "1.0.0.1", 40), v(83, "1.1.0-rc.1", 30), v(84, "1.1.0", 1)];
+            const result = plan({ names: { prereleaseOnly: true } }, nuget, "nuget");
+            assert.deepEqual(summary(result).deleted, [81, 83]);
+            assert.match(result.deletions[0].reason, /1\.0\.0-beta1 is a NuGet pre-release/);
+        });
+    });
+});
