@@ -81,11 +81,12 @@ describe("e2e: migrating from the cleanup tools (docs/migrating.md)", function (
         assert.match(String((up.outputs.plan.value as { summary: string }).summary), /delete 3, .*cap 3; drain: \d+ more wait for the next runs\./);
         assert.deepEqual(ids(before.filter((v) => !listed(e2e.emulator, key).some((l) => l.id === v.id))), ids(expected));
 
-        // Step 2, min-versions-to-keep: 2 with ignore-versions: of the versions not ignored, all but the 2 newest go (at most 100).
+        // Step 2, min-versions-to-keep: 3 with ignore-versions (the guide's worked example): of the versions not ignored,
+        // all but the 3 newest go (at most 100).
         before = listed(e2e.emulator, key);
         const candidates = before.sort(oldestFirst).filter((v) => !ignore.test(v.name));
-        expected = candidates.slice(0, Math.min(candidates.length - 2, 100));
-        await run("npm", key.name, { names: { exclude: [ignoreAsPattern], keepLatest: 2 }, maxDeletions: 100, drain: true });
+        expected = candidates.slice(0, Math.min(candidates.length - 3, 100));
+        await run("npm", key.name, { names: { exclude: ["/^(0|[1-9]\\d*)\\.0\\.0$/"], keepLatest: 3 }, maxDeletions: 100, drain: true });
         let after = listed(e2e.emulator, key);
         assert.deepEqual(ids(before.filter((v) => !after.some((l) => l.id === v.id))), ids(expected));
         assert.ok(after.some((v) => v.name === "1.0.0") && after.some((v) => v.name === "2.0.0"), "the ignored majors stay");
