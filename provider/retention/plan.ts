@@ -5,6 +5,7 @@
  * caps are checked on the whole plan; a plan over its cap fails before anything is deleted.
  * The rules table is docs/retention.md.
  */
+import { UserError } from "../shared/messages";
 import picomatch from "picomatch";
 import semver from "semver";
 import { assertValid } from "../shared/validate";
@@ -113,7 +114,7 @@ export function publishedAfter(version: RetentionCandidate, mark: ListingMark): 
 }
 
 /** A plan that would delete more versions than its cap allows; nothing may be deleted. */
-export class RetentionCapError extends Error {
+export class RetentionCapError extends UserError {
     override readonly name = "RetentionCapError";
 
     constructor(
