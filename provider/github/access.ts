@@ -47,7 +47,7 @@ export class OrgAccess {
                 `"${ref.org}" either, so the provider cannot tell whether the package exists. Check the organization name ("${ref.org}"), ` +
                 `that the token belongs to a member with access to the organization's packages and has read:packages, and, for an ` +
                 `organization with SAML SSO, that the token is authorized for it. A GitHub App installation token (Actions' GITHUB_TOKEN) can never list, ` +
-                `so with one the provider cannot tell a deleted package from one its repository may not see: check the name, or use a personal access token (classic) with read:packages. Nothing was changed in state.`,
+                `so with one the provider cannot tell a deleted package from one its repository may not see: check the name, or use a personal access token (classic) with read:packages. inspectToken({ org: "${ref.org}" }) tells what the token can see. Nothing was changed in state.`,
         );
     }
 }

@@ -186,7 +186,7 @@ export function explain(error: unknown, context: ErrorContext): Error {
     } else if (tokenProblemOf(error) !== undefined) {
         message = tokenMessage(tokenProblemOf(error) as TokenProblem, error, context, status, said);
     } else if (status === 403) {
-        message = `The token may not ${context.operation} ${target} (403: ${said}). It needs the scopes ${scopes.join(", ")} and, for ${context.operation === "read" || context.operation === "list" ? "reading" : "changing"} packages, the matching permission in the organization.`;
+        message = `The token may not ${context.operation} ${target} (403: ${said}). It needs the scopes ${scopes.join(", ")} and, for ${context.operation === "read" || context.operation === "list" ? "reading" : "changing"} packages, the matching permission in the organization. inspectToken({ org: "${context.org}" }) tells what the token can do.`;
     } else if (status === 404) {
         message = `GitHub found no ${target} (404: ${said}). Check the org, type and name. ${tokenVisibilityHint(context.org)}`;
     } else if (status >= 500) {
