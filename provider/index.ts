@@ -7,6 +7,8 @@
 import { clientFor } from "./github/client";
 import { ConfigLookup, resolveClientConfig } from "./shared/config";
 import { PackagesApi } from "./github/packages";
+import { inspectToken, TokenReport } from "./github/token-report";
+import { PackageType } from "./shared/types";
 import { OrgPackageProvider } from "./org-package/provider";
 import { VersionRetentionProvider } from "./retention/provider";
 
@@ -18,6 +20,7 @@ export { planImageRetention, ImageRetentionPlan } from "./retention/image-plan";
 export { clientFor, createClient, GitHub, GitHubClient } from "./github/client";
 export { PackageError, REPOSITORY_SCOPED_TYPES, REQUIRED_SCOPES, isNotFound, isUndeletable } from "./github/errors";
 export { PackagesApi, PAGE_SIZE, toFields, DeleteOutcome } from "./github/packages";
+export { inspectToken, tokenKindOf, TokenReport, TokenKind, RegistryAbility, Ability } from "./github/token-report";
 export { PackageCatalog } from "./org-package/catalog";
 export { OrgPackageProvider } from "./org-package/provider";
 export { packageId, parsePackageId, packageKey, packageMatcher, checkGlobs, firstMatch, isKeyGlob, PackageKeyRef, MatcherOptions, GlobProblem } from "./shared/keys";
@@ -65,6 +68,12 @@ let sharedRetention: VersionRetentionProvider | undefined;
 export function sharedRetentionProvider(): VersionRetentionProvider {
     sharedRetention ??= new VersionRetentionProvider();
     return sharedRetention;
+}
+
+/** What the configured token can do in `org` (see `inspectToken`), configured from `lookup` and the environment at call time. */
+export function tokenReport(org: string, packageTypes?: readonly PackageType[], lookup?: ConfigLookup): Promise<TokenReport> {
+    const config = resolveClientConfig(lookup);
+    return inspectToken(clientFor(config), config.token, org, packageTypes);
 }
 
 /** The REST operations, configured from `lookup` (Pulumi config) and the environment at call time. */

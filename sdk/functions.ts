@@ -1,6 +1,7 @@
 /** The SDK's functions: get, list and restore organization packages from a Pulumi program or script. */
 import * as pulumi from "@pulumi/pulumi";
-import { assertValid, checkListOptions, checkRef, CONFIG_NAMESPACE, ConfigLookup, packagesApi, unknownFields } from "../provider";
+import { assertValid, checkListOptions, checkRef, CONFIG_NAMESPACE, ConfigLookup, InputFailure, packagesApi, tokenReport, TokenReport, unknownFields } from "../provider";
+import { PACKAGE_TYPES } from "../provider/shared/types";
 import type { ListOptions, PackageFields, PackageRef, PackageType, Visibility } from "../provider/shared/types";
 
 /** A package as the functions return it: its reference and GitHub's fields. */
@@ -100,6 +101,33 @@ export async function restoreOrgPackage(args: RestoreOrgPackageArgs): Promise<Re
         throw new Error(`GitHub accepted the restore of ${args.org}/${args.packageType}/${args.packageName} but does not show it yet; try again.`);
     }
     return { ...ref, ...fields, restored: true };
+}
+
+/** The arguments of {@link inspectToken}. */
+export interface InspectTokenArgs {
+    /** The organization whose packages the token is for. */
+    org: string;
+    /** The registries to ask about; every registry when omitted. */
+    packageTypes?: PackageType[];
+}
+
+/**
+ * Tells what the configured token (`github-packages:token` or GITHUB_TOKEN) can do in an
+ * organization before a run: its kind (classic, fine-grained, installation such as Actions'
+ * GITHUB_TOKEN), its scopes, whether it sees the organization, its SAML SSO state and, per
+ * registry, whether it can list, delete and restore, with advice where it cannot. One list
+ * request per registry; nothing changes. See docs/troubleshooting.md.
+ */
+export async function inspectToken(args: InspectTokenArgs): Promise<TokenReport> {
+    const failures: InputFailure[] = [...unknownFields(args ?? {}, ["org", "packageTypes"], "", "an inspectToken argument")];
+    if (typeof args?.org !== "string" || args.org === "") {
+        failures.push({ property: "org", reason: "org must be the organization's login, e.g. \"acme\"." });
+    }
+    if (args?.packageTypes !== undefined && !(Array.isArray(args.packageTypes) && args.packageTypes.every((t) => (PACKAGE_TYPES as readonly string[]).includes(t)))) {
+        failures.push({ property: "packageTypes", reason: `packageTypes must be a list of ${PACKAGE_TYPES.join(", ")}; got ${JSON.stringify(args.packageTypes)}.` });
+    }
+    assertValid(failures, "inspectToken arguments");
+    return tokenReport(args.org, args.packageTypes, stackConfig());
 }
 
 /** {@link restoreOrgPackage} for Output arguments. */

@@ -3,6 +3,7 @@
  *
  * - {@link OrgPackage}: adopt, delete (`ensure: "absent"`) or restore one package.
  * - {@link listOrgPackages}, {@link getOrgPackage}, {@link restoreOrgPackage}: the REST operations as functions.
+ * - {@link inspectToken}: what the configured token can do in an organization, before a run.
  * - {@link PackageCleanup}: declarative, capped cleanup of an organization's packages.
  * - {@link listOrgPackageVersions}, {@link getOrgPackageVersion}, {@link restoreOrgPackageVersion}: a package's versions.
  * - {@link planRetention}: which versions a retention policy deletes, keeps and why (pure).
@@ -24,7 +25,10 @@ export {
     ListOrgPackagesArgs,
     OrgPackageInfo,
     RestoreOrgPackageArgs,
+    inspectToken,
+    InspectTokenArgs,
 } from "./functions";
+export type { TokenReport, TokenKind, RegistryAbility, Ability } from "../provider";
 export {
     getOrgPackageVersion,
     getOrgPackageVersionOutput,

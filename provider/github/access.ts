@@ -4,12 +4,12 @@
  * authorization). A 404 on a package means gone only when the token can list that
  * organization's packages of the type; otherwise the call fails and nothing is recorded.
  */
-import { describe } from "../shared/messages";
+import { describe, UserError } from "../shared/messages";
 import { PackagesApi } from "./packages";
 import { PackageRef, PackageType } from "../shared/types";
 
 /** A 404 the provider refuses to read as "gone": the token cannot see the organization's packages. */
-export class InvisibleOrganizationError extends Error {
+export class InvisibleOrganizationError extends UserError {
     override readonly name = "InvisibleOrganizationError";
 }
 
@@ -46,7 +46,8 @@ export class OrgAccess {
             `GitHub answers 404 for ${describe({ operation, ...ref })}, and the token cannot list the ${ref.packageType} packages of ` +
                 `"${ref.org}" either, so the provider cannot tell whether the package exists. Check the organization name ("${ref.org}"), ` +
                 `that the token belongs to a member with access to the organization's packages and has read:packages, and, for an ` +
-                `organization with SAML SSO, that the token is authorized for it. Nothing was changed in state.`,
+                `organization with SAML SSO, that the token is authorized for it. A GitHub App installation token (Actions' GITHUB_TOKEN) can never list, ` +
+                `so with one the provider cannot tell a deleted package from one its repository may not see: check the name, or use a personal access token (classic) with read:packages. inspectToken({ org: "${ref.org}" }) tells what the token can see. Nothing was changed in state.`,
         );
     }
 }

@@ -4,7 +4,7 @@
  * and the predicates that read an answer (`isNotFound`, `isUndeletable`, `statusOf`).
  */
 import { RequestError } from "@octokit/request-error";
-import { describe, ErrorContext, Operation } from "../shared/messages";
+import { describe, ErrorContext, Operation, packageSettingsUrl, UserError } from "../shared/messages";
 import { PackageType } from "../shared/types";
 
 /** Registries whose packages only support repository-scoped permissions, so tokens also need `repo`. */
@@ -27,7 +27,7 @@ export const ROTATION_HINT =
  * A GitHub call the provider could not complete. The message names the package and says
  * what to do; `status` and `request` (method and path, never headers or query) carry the detail.
  */
-export class PackageError extends Error {
+export class PackageError extends UserError {
     override readonly name = "PackageError";
 
     constructor(
@@ -58,10 +58,69 @@ export function attemptsOf(error: unknown): number {
     return typeof error === "object" && error !== null ? (attempts.get(error) ?? 1) : 1;
 }
 
-/** True when `error` is GitHub's 404: the package (or org) does not exist or cannot be seen. */
+/**
+ * True when `error` is GitHub's 404: the package (or org) does not exist or cannot be seen. A
+ * 404 that is a web page (an `apiUrl` without `/api/v3` on GitHub Enterprise Server) is not.
+ */
 export function isNotFound(error: unknown): boolean {
-    return statusOf(error) === 404;
+    return statusOf(error) === 404 && !isWebPage(error);
 }
+
+/** True when the answer is not GitHub's JSON API: an HTML (or other text) body, e.g. GHES's web interface. */
+export function isWebPage(error: unknown): boolean {
+    if (!(error instanceof RequestError)) {
+        return false;
+    }
+    const type = String(error.response?.headers?.["content-type"] ?? "");
+    const data = error.response?.data;
+    return (type !== "" && !/json/i.test(type)) || (typeof data === "string" && data.trim() !== "");
+}
+
+/** The token problems GitHub's answers show, each with its own message (see {@link explain}). */
+export type TokenProblem = "fine-grained" | "sso" | "integration" | "cannot-list" | "not-the-api";
+
+/**
+ * Which token problem an answer shows: a fine-grained token (GitHub Packages takes classic
+ * tokens only), a token not authorized for SAML SSO (`X-GitHub-SSO`), a workflow token whose
+ * repository lacks a role on the package, a token that cannot list (GitHub answers 400 to an
+ * installation token), or an API URL that serves web pages; undefined for anything else.
+ */
+export function tokenProblemOf(error: unknown): TokenProblem | undefined {
+    if (!(error instanceof RequestError)) {
+        return undefined;
+    }
+    const said = githubMessage(error);
+    if (error.status === 404 && isWebPage(error)) {
+        return "not-the-api";
+    }
+    if (error.status === 403 && ssoUrlOf(error) !== undefined) {
+        return "sso";
+    }
+    if (error.status === 403 && /not accessible by personal access token/i.test(said)) {
+        return "fine-grained";
+    }
+    if (error.status === 403 && /not accessible by integration/i.test(said)) {
+        return "integration";
+    }
+    if (error.status === 400 && /^invalid argument\.?$/i.test(said.trim()) && /\/packages$/.test(requestLine(error) ?? "")) {
+        return "cannot-list";
+    }
+    return undefined;
+}
+
+/** The authorization URL of an `X-GitHub-SSO: required; url=...` header, if the answer has one. */
+export function ssoUrlOf(error: unknown): string | undefined {
+    if (!(error instanceof RequestError)) {
+        return undefined;
+    }
+    const header = String(error.response?.headers?.["x-github-sso"] ?? "");
+    return /\brequired;\s*url=(\S+)/i.exec(header)?.[1];
+}
+
+/** What to use instead when a token cannot list an organization's packages. */
+export const LIST_ALTERNATIVES =
+    "Name the packages one by one with OrgPackage or PackageVersionRetention (they read each package with one GET and work with the workflow's GITHUB_TOKEN), " +
+    "or use a personal access token (classic) with read:packages and delete:packages for PackageCleanup, VersionRetention globs and listOrgPackages.";
 
 /** True when `error` is GitHub's refusal to delete a public package with a version over 5,000 downloads. */
 export function isUndeletable(error: unknown): boolean {
@@ -124,8 +183,10 @@ export function explain(error: unknown, context: ErrorContext): Error {
         message =
             `The token's rate limit${quota} is spent${when}; it stopped the ${context.operation} of ${target} (${status}: ${said}). ` +
             `Run again after the reset, or use a token with a higher limit (a GitHub App installation token gets more than a personal token).`;
+    } else if (tokenProblemOf(error) !== undefined) {
+        message = tokenMessage(tokenProblemOf(error) as TokenProblem, error, context, status, said);
     } else if (status === 403) {
-        message = `The token may not ${context.operation} ${target} (403: ${said}). It needs the scopes ${scopes.join(", ")} and, for ${context.operation === "read" || context.operation === "list" ? "reading" : "changing"} packages, the matching permission in the organization.`;
+        message = `The token may not ${context.operation} ${target} (403: ${said}). It needs the scopes ${scopes.join(", ")} and, for ${context.operation === "read" || context.operation === "list" ? "reading" : "changing"} packages, the matching permission in the organization. inspectToken({ org: "${context.org}" }) tells what the token can do.`;
     } else if (status === 404) {
         message = `GitHub found no ${target} (404: ${said}). Check the org, type and name. ${tokenVisibilityHint(context.org)}`;
     } else if (status >= 500) {
@@ -137,6 +198,41 @@ export function explain(error: unknown, context: ErrorContext): Error {
         message = `GitHub refused to ${context.operation} ${target} (${status}: ${said}).`;
     }
     return new PackageError(message, context, status, requestLine(error));
+}
+
+/** The message for a token problem: what happened, and the next step. */
+function tokenMessage(problem: TokenProblem, error: RequestError, context: ErrorContext, status: number, said: string): string {
+    const target = describe(context);
+    switch (problem) {
+        case "fine-grained":
+            return (
+                `GitHub refused to ${context.operation} ${target} (${status}: ${said}): the token is a fine-grained personal access token, and GitHub's ` +
+                `Packages API accepts only a personal access token (classic). Create a classic token with the scopes ${requiredScopes(context).join(", ")} ` +
+                `(plus delete:packages and write:packages to delete and restore) and set it with \`pulumi config set --secret github-packages:token\` ` +
+                `or GITHUB_TOKEN; in a GitHub Actions workflow, the workflow's own GITHUB_TOKEN (permissions: packages: write) also works for the packages its repository has access to.`
+            );
+        case "sso":
+            return (
+                `The token is not authorized for the SAML single sign-on of organization "${context.org}", so GitHub refused to ${context.operation} ${target} ` +
+                `(${status}: ${said}). Open ${ssoUrlOf(error)} to authorize it (or Configure SSO next to the token in your settings), then run again. Nothing was changed.`
+            );
+        case "integration":
+            return (
+                `The workflow's token (GITHUB_TOKEN, or a GitHub App installation token) may not ${context.operation} ${target} (${status}: ${said}): ` +
+                `its repository needs the role ${context.operation === "read" ? "read" : "admin"} on the package. Add the workflow's repository under "Manage Actions access" at ` +
+                `${packageSettingsUrl(context.org, context.packageType, context.packageName ?? "PACKAGE")} (read to read, admin to delete or restore), then run again. Nothing was changed.`
+            );
+        case "cannot-list":
+            return (
+                `GitHub does not let this token list ${target} (${status}: ${said}): a GitHub App installation token, which Actions' GITHUB_TOKEN is, ` +
+                `may only use the packages its repository has access to, one at a time. ${LIST_ALTERNATIVES} Nothing was deleted.`
+            );
+        case "not-the-api":
+            return (
+                `The API URL answered the ${context.operation} of ${target} with a web page, not GitHub's JSON API (${status}). For GitHub Enterprise Server, ` +
+                `github-packages:apiUrl (or GITHUB_API_URL) must end in /api/v3, e.g. https://github.example.com/api/v3. Nothing was changed.`
+            );
+    }
 }
 
 function requiredScopes(context: ErrorContext): string[] {

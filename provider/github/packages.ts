@@ -3,7 +3,7 @@ import type { components } from "@octokit/openapi-types";
 import { BeforeSend, GitHub, WriteCancelled } from "./client";
 import LinkHeader from "http-link-header";
 import pLimit from "p-limit";
-import { explain, isNotFound, isUndeletable, PackageError, statusOf } from "./errors";
+import { explain, isNotFound, isUndeletable, PackageError, statusOf, tokenProblemOf, tokenVisibilityHint } from "./errors";
 import { describe, Operation } from "../shared/messages";
 import { ListOptions, PackageFields, PackageRef, PackageType, Visibility } from "../shared/types";
 
@@ -129,7 +129,8 @@ export class PackagesApi {
             await this.github.rest.packages.listPackagesForOrganization({ org, package_type: packageType, per_page: 1 });
             return true;
         } catch (error) {
-            if (isNotFound(error)) {
+            // An installation token (GITHUB_TOKEN) cannot list at all: GitHub answers 400.
+            if (isNotFound(error) || tokenProblemOf(error) === "cannot-list") {
                 return false;
             }
             throw explain(error, { operation: "list", org, packageType });
@@ -180,13 +181,27 @@ export class PackagesApi {
         } catch (error) {
             const explained = explain(error, context("restore", ref));
             const status = statusOf(error) ?? 0;
-            if (status === 409) {
+            const request = explained instanceof PackageError && explained.request ? ` [${explained.request}]` : "";
+            if (tokenProblemOf(error) !== undefined) {
+                throw explained;
+            }
+            if (status === 409 && /multiple deleted packages/i.test(githubSaid(error))) {
+                explained.message =
+                    `Several deleted packages are named ${ref.org}/${ref.packageType}/${ref.packageName}, so GitHub needs to know which one to restore (409: ${githubSaid(error)}). ` +
+                    `Restore the one you want with restoreOrgPackage({ org: "${ref.org}", packageType: "${ref.packageType}", packageName: "${ref.packageName}", token }), ` +
+                    `where token is that package's restore token (GitHub shows it in the package's deleted-packages list and its restore URL). Nothing was restored.${request}`;
+            } else if (status === 404 && isNotFound(error)) {
+                explained.message =
+                    `GitHub has no deleted ${describe(context("restore", ref))} it can restore (404: ${githubSaid(error)}). ` +
+                    `GitHub restores a package only within 30 days of its deletion: deleted longer ago, it is gone for good (publish it again). ` +
+                    `If it was deleted less than 30 days ago, check the org, type and name. ${tokenVisibilityHint(ref.org)}${request}`;
+            } else if (status === 409) {
                 const holder = await this.get(ref).catch(() => undefined);
                 explained.message += holder
                     ? ` A package with GitHub id ${holder.packageId} (created ${holder.createdAt}) now holds the name, so GitHub will not restore the deleted one; ` +
                       `only if package ${holder.packageId} is not needed, delete it first, then restore.`
                     : " GitHub restores a package only while no other package holds its name.";
-            } else if ([400, 404, 422].includes(status)) {
+            } else if ([400, 422].includes(status)) {
                 explained.message += " GitHub restores a package only within 30 days of its deletion and only while no new package took its name.";
             }
             throw explained;
@@ -233,4 +248,10 @@ function tooMany(options: ListOptions, pages: number): PackageError {
 
 function context(operation: Operation, ref: PackageRef) {
     return { operation, org: ref.org, packageType: ref.packageType, packageName: ref.packageName };
+}
+
+/** GitHub's own message in an error's body. */
+function githubSaid(error: unknown): string {
+    const data = (error as { response?: { data?: { message?: unknown } } }).response?.data;
+    return typeof data?.message === "string" ? data.message : error instanceof Error ? error.message : String(error);
 }

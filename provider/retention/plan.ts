@@ -6,6 +6,7 @@
  * unless the policy drains (then the oldest versions up to the cap are planned). Keep counts
  * rank in one place, {@link keepRanks}. The rules table is docs/retention.md.
  */
+import { UserError } from "../shared/messages";
 import semver from "semver";
 import { assertValid } from "../shared/validate";
 import { PackageType } from "../shared/types";
@@ -122,7 +123,7 @@ export function publishedAfter(version: RetentionCandidate, mark: ListingMark): 
 }
 
 /** A plan that would delete more versions than its cap allows; nothing may be deleted. */
-export class RetentionCapError extends Error {
+export class RetentionCapError extends UserError {
     override readonly name = "RetentionCapError";
 
     constructor(

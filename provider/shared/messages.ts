@@ -20,8 +20,26 @@ export interface ErrorContext {
     packageName?: string;
 }
 
+/**
+ * An error meant for the user, not for a debugger: its message says what happened and the next
+ * step, and it has no stack lines. Its `stack` is empty: the Pulumi host prints an error as
+ * `${error}: ${error.stack}`, so the CLI shows the name and message once, and code that falls
+ * back from `stack` to `message` shows the message.
+ */
+export class UserError extends Error {
+    constructor(message: string) {
+        super(message);
+        Object.defineProperty(this, "stack", { value: "", writable: true, configurable: true, enumerable: false });
+    }
+}
+
+/** The settings page of a package where "Manage Actions access" gives a repository's workflows a role on it. */
+export function packageSettingsUrl(org: string, packageType: string, packageName: string): string {
+    return `https://github.com/orgs/${org}/packages/${packageType}/${encodeURIComponent(packageName)}/settings`;
+}
+
 /** A setting (stack config or environment variable) that cannot be used; raised before any API call. */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
     override readonly name = "ConfigError";
 
     constructor(

@@ -4,12 +4,13 @@
  * `GITHUB_PACKAGES_PROTECT`, together. Every delete the provider makes is checked against it,
  * whatever the program says or no longer says; an unreadable list refuses every delete.
  */
+import { UserError } from "./messages";
 import { CONFIG_NAMESPACE, ConfigLookup, parseProtectList, PROTECT_ENV, PROTECT_KEY } from "./config";
 import { firstMatch, packageKey } from "./keys";
 import { PackageRef } from "./types";
 
 /** Why a delete was refused: the package is protected, or the protect list cannot be read. */
-export class ProtectedPackageError extends Error {
+export class ProtectedPackageError extends UserError {
     override readonly name = "ProtectedPackageError";
 }
 

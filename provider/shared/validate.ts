@@ -256,6 +256,9 @@ function packageNameProblem(name: string, packageType: unknown): string | undefi
         if (segment === "" || segment === "." || segment === "..") {
             return `packageName "${name}" has an empty, "." or ".." segment; give the package's name as GitHub shows it, without leading, trailing or doubled "/".`;
         }
+        if (packageType === "maven" && /^[^:]+:[^:]+$/.test(segment)) {
+            return `packageName "${name}" is written groupId:artifactId; GitHub names a maven package groupId.artifactId: "${segment.replace(":", ".")}".`;
+        }
         if (!NAME_SEGMENT.test(segment)) {
             return `packageName "${name}" may only contain letters, digits, ".", "_", "-"${packageType === "container" ? ' and "/"' : ""}; do not URL-encode it.`;
         }
