@@ -7,7 +7,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { PackageVersionRetention, RetentionPolicy } from "pulumi-github-packages";
+import { PackageVersionRetention, RetentionPolicy, VersionRetention } from "pulumi-github-packages";
 import type { Emulator, PackageKey } from "../../emulator";
 import { E2E, failure, startE2E } from "../support/e2e";
 import { printedEntries } from "../support/plan";
@@ -189,5 +189,51 @@ describe("e2e: migrating from the cleanup tools (docs/migrating.md)", function (
         assert.match(error, /policy\.tagged\.include\[0\]/);
         assert.match(error, /catastrophic backtracking/);
         assert.equal(e2e.emulator.admin.requests().counts["packages/get-all-package-versions-for-package-owned-by-org"] ?? 0, 0, "nothing was listed");
+    });
+});
+
+describe("e2e: VersionRetention over container globs (snok's image-names: \"migrated/*\")", function () {
+    let e2e: E2E;
+
+    beforeEach(async () => {
+        e2e = await startE2E(async () => {
+            const retention = new VersionRetention("migrated", {
+                org: "acme",
+                packages: ["container/migrated/*"],
+                policy: { tagged: { include: ["pr-*"], keepLatest: 1 }, untagged: {}, olderThan: "7d", protect: { tags: ["latest", "v*"] }, maxDeletions: 20 },
+            });
+            return { packages: retention.packages };
+        });
+        await e2e.test.stack.setConfig("github-packages:registryUrl", { value: e2e.emulator.url });
+    });
+
+    afterEach(async () => e2e?.dispose());
+
+    it("plans each matched package with its image graph: kept images keep their children, deleted ones take theirs; other packages untouched", async () => {
+        const push = (name: string, daysAgo: number, tags: string[]) => {
+            e2e.emulator.admin.setNow(new Date(Date.now() - daysAgo * DAY));
+            return e2e.emulator.admin.pushIndex({ org: "acme", name }, { tags, platforms: ["linux/amd64", "linux/arm64"], attestations: true });
+        };
+        const images: Record<string, ReturnType<typeof push>[]> = {};
+        for (const name of ["migrated/api", "migrated/web", "elsewhere/api"]) {
+            images[name] = [push(name, 40, ["v1"]), push(name, 30, ["pr-1"]), push(name, 20, ["pr-2"]), push(name, 1, ["latest"])];
+        }
+        e2e.emulator.admin.setNow(new Date());
+        const versionsOf = (name: string) => listed(e2e.emulator, { org: "acme", packageType: "container", name });
+        const before = Object.fromEntries(Object.keys(images).map((name) => [name, versionsOf(name)]));
+        const up = await e2e.test.stack.up();
+        assert.deepEqual([...(up.outputs.packages.value as string[])].sort(), ["container/migrated/api", "container/migrated/web"]);
+        for (const name of ["migrated/api", "migrated/web"]) {
+            const [release, pr1, pr2, latest] = images[name];
+            const left = new Set(versionsOf(name).map((v) => v.id));
+            // pr-1 goes with its platform manifests and attestations; pr-2 is the newest PR image selected (keepLatest 1).
+            for (const gone of [pr1, ...pr1.children]) {
+                assert.ok(!left.has(gone.versionId), `${name}: ${gone.digest} of pr-1 is deleted`);
+            }
+            for (const kept of [release, pr2, latest].flatMap((image) => [image, ...image.children])) {
+                assert.ok(left.has(kept.versionId), `${name}: ${kept.digest} stays`);
+            }
+        }
+        assert.deepEqual(ids(versionsOf("elsewhere/api")), ids(before["elsewhere/api"]), "a package the globs do not match is untouched");
     });
 });

@@ -522,3 +522,56 @@ describe("provider/retention/image-graph", () => {
         });
     });
 });
+
+describe("provider/retention/image-graph: nested indexes (an index of indexes)", () => {
+    /** A tagged outer index whose entry is an untagged inner index of two platform manifests. */
+    function nested(model: Model, seed: string, tags: string[], age: number) {
+        const leaves = [0, 1].map((i) => model.version(model.plain(`${seed}/leaf${i}`), [], age));
+        const inner = model.version(
+            model.index(`${seed}/inner`, leaves.map((leaf, i) => ({ mediaType: OCI_MANIFEST, digest: leaf.name, size: 1, platform: PLATFORMS[i] }))),
+            [],
+            age,
+        );
+        const outer = model.version(model.index(`${seed}/outer`, [{ mediaType: OCI_INDEX, digest: inner.name, size: 1 }]), tags, age);
+        model.need(outer, inner);
+        leaves.forEach((leaf) => model.need(inner, leaf));
+        return { outer, inner, leaves };
+    }
+
+    it("keeps the inner index and its manifests of a kept image, through two levels", async () => {
+        const model = new Model();
+        const release = nested(model, "release", ["v1"], 40);
+        const garbage = model.version(model.plain("garbage"), [], 40);
+        const result = await plan(model, { untagged: {}, maxDeletions: 10 });
+        assert.deepEqual(ids(result.deletions), [garbage.versionId]);
+        assert.deepEqual(ids(result.kept), ids([release.inner, ...release.leaves]));
+        assert.equal(reasonOf(result, release.leaves[0].versionId), `child linux/amd64 of kept manifest ${release.inner.name.slice(0, 19)}.`);
+        assert.equal(reasonOf(result, release.inner.versionId), "child manifest of kept tag v1.");
+        assert.ok(result.kept.every((k) => k.keptBy === "image-graph"));
+    });
+
+    it("deletes a deleted image's inner index and its manifests with it, outer before inner before leaves", async () => {
+        const model = new Model();
+        nested(model, "release", ["v1"], 10);
+        const pr = nested(model, "pr", ["pr-1"], 40);
+        const result = await plan(model, { tagged: { include: ["pr-*"] }, maxDeletions: 10 });
+        const order = result.deletions.map((d) => d.versionId);
+        assert.deepEqual([...order].sort((a, b) => a - b), ids([pr.outer, pr.inner, ...pr.leaves]));
+        assert.ok(order.indexOf(pr.outer.versionId) < order.indexOf(pr.inner.versionId), "the outer index first");
+        for (const leaf of pr.leaves) {
+            assert.ok(order.indexOf(pr.inner.versionId) < order.indexOf(leaf.versionId), "the inner index before its manifests");
+        }
+        assert.match(reasonOf(result, pr.leaves[0].versionId)!, /child linux\/amd64 of deleted manifest/);
+    });
+
+    it("a leaf shared by a kept nested image stays when another image that holds it goes", async () => {
+        const model = new Model();
+        const release = nested(model, "release", ["v1"], 10);
+        // A PR image whose index lists the release's inner index: deleting the PR must not take the release's manifests.
+        const pr = model.version(model.index("pr/outer", [{ mediaType: OCI_INDEX, digest: release.inner.name, size: 1 }]), ["pr-2"], 40);
+        model.need(pr, release.inner);
+        const result = await plan(model, { tagged: { include: ["pr-*"] }, untagged: {}, maxDeletions: 10 });
+        assert.deepEqual(ids(result.deletions), [pr.versionId]);
+        assert.deepEqual(ids(result.kept), ids([release.inner, ...release.leaves]));
+    });
+});
