@@ -181,6 +181,45 @@ describe("e2e: migrating from the cleanup tools (docs/migrating.md)", function (
         assert.ok(after.some((v) => v.tags.includes("pr-11-debug")), "the regex is anchored: pr-11-debug does not match");
     });
 
+    it("dataaxiom's delete-ghost-images, delete-partial-images, delete-orphaned-images: deleteBroken removes each, previewed with its reason", async () => {
+        const image = { org: "acme", name: "migrated/broken" };
+        const key: PackageKey = { org: "acme", packageType: "container", name: image.name };
+        e2e.emulator.admin.setNow(new Date(Date.now() - 30 * DAY));
+        const release = e2e.emulator.admin.pushIndex(image, { tags: ["v1"], platforms: ["linux/amd64", "linux/arm64"] });
+        const releaseSig = e2e.emulator.admin.pushSignature(image, release.digest);
+        // A ghost: GitHub lists it, the registry lost its manifest.
+        const ghost = e2e.emulator.admin.pushImage(image, { tags: ["v0"] });
+        e2e.emulator.admin.setManifestState(image, ghost.digest, "missing");
+        // A partial image: one of its platform manifests is gone.
+        const partial = e2e.emulator.admin.pushIndex(image, { tags: ["v0.9"], platforms: ["linux/amd64", "linux/arm64"] });
+        e2e.emulator.admin.deleteVersion(key, partial.children[0].versionId);
+        // An orphaned signature: its image was deleted by another tool.
+        const gone = e2e.emulator.admin.pushImage(image, { tags: ["pr-1"] });
+        const orphan = e2e.emulator.admin.pushSignature(image, gone.digest);
+        e2e.emulator.admin.deleteVersion(key, gone.versionId);
+        e2e.emulator.admin.setNow(new Date());
+        const before = listed(e2e.emulator, key);
+        await e2e.test.stack.setConfig("retention", {
+            value: JSON.stringify({
+                packageType: "container",
+                packageName: image.name,
+                policy: { deleteBroken: { ghostImages: true, partialImages: true, orphanedReferrers: true }, maxDeletions: 10 },
+            }),
+        });
+        const preview = await e2e.test.stack.preview({ diff: true });
+        const rules = new Map(printedEntries(preview.stdout).map((e) => [e.id, e.rule]));
+        assert.equal(rules.get(ghost.versionId), "ghost-image");
+        assert.equal(rules.get(partial.versionId), "partial-image");
+        assert.equal(rules.get(orphan.versionId), "orphaned-referrer");
+        await e2e.test.stack.up();
+        const after = listed(e2e.emulator, key);
+        const expected = [ghost, partial, partial.children[1], orphan];
+        assert.deepEqual(ids(before.filter((v) => !after.some((l) => l.id === v.id))), ids(expected.map((v) => ({ id: v.versionId }))));
+        for (const kept of [release, ...release.children, releaseSig]) {
+            assert.ok(after.some((v) => v.id === kept.versionId), `${kept.digest} of the release stays`);
+        }
+    });
+
     it("a regex that could backtrack catastrophically is refused before any call, naming the field", async () => {
         await e2e.test.stack.setConfig("retention", {
             value: JSON.stringify({ packageType: "container", packageName: "apps/web", policy: { tagged: { include: ["/^([a-z0-9]+-?)+$/"] }, maxDeletions: 5 } }),
