@@ -55,7 +55,7 @@ export type { BrokenImage } from "../provider/retention/image-health";
 export type { BlockedVersionRecord, DeletedVersionRecord, PlannedVersion, RetentionPlanView, RetentionRunSummary } from "../provider/retention/state";
 export type { BlockedVersion, BlockReason, KeepReason, KeptVersion, RetentionOptions, RetentionPlan, VersionDeletion } from "../provider/retention/plan";
 export { checkRetentionPolicy, RETENTION_DEFAULTS } from "../provider/retention/policy";
-export type { AgeField, ExplicitSelection, LastVersionAction, NameRule, ProtectList, RetentionPolicy, TaggedRule, UntaggedRule } from "../provider/retention/policy";
+export type { AgeField, BrokenImageRule, ExplicitSelection, LastVersionAction, NameRule, ProtectList, RetentionPolicy, TaggedRule, UntaggedRule } from "../provider/retention/policy";
 export type { PackageVersionFields, VersionState } from "../provider/github/versions";
 export type {
     CleanupMatch,

@@ -39,7 +39,8 @@ export async function planImageRetention(
                     : `, which has no images. Plan it with planRetention.`),
         );
     }
-    const candidates = retentionCandidates(policy, versions, options, true);
+    // deleteBroken looks at every manifest (a ghost or an orphan is found only by reading it or its neighbours).
+    const candidates = policy.deleteBroken ? new Set(versions.map((v) => v.versionId)) : retentionCandidates(policy, versions, options, true);
     const graph: ImageGraph = await readImageGraph(versions, candidates, manifests);
     const plan = planRetention(policy, versions, { ...options, graph });
     return { ...plan, manifestsRead: graph.manifestsRead, unreadable: graph.unreadable };

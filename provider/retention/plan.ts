@@ -10,6 +10,7 @@ import { UserError } from "../shared/messages";
 import semver from "semver";
 import { assertValid } from "../shared/validate";
 import { PackageType } from "../shared/types";
+import { brokenVersions, ghostDigests } from "./broken";
 import { RetentionCandidate } from "./candidate";
 import { describeLink, ImageGraph, ImageLink, isCosignTag } from "./image-graph";
 import { firstMatching, listMatcher } from "./patterns";
@@ -189,7 +190,7 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
  * the others wait as if unselected. Also returns how many versions the rules selected before the limit.
  */
 function planOnce(policy: RetentionPolicy, versions: readonly RetentionCandidate[], options: RetentionOptions, limit?: number): { plan: RetentionPlan; selected: number } {
-    const base = selectVersions(policy, versions, options, options.graph !== undefined, limit);
+    const base = selectVersions(policy, versions, options, options.graph !== undefined, limit, options.graph);
     const { newestFirst, ranks, selected, kept, blocked } = base;
     const subject = options.subject ?? "the package";
     const lastVersion = policy.lastVersion ?? RETENTION_DEFAULTS.lastVersion;
@@ -200,9 +201,13 @@ function planOnce(policy: RetentionPolicy, versions: readonly RetentionCandidate
     const pinned = new Map<number, { kept?: KeptVersion; blocked?: BlockedVersion }>();
     let deletePackage = false;
     let outcome: GraphOutcome;
+    // Ghost images the plan deletes are known to have no manifest: they hide no children, so they block nothing.
+    const ghosts = options.graph ? ghostDigests(options.graph) : new Set<string>();
+    const goneGhosts = new Set([...base.selected.values()].filter((d) => d.rule === "ghost-image" && ghosts.has(d.name)).map((d) => d.name));
+    const graph = options.graph && { ...options.graph, unreadable: options.graph.unreadable.filter((u) => !goneGhosts.has(u.digest)) };
     for (;;) {
-        outcome = options.graph
-            ? resolveGraph(options.graph, base, pinned, policy, subject)
+        outcome = graph
+            ? resolveGraph(graph, base, pinned, policy, subject)
             : { deletions: newestFirst.flatMap((v) => (selected.has(v.versionId) && !pinned.has(v.versionId) ? [selected.get(v.versionId)!] : [])), kept: [], blocked: [] };
         const current = outcome.deletions;
         const emptied = current.length === versions.length && versions.length > 0;
@@ -290,6 +295,7 @@ function selectVersions(
     options: Omit<RetentionOptions, "graph">,
     imageGraph: boolean,
     limit?: number,
+    graph?: ImageGraph,
 ): BaseSelection {
     assertValid(checkRetentionPolicy(policy, options.packageType, { imageGraph }), "retention policy");
     const subject = options.subject ?? "the package";
@@ -309,6 +315,8 @@ function selectVersions(
     // Keep counts count what the last run listed: the same set in a preview and in its update, whatever is published between.
     const select = selector(policy, options.now, options.packageType);
     const selections = new Map(newestFirst.map((v) => [v.versionId, select(v)]));
+    // deleteBroken: a broken image no other rule selects is selected by its own rule (keep rules still apply).
+    const broken = graph && policy.deleteBroken ? brokenVersions(policy, newestFirst, graph) : new Map<number, { rule: string; reason: string }>();
     const protects = protector(policy);
     const ranks = keepRanks(newestFirst, { counted: (v) => !published(v), selected: (v) => selections.get(v.versionId)!.kind === "all" && protects(v) === undefined }, imageGraph);
     const keep = keeper(policy, ranks, protects, published, options.countedThrough);
@@ -319,7 +327,9 @@ function selectVersions(
     const kept: KeptVersion[] = [];
     const blocked: BlockedVersion[] = [];
     for (const version of newestFirst) {
-        const selection = selections.get(version.versionId)!;
+        const fault = broken.get(version.versionId);
+        const ruled = selections.get(version.versionId)!;
+        const selection: Selection = ruled.kind === "none" && fault ? { kind: "all", rule: fault.rule, reason: fault.reason } : ruled;
         if (selection.kind === "none") {
             continue;
         }
@@ -540,6 +550,7 @@ function selector(policy: RetentionPolicy, now: Date, packageType: PackageType):
     const explicitNames = new Set(policy.select?.names ?? []);
     const byTags = tagged !== undefined || policy.untagged !== undefined;
     const counts = countReasons(policy);
+    const onlyBroken = policy.deleteBroken !== undefined && !((policy.keepLatest ?? 0) > 0 || (policy.keepLatestTagged ?? 0) > 0);
 
     return (version) => {
         const rules: string[] = [];
@@ -609,6 +620,10 @@ function selector(policy: RetentionPolicy, now: Date, packageType: PackageType):
             return { kind: "partial", reason: partial };
         }
         why.push(...counts(version));
+        if (rules.length === 0 && onlyBroken) {
+            // deleteBroken without another rule: only broken images are selected (by their own rule).
+            return { kind: "none" };
+        }
         // Only keep counts set: every version is selected, and the counts keep the newest.
         return { kind: "all", rule: rules.length === 0 ? "keepLatest" : rules.join(" and "), reason: why.join("; ") };
     };

@@ -64,6 +64,20 @@ export interface ExplicitSelection {
     names?: string[];
 }
 
+/**
+ * Broken images a container policy (planned with the image graph) also deletes, each opt-in: what
+ * dataaxiom's `delete-ghost-images`, `delete-partial-images` and `delete-orphaned-images` do. Protect
+ * lists still apply, and nothing a kept image needs is deleted.
+ */
+export interface BrokenImageRule {
+    /** Versions GitHub lists whose manifest the registry does not have (404), while it serves others of the package. */
+    ghostImages?: boolean;
+    /** Indexes that list a manifest the registry does not have (a platform image or attestation gone). */
+    partialImages?: boolean;
+    /** cosign signatures, attestations, SBOMs (`sha256-….sig`) and OCI referrers whose subject is no longer a version of the package. */
+    orphanedReferrers?: boolean;
+}
+
 /** Versions no rule may delete. */
 export interface ProtectList {
     /** Globs (or `/regex/flags`) on tags: a version with any matching tag is kept. */
@@ -102,6 +116,8 @@ export interface RetentionPolicy {
     lastVersion?: LastVersionAction;
     /** Over `maxDeletions`, delete the oldest versions up to the cap and leave the rest for the next runs, instead of failing. Defaults to false. */
     drain?: boolean;
+    /** Container images planned with the image graph: also delete broken images (ghost, partial, orphaned referrers). Each defaults to false. */
+    deleteBroken?: BrokenImageRule;
     /** Container images planned with the image graph: also delete the untagged children (platform manifests, attestations, signatures, referrers) no kept version reaches once their parents go. Defaults to true. */
     deleteOrphanedChildren?: boolean;
 }
@@ -138,7 +154,9 @@ const POLICY_FIELDS = [
     "lastVersion",
     "drain",
     "deleteOrphanedChildren",
+    "deleteBroken",
 ] as const;
+const BROKEN_FIELDS = ["ghostImages", "partialImages", "orphanedReferrers"] as const;
 const TAGGED_FIELDS = ["include", "exclude", "keepLatest"] as const;
 const UNTAGGED_FIELDS = ["keepLatest"] as const;
 const NAME_FIELDS = ["include", "exclude", "semver", "prereleaseOnly", "keepLatest"] as const;
@@ -226,6 +244,13 @@ export function checkRetentionPolicy(policy: unknown, packageType?: PackageType,
     if (p.drain !== undefined && typeof p.drain !== "boolean") {
         failures.push({ property: "drain", reason: `drain must be true or false, got ${show(p.drain)}.` });
     }
+    failures.push(...section(p.deleteBroken, "deleteBroken", BROKEN_FIELDS, (rule) =>
+        BROKEN_FIELDS.flatMap((field) =>
+            rule[field] === undefined || typeof rule[field] === "boolean"
+                ? []
+                : [{ property: `deleteBroken.${field}`, reason: `deleteBroken.${field} must be true or false, got ${show(rule[field])}.` }],
+        ),
+    ));
     if (p.deleteOrphanedChildren !== undefined && typeof p.deleteOrphanedChildren !== "boolean") {
         failures.push({ property: "deleteOrphanedChildren", reason: `deleteOrphanedChildren must be true or false, got ${show(p.deleteOrphanedChildren)}.` });
     }
@@ -241,11 +266,17 @@ export function checkRetentionPolicy(policy: unknown, packageType?: PackageType,
     return failures;
 }
 
+/** True when the policy sets a rule that selects versions (keep counts and deleteBroken aside). */
+export function hasSelectingRule(p: Partial<Record<keyof RetentionPolicy, unknown>>): boolean {
+    return [p.olderThan, p.tagged, p.untagged, p.names, p.select].some((rule) => rule !== undefined);
+}
+
 /** True when the policy sets a rule that selects or counts versions. */
 function hasRule(p: Record<keyof RetentionPolicy, unknown>): boolean {
     return (
         [p.olderThan, p.tagged, p.untagged, p.names, p.select].some((rule) => rule !== undefined) ||
-        [p.keepLatest, p.keepLatestTagged].some((n) => typeof n === "number" && n > 0)
+        [p.keepLatest, p.keepLatestTagged].some((n) => typeof n === "number" && n > 0) ||
+        (isRecord(p.deleteBroken) && Object.values(p.deleteBroken).some((flag) => flag === true))
     );
 }
 
@@ -257,6 +288,15 @@ function registryRules(p: Record<keyof RetentionPolicy, unknown>, packageType: P
         failures.push({
             property: "deleteOrphanedChildren",
             reason: `deleteOrphanedChildren applies to container images planned with the image graph; ${packageType} versions have no children. Remove it.`,
+        });
+    }
+    if (p.deleteBroken !== undefined && !graphAware) {
+        failures.push({
+            property: "deleteBroken",
+            reason:
+                packageType === "container"
+                    ? "deleteBroken needs the image graph: plan with planImageRetention (PackageVersionRetention does), or remove deleteBroken."
+                    : `deleteBroken applies to container images planned with the image graph; ${packageType} versions have no manifests the provider reads. Remove it.`,
         });
     }
     if (IMAGE_TYPES.includes(packageType)) {

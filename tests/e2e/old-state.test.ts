@@ -149,7 +149,8 @@ describe("e2e: state written by release 0.1.0, with the package as this tree pac
         const edited = replaceOnce(
             replaceOnce(program, `packageName: "acme-cli", ensure: "present"`, `packageName: "acme-cli", ensure: "absent"`),
             `tagged: { include: ["pr-*"], keepLatest: 2 }`,
-            `tagged: { include: ["pr-*"], keepLatest: 1 }`,
+            // 0.2 ranks tagged.keepLatest among the images the rules select; CHANGELOG.md's migration keeps 0.1's meaning.
+            `tagged: { include: ["pr-*"] }, keepLatestTagged: 1`,
         );
         writeFileSync(path.join(project.dir, "index.ts"), edited);
         const image = { org: GATEWAY.org, name: GATEWAY.name };

@@ -7,7 +7,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { PackageVersionRetention, RetentionPolicy } from "pulumi-github-packages";
+import { PackageVersionRetention, RetentionPolicy, VersionRetention } from "pulumi-github-packages";
 import type { Emulator, PackageKey } from "../../emulator";
 import { E2E, failure, startE2E } from "../support/e2e";
 import { printedEntries } from "../support/plan";
@@ -181,6 +181,45 @@ describe("e2e: migrating from the cleanup tools (docs/migrating.md)", function (
         assert.ok(after.some((v) => v.tags.includes("pr-11-debug")), "the regex is anchored: pr-11-debug does not match");
     });
 
+    it("dataaxiom's delete-ghost-images, delete-partial-images, delete-orphaned-images: deleteBroken removes each, previewed with its reason", async () => {
+        const image = { org: "acme", name: "migrated/broken" };
+        const key: PackageKey = { org: "acme", packageType: "container", name: image.name };
+        e2e.emulator.admin.setNow(new Date(Date.now() - 30 * DAY));
+        const release = e2e.emulator.admin.pushIndex(image, { tags: ["v1"], platforms: ["linux/amd64", "linux/arm64"] });
+        const releaseSig = e2e.emulator.admin.pushSignature(image, release.digest);
+        // A ghost: GitHub lists it, the registry lost its manifest.
+        const ghost = e2e.emulator.admin.pushImage(image, { tags: ["v0"] });
+        e2e.emulator.admin.setManifestState(image, ghost.digest, "missing");
+        // A partial image: one of its platform manifests is gone.
+        const partial = e2e.emulator.admin.pushIndex(image, { tags: ["v0.9"], platforms: ["linux/amd64", "linux/arm64"] });
+        e2e.emulator.admin.deleteVersion(key, partial.children[0].versionId);
+        // An orphaned signature: its image was deleted by another tool.
+        const gone = e2e.emulator.admin.pushImage(image, { tags: ["pr-1"] });
+        const orphan = e2e.emulator.admin.pushSignature(image, gone.digest);
+        e2e.emulator.admin.deleteVersion(key, gone.versionId);
+        e2e.emulator.admin.setNow(new Date());
+        const before = listed(e2e.emulator, key);
+        await e2e.test.stack.setConfig("retention", {
+            value: JSON.stringify({
+                packageType: "container",
+                packageName: image.name,
+                policy: { deleteBroken: { ghostImages: true, partialImages: true, orphanedReferrers: true }, maxDeletions: 10 },
+            }),
+        });
+        const preview = await e2e.test.stack.preview({ diff: true });
+        const rules = new Map(printedEntries(preview.stdout).map((e) => [e.id, e.rule]));
+        assert.equal(rules.get(ghost.versionId), "ghost-image");
+        assert.equal(rules.get(partial.versionId), "partial-image");
+        assert.equal(rules.get(orphan.versionId), "orphaned-referrer");
+        await e2e.test.stack.up();
+        const after = listed(e2e.emulator, key);
+        const expected = [ghost, partial, partial.children[1], orphan];
+        assert.deepEqual(ids(before.filter((v) => !after.some((l) => l.id === v.id))), ids(expected.map((v) => ({ id: v.versionId }))));
+        for (const kept of [release, ...release.children, releaseSig]) {
+            assert.ok(after.some((v) => v.id === kept.versionId), `${kept.digest} of the release stays`);
+        }
+    });
+
     it("a regex that could backtrack catastrophically is refused before any call, naming the field", async () => {
         await e2e.test.stack.setConfig("retention", {
             value: JSON.stringify({ packageType: "container", packageName: "apps/web", policy: { tagged: { include: ["/^([a-z0-9]+-?)+$/"] }, maxDeletions: 5 } }),
@@ -189,5 +228,51 @@ describe("e2e: migrating from the cleanup tools (docs/migrating.md)", function (
         assert.match(error, /policy\.tagged\.include\[0\]/);
         assert.match(error, /catastrophic backtracking/);
         assert.equal(e2e.emulator.admin.requests().counts["packages/get-all-package-versions-for-package-owned-by-org"] ?? 0, 0, "nothing was listed");
+    });
+});
+
+describe("e2e: VersionRetention over container globs (snok's image-names: \"migrated/*\")", function () {
+    let e2e: E2E;
+
+    beforeEach(async () => {
+        e2e = await startE2E(async () => {
+            const retention = new VersionRetention("migrated", {
+                org: "acme",
+                packages: ["container/migrated/*"],
+                policy: { tagged: { include: ["pr-*"], keepLatest: 1 }, untagged: {}, olderThan: "7d", protect: { tags: ["latest", "v*"] }, maxDeletions: 20 },
+            });
+            return { packages: retention.packages };
+        });
+        await e2e.test.stack.setConfig("github-packages:registryUrl", { value: e2e.emulator.url });
+    });
+
+    afterEach(async () => e2e?.dispose());
+
+    it("plans each matched package with its image graph: kept images keep their children, deleted ones take theirs; other packages untouched", async () => {
+        const push = (name: string, daysAgo: number, tags: string[]) => {
+            e2e.emulator.admin.setNow(new Date(Date.now() - daysAgo * DAY));
+            return e2e.emulator.admin.pushIndex({ org: "acme", name }, { tags, platforms: ["linux/amd64", "linux/arm64"], attestations: true });
+        };
+        const images: Record<string, ReturnType<typeof push>[]> = {};
+        for (const name of ["migrated/api", "migrated/web", "elsewhere/api"]) {
+            images[name] = [push(name, 40, ["v1"]), push(name, 30, ["pr-1"]), push(name, 20, ["pr-2"]), push(name, 1, ["latest"])];
+        }
+        e2e.emulator.admin.setNow(new Date());
+        const versionsOf = (name: string) => listed(e2e.emulator, { org: "acme", packageType: "container", name });
+        const before = Object.fromEntries(Object.keys(images).map((name) => [name, versionsOf(name)]));
+        const up = await e2e.test.stack.up();
+        assert.deepEqual([...(up.outputs.packages.value as string[])].sort(), ["container/migrated/api", "container/migrated/web"]);
+        for (const name of ["migrated/api", "migrated/web"]) {
+            const [release, pr1, pr2, latest] = images[name];
+            const left = new Set(versionsOf(name).map((v) => v.id));
+            // pr-1 goes with its platform manifests and attestations; pr-2 is the newest PR image selected (keepLatest 1).
+            for (const gone of [pr1, ...pr1.children]) {
+                assert.ok(!left.has(gone.versionId), `${name}: ${gone.digest} of pr-1 is deleted`);
+            }
+            for (const kept of [release, pr2, latest].flatMap((image) => [image, ...image.children])) {
+                assert.ok(left.has(kept.versionId), `${name}: ${kept.digest} stays`);
+            }
+        }
+        assert.deepEqual(ids(versionsOf("elsewhere/api")), ids(before["elsewhere/api"]), "a package the globs do not match is untouched");
     });
 });

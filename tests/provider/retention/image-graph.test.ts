@@ -522,3 +522,124 @@ describe("provider/retention/image-graph", () => {
         });
     });
 });
+
+describe("provider/retention/image-graph: nested indexes (an index of indexes)", () => {
+    /** A tagged outer index whose entry is an untagged inner index of two platform manifests. */
+    function nested(model: Model, seed: string, tags: string[], age: number) {
+        const leaves = [0, 1].map((i) => model.version(model.plain(`${seed}/leaf${i}`), [], age));
+        const inner = model.version(
+            model.index(`${seed}/inner`, leaves.map((leaf, i) => ({ mediaType: OCI_MANIFEST, digest: leaf.name, size: 1, platform: PLATFORMS[i] }))),
+            [],
+            age,
+        );
+        const outer = model.version(model.index(`${seed}/outer`, [{ mediaType: OCI_INDEX, digest: inner.name, size: 1 }]), tags, age);
+        model.need(outer, inner);
+        leaves.forEach((leaf) => model.need(inner, leaf));
+        return { outer, inner, leaves };
+    }
+
+    it("keeps the inner index and its manifests of a kept image, through two levels", async () => {
+        const model = new Model();
+        const release = nested(model, "release", ["v1"], 40);
+        const garbage = model.version(model.plain("garbage"), [], 40);
+        const result = await plan(model, { untagged: {}, maxDeletions: 10 });
+        assert.deepEqual(ids(result.deletions), [garbage.versionId]);
+        assert.deepEqual(ids(result.kept), ids([release.inner, ...release.leaves]));
+        assert.equal(reasonOf(result, release.leaves[0].versionId), `child linux/amd64 of kept manifest ${release.inner.name.slice(0, 19)}.`);
+        assert.equal(reasonOf(result, release.inner.versionId), "child manifest of kept tag v1.");
+        assert.ok(result.kept.every((k) => k.keptBy === "image-graph"));
+    });
+
+    it("deletes a deleted image's inner index and its manifests with it, outer before inner before leaves", async () => {
+        const model = new Model();
+        nested(model, "release", ["v1"], 10);
+        const pr = nested(model, "pr", ["pr-1"], 40);
+        const result = await plan(model, { tagged: { include: ["pr-*"] }, maxDeletions: 10 });
+        const order = result.deletions.map((d) => d.versionId);
+        assert.deepEqual([...order].sort((a, b) => a - b), ids([pr.outer, pr.inner, ...pr.leaves]));
+        assert.ok(order.indexOf(pr.outer.versionId) < order.indexOf(pr.inner.versionId), "the outer index first");
+        for (const leaf of pr.leaves) {
+            assert.ok(order.indexOf(pr.inner.versionId) < order.indexOf(leaf.versionId), "the inner index before its manifests");
+        }
+        assert.match(reasonOf(result, pr.leaves[0].versionId)!, /child linux\/amd64 of deleted manifest/);
+    });
+
+    it("a leaf shared by a kept nested image stays when another image that holds it goes", async () => {
+        const model = new Model();
+        const release = nested(model, "release", ["v1"], 10);
+        // A PR image whose index lists the release's inner index: deleting the PR must not take the release's manifests.
+        const pr = model.version(model.index("pr/outer", [{ mediaType: OCI_INDEX, digest: release.inner.name, size: 1 }]), ["pr-2"], 40);
+        model.need(pr, release.inner);
+        const result = await plan(model, { tagged: { include: ["pr-*"] }, untagged: {}, maxDeletions: 10 });
+        assert.deepEqual(ids(result.deletions), [pr.versionId]);
+        assert.deepEqual(ids(result.kept), ids([release.inner, ...release.leaves]));
+    });
+});
+
+describe("provider/retention/image-graph: deleteBroken (ghost, partial and orphaned images)", () => {
+    const remove = (model: Model, version: RetentionCandidate) => model.versions.splice(model.versions.indexOf(version), 1);
+
+    it("ghost images: deleted on request with their reason; without it, they block untagged deletions", async () => {
+        const model = new Model();
+        const release = multiArch(model, "release", ["v1"], 30, 2, false);
+        const ghost = model.version(model.plain("ghost"), ["v0"], 60);
+        const garbage = model.version(model.plain("garbage"), [], 60);
+        model.manifests.delete(ghost.name);
+        const without = await plan(model, { untagged: {}, maxDeletions: 10 });
+        assert.deepEqual(ids(without.deletions), []);
+        assert.deepEqual(ids(without.blocked), [garbage.versionId]);
+        const result = await plan(model, { untagged: {}, deleteBroken: { ghostImages: true }, maxDeletions: 10 });
+        assert.deepEqual(ids(result.deletions), ids([ghost, garbage]));
+        const entry = result.deletions.find((d) => d.versionId === ghost.versionId)!;
+        assert.equal(entry.rule, "ghost-image");
+        assert.match(entry.reason, /^ghost image: the registry has no manifest sha256:[0-9a-f]{12}… \(404\) while GitHub lists the version \(deleteBroken\.ghostImages\)\.$/);
+        assert.ok(ids(result.kept).includes(release.children[0].versionId), "the release keeps its children");
+    });
+
+    it("a ghost a kept image lists stays (the kept image needs it), and protect lists apply", async () => {
+        const model = new Model();
+        const release = multiArch(model, "release", ["v1"], 30, 2, false);
+        model.manifests.delete(release.children[1].name);
+        const ghost = model.version(model.plain("ghost"), ["v0"], 60);
+        model.manifests.delete(ghost.name);
+        const result = await plan(model, { deleteBroken: { ghostImages: true }, protect: { tags: ["v0"] }, maxDeletions: 10 });
+        assert.deepEqual(ids(result.deletions), []);
+        assert.equal(result.kept.find((k) => k.versionId === release.children[1].versionId)?.keptBy, "image-graph");
+        assert.equal(result.kept.find((k) => k.versionId === ghost.versionId)?.keptBy, "protect-tag");
+    });
+
+    it("partial images: an index whose platform manifest is gone goes, with the children it still has", async () => {
+        const model = new Model();
+        multiArch(model, "release", ["v2"], 10, 2, false);
+        const partial = multiArch(model, "old", ["v1"], 30, 2, true);
+        remove(model, partial.children[0]);
+        const result = await plan(model, { deleteBroken: { partialImages: true }, maxDeletions: 10 });
+        assert.deepEqual(ids(result.deletions), ids([partial.index, partial.children[1], ...partial.attestations]));
+        const entry = result.deletions.find((d) => d.versionId === partial.index.versionId)!;
+        assert.equal(entry.rule, "partial-image");
+        assert.match(entry.reason, /^partial image: it lists linux\/amd64 sha256:[0-9a-f]{12}…, which the package no longer has/);
+        assert.equal(result.deletions[0].versionId, partial.index.versionId, "the index before its children");
+    });
+
+    it("orphaned referrers: a cosign signature or an SBOM whose subject is gone goes; those of a live image stay", async () => {
+        const model = new Model();
+        const release = multiArch(model, "release", ["v1"], 10, 1, false);
+        const liveSig = cosign(model, release.index, 10);
+        const gone = multiArch(model, "gone", ["v0"], 40, 1, false);
+        const deadSig = cosign(model, gone.index, 40);
+        const deadSbom = referrer(model, gone.index, 40, "sbom-of-gone");
+        for (const version of [gone.index, ...gone.children]) {
+            remove(model, version);
+        }
+        const result = await plan(model, { deleteBroken: { orphanedReferrers: true }, maxDeletions: 10 });
+        assert.deepEqual(ids(result.deletions), ids([deadSig, deadSbom]));
+        assert.ok(result.deletions.every((d) => d.rule === "orphaned-referrer"));
+        assert.match(result.deletions.find((d) => d.versionId === deadSig.versionId)!.reason, /^cosign signature of sha256:[0-9a-f]{12}…, which is no longer a version of the package/);
+        assert.ok(!ids(result.deletions).includes(liveSig.versionId));
+    });
+
+    it("is refused outside container packages and with a flag that is not a boolean, naming the field", () => {
+        assert.deepEqual(checkRetentionPolicy({ keepLatest: 3, deleteBroken: { ghostImages: true } }, "npm").map((f) => f.property), ["deleteBroken"]);
+        assert.deepEqual(checkRetentionPolicy({ deleteBroken: { ghostImages: "yes", ghosts: true } }, "container", { imageGraph: true }).map((f) => f.property).sort(), ["deleteBroken.ghostImages", "deleteBroken.ghosts"]);
+    });
+});
