@@ -78,6 +78,7 @@ describe("examples/retention-workflow (end to end with the emulator's installati
 
         const refused = String(await outcome(() => test!.stack.preview({ diff: true })));
         assert.match(refused, /Manage Actions access/);
+        assert.match(refused, /needs the role read on the package/, "reading versions needs read");
         assert.match(refused, /https:\/\/github\.com\/orgs\/acme\/packages\/container\/tools%2Fci-runner\/settings/);
         assert.doesNotMatch(refused, /\n\s+at \S+ \(/, "no stack lines");
         assert.deepEqual(active(emulator, gateway), gatewayBefore);
