@@ -219,7 +219,7 @@ function tokenMessage(problem: TokenProblem, error: RequestError, context: Error
         case "integration":
             return (
                 `The workflow's token (GITHUB_TOKEN, or a GitHub App installation token) may not ${context.operation} ${target} (${status}: ${said}): ` +
-                `its repository needs the role ${context.operation === "read" ? "read" : "admin"} on the package. Add the workflow's repository under "Manage Actions access" at ` +
+                `its repository needs the role ${context.operation === "delete" || context.operation === "restore" ? "admin" : "read"} on the package. Add the workflow's repository under "Manage Actions access" at ` +
                 `${packageSettingsUrl(context.org, context.packageType, context.packageName ?? "PACKAGE")} (read to read, admin to delete or restore), then run again. Nothing was changed.`
             );
         case "cannot-list":

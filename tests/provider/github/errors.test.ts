@@ -192,16 +192,28 @@ describe("provider/github/errors", () => {
             }
         });
 
-        it("an error raised by the compiled provider names dist/ files that exist", () => {
+        it("an error raised by the compiled provider names dist/ files that exist; a user-facing one carries no frames", () => {
             // eslint-disable-next-line @typescript-eslint/no-require-imports
-            const compiled = require(path.join(dist, "shared", "config.js")) as typeof import("../../../provider/shared/config");
-            const error = (() => {
+            const config = require(path.join(dist, "shared", "config.js")) as typeof import("../../../provider/shared/config");
+            const userFacing = (() => {
                 try {
-                    compiled.resolveClientConfig((key) => (key === "apiUrl" ? "127.0.0.1:9" : undefined), {});
+                    config.resolveClientConfig((key) => (key === "apiUrl" ? "127.0.0.1:9" : undefined), {});
                 } catch (e) {
                     return e as Error;
                 }
                 throw new Error("expected a ConfigError");
+            })();
+            assert.equal(userFacing.name, "ConfigError");
+            assert.doesNotMatch(userFacing.stack ?? "", /\n\s+at /, "a UserError shows its message without stack lines");
+            // eslint-disable-next-line @typescript-eslint/no-require-imports
+            const validate = require(path.join(dist, "shared", "validate.js")) as typeof import("../../../provider/shared/validate");
+            const error = (() => {
+                try {
+                    validate.assertValid([{ property: "org", reason: "org is missing." }], "test arguments");
+                } catch (e) {
+                    return e as Error;
+                }
+                throw new Error("expected an error");
             })();
             const frames = (error.stack ?? "")
                 .split("\n")

@@ -1,0 +1,52 @@
+/**
+ * A repository keeps its own container images tidy from a scheduled GitHub Actions workflow,
+ * with the workflow's own `GITHUB_TOKEN` (`permissions: packages: write`): no personal token to
+ * store or rotate. Such a token cannot list the organization's packages, so each image is named
+ * here (a `PackageVersionRetention` reads it with one GET); the repository needs the admin role
+ * on each ("Manage Actions access" in the package's settings; the repository that published an
+ * image has it). `.github/workflows/retention.yml` runs `pulumi preview --diff` on pull requests
+ * and `pulumi up` on schedule, and writes `summary` to the job summary.
+ *
+ *     pulumi config set org acme
+ *     pulumi config set images '["platform/api-gateway"]'
+ *     GITHUB_TOKEN=... pulumi preview --diff
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { PackageVersionRetention } from "pulumi-github-packages";
+
+const config = new pulumi.Config();
+const org = config.require("org");
+const images = config.requireObject<string[]>("images");
+
+// Per image: pull-request images after a week (the three newest stay), untagged leftovers, never a release or `latest`.
+const retentions = images.map(
+    (image) =>
+        new PackageVersionRetention(image, {
+            org,
+            packageType: "container",
+            packageName: image,
+            policy: {
+                tagged: { include: ["pr-*"], keepLatest: 3 },
+                untagged: {},
+                olderThan: "7d",
+                protect: { tags: ["latest", "v*"] },
+                maxDeletions: 50,
+            },
+        }),
+);
+
+/** The job summary (Markdown): per image, the plan of this run and the versions deleted so far. */
+export const summary = pulumi
+    .all(retentions.map((r) => pulumi.all([r.packageName, r.plan, r.deleted])))
+    .apply((rows) =>
+        [
+            "## Image retention",
+            ...rows.flatMap(([name, plan, deleted]) => [
+                `### ${org}/${name}`,
+                plan?.summary ?? "no plan",
+                ...(plan?.delete ?? []).map((v) => `- delete ${v.tags?.length ? v.tags.join(", ") : v.version}: ${v.reason}`),
+                deleted.length > 0 ? `Deleted so far (${deleted.length}):` : "Nothing deleted so far.",
+                ...deleted.slice(-50).map((d) => `- ${d.tags.length ? d.tags.join(", ") : d.name} (${d.deletedAt}, ${d.rule})`),
+            ]),
+        ].join("\n"),
+    );
