@@ -116,8 +116,12 @@ function flagProblem(error: Error & { code?: string }): string {
     switch (error.code) {
         case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
             return `unknown flag ${flag ?? error.message}; the flags are ${known} (see --help).`;
-        case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-            return `${flag?.split(/[ ,]/)[0] ?? "a flag"} needs a value, e.g. --org acme (see --help).`;
+        case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
+            const name = flag?.split(/[ ,]/)[0] ?? "a flag";
+            return /ambiguous/.test(error.message)
+                ? `${name} is followed by a value starting with "-"; if it is the value, write ${name}=<value> (see --help).`
+                : `${name} needs a value, e.g. --org acme (see --help).`;
+        }
         case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
             return `unexpected argument ${/'([^']*)'/.exec(error.message)?.[1] ?? ""}: every value follows its flag, e.g. --type container --details "container/*".`;
         default:
