@@ -36,7 +36,7 @@ export interface RestoreOrgPackageArgs extends GetOrgPackageArgs {
 }
 
 /** Reads `github-packages:*` from the stack's config in a Pulumi program; nothing outside one. */
-function stackConfig(): ConfigLookup {
+export function stackConfig(): ConfigLookup {
     // runtime.getConfig reads secrets without the plaintext warning of Config.get; the value stays in memory.
     return (key) => pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`);
 }

@@ -8,6 +8,7 @@
  * - {@link listOrgPackageVersions}, {@link getOrgPackageVersion}, {@link restoreOrgPackageVersion}: a package's versions.
  * - {@link planRetention}: which versions a retention policy deletes, keeps and why (pure).
  * - {@link PackageVersionRetention}, {@link VersionRetention}: declarative retention of one or many packages' versions.
+ * - {@link inventory}: what an organization's registries hold, per package (also the `pulumi-github-packages inventory` command).
  */
 export { OrgPackage, OrgPackageArgs, ORG_PACKAGE_TYPE } from "./org-package";
 export { PackageCleanup, PackageCleanupArgs } from "./cleanup";
@@ -42,6 +43,20 @@ export {
     RestoreOrgPackageVersionArgs,
     RestoredOrgPackageVersion,
 } from "./versions";
+export { inventory, InventoryArgs } from "./inventory";
+export { renderInventory, renderJson, renderMarkdown } from "../provider/inventory/render";
+export { SCHEMA_VERSION } from "../provider/inventory/schema";
+export type {
+    AgedVersion,
+    ContainerDetails,
+    Inventory,
+    InventoryBrokenImage,
+    InventoryTotals,
+    OrphanedSignature,
+    PackageDetails,
+    PackageInventory,
+    RegistryInventory,
+} from "../provider/inventory/schema";
 export { planRetention, RetentionCapError } from "../provider/retention/plan";
 export {
     PackageVersionRetention,

@@ -15,7 +15,7 @@ const SOURCE_DIRS = ["provider", "sdk", "policy", "langhost", "emulator", "scrip
 
 /**
  * The areas of the tree, and the areas each may import (besides itself). The order reads as
- * the direction of imports: shared ← github ← the three resources ← provider/index ← sdk, policy.
+ * the direction of imports: shared ← github ← the three resources ← inventory ← provider/index ← sdk, policy.
  */
 const AREAS: Record<string, readonly string[]> = {
     "provider/shared": [],
@@ -23,7 +23,8 @@ const AREAS: Record<string, readonly string[]> = {
     "provider/org-package": ["provider/shared", "provider/github"],
     "provider/cleanup": ["provider/shared", "provider/github"],
     "provider/retention": ["provider/shared", "provider/github"],
-    "provider/index.ts": ["provider/shared", "provider/github", "provider/org-package", "provider/cleanup", "provider/retention"],
+    "provider/inventory": ["provider/shared", "provider/github", "provider/retention"],
+    "provider/index.ts": ["provider/shared", "provider/github", "provider/org-package", "provider/cleanup", "provider/retention", "provider/inventory"],
     sdk: ["provider"],
     policy: ["provider"],
     emulator: [],

@@ -56,6 +56,10 @@ export interface Manifest {
     subject?: Descriptor;
     /** The artifact type of an OCI 1.1 artifact, if any. */
     artifactType?: string;
+    /** The config blob of an image manifest (its descriptor: digest and size), if any. */
+    config?: Descriptor;
+    /** The layer blobs of an image manifest (descriptors: digest and size); empty for an index. */
+    layers?: Descriptor[];
 }
 
 /** What failed when a manifest could not be read. */
@@ -316,6 +320,8 @@ export class RegistryClient {
             manifests,
             subject: isDescriptor(parsed.subject) ? parsed.subject : undefined,
             artifactType: typeof parsed.artifactType === "string" ? parsed.artifactType : undefined,
+            config: isDescriptor(parsed.config) ? parsed.config : undefined,
+            layers: Array.isArray(parsed.layers) ? parsed.layers.filter(isDescriptor) : [],
         };
     }
 
