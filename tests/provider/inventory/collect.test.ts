@@ -136,6 +136,13 @@ describe("provider/inventory/collect", () => {
         const dockerVersions = activePackage(emulator, "docker", "legacy-service")!.versions!.filter((v) => !v.deletedAt);
         assert.equal(legacy.details!.untaggedVersions, dockerVersions.filter((v) => (v.tags ?? []).length === 0).length);
         assert.equal(find(inventory, "npm/internal-utils").details, null);
+        assert.deepEqual(inventory.unmatchedDetails, []);
+    });
+
+    it("names the details globs that matched no package: `*` does not cross the `/` of a container name", async () => {
+        const inventory = await runInventory({ org: "acme", packageTypes: ["container"], details: ["container/*", "container/platform/*"] }, () => undefined, envFor(emulator), new Date(NOW));
+        assert.deepEqual(inventory.unmatchedDetails, ["container/*"]);
+        assert.equal(inventory.totals.detailedPackages, 1);
     });
 
     it("sums the bytes of each distinct config and layer once: a shared base layer counts once", async () => {
