@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import type { Emulator, Seed, SeedPackage } from "../../../emulator";
 import { collectInventory } from "../../../provider/inventory/collect";
 import { runInventory } from "../../../provider/inventory/run";
@@ -226,6 +228,14 @@ describe("provider/inventory/collect", () => {
         assert.equal(inventory.totals.packages, 5_000);
         assert.equal(inventory.registries[0].visibility.public, Math.ceil(5_000 / 3));
         assert.deepEqual(emulator.admin.requests().counts, { "packages/list-packages-for-organization": 50 });
+    });
+
+    it("has no write path: no module of provider/inventory calls a delete, restore or write", () => {
+        const dir = path.join(__dirname, "../../../provider/inventory");
+        for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+            const code = readFileSync(path.join(dir, file), "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+            assert.doesNotMatch(code, /\.(delete|restore)\w*\(|deletePackage|restorePackage|method:\s*"(DELETE|POST|PUT|PATCH)"/, file);
+        }
     });
 
     it("refuses bad arguments before any request, naming each field", async () => {
