@@ -46,7 +46,8 @@ export function renderMarkdown(inventory: Inventory, options: MarkdownOptions = 
         "",
     );
     for (const glob of inventory.unmatchedDetails) {
-        const hint = /(^|[^*])\*([^*]|$)/.test(glob) ? ` (\`*\` stays within one \`/\` segment; \`**\` crosses them, e.g. \`container/**\`)` : "";
+        // Only container names have a `/` in them, so only a container glob with a single `*` gets the hint.
+        const hint = /^(container|\*|\{)/i.test(glob) && /(^|[^*])\*([^*]|$)/.test(glob) ? ` (\`*\` stays within one \`/\` segment; \`**\` crosses them, e.g. \`container/**\`)` : "";
         lines.push(`> [!WARNING]`, `> \`${cell(glob)}\` matched no package${hint}.`, "");
     }
     lines.push("| registry | packages | public | private | internal | versions | bytes |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");

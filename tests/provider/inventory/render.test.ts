@@ -105,6 +105,7 @@ describe("provider/inventory/render", () => {
         const markdown = renderMarkdown({ ...inventory, unmatchedDetails: ["container/*"] });
         assert.match(markdown, /^> \[!WARNING\]\n> `container\/\*` matched no package \(`\*` stays within one `\/` segment; `\*\*` crosses them/m);
         assert.doesNotMatch(renderMarkdown(inventory), /WARNING/);
+        assert.match(renderMarkdown({ ...inventory, unmatchedDetails: ["npm/x*"] }), /^> `npm\/x\*` matched no package\.$/m, "no `/` in npm names: no hint");
     });
 
     it("cuts long registry tables and says where the rest is", () => {
