@@ -43,7 +43,7 @@ export {
     RestoreOrgPackageVersionArgs,
     RestoredOrgPackageVersion,
 } from "./versions";
-export { inventory, InventoryArgs } from "./inventory";
+export { inventory, inventoryOutput, InventoryArgs } from "./inventory";
 export { renderInventory, renderJson, renderMarkdown } from "../provider/inventory/render";
 export { SCHEMA_VERSION } from "../provider/inventory/schema";
 export type {

@@ -4,6 +4,7 @@
  * `github-packages:*` config; in a script, from `GITHUB_TOKEN`, `GITHUB_API_URL` and
  * `GITHUB_PACKAGES_REGISTRY_URL`. docs/inventory.md describes the document it returns.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { runInventory } from "../provider/inventory/run";
 import type { InventoryOptions } from "../provider/inventory/options";
 import type { Inventory } from "../provider/inventory/schema";
@@ -21,4 +22,9 @@ export type InventoryArgs = InventoryOptions;
  */
 export function inventory(args: InventoryArgs): Promise<Inventory> {
     return runInventory(args, stackConfig());
+}
+
+/** {@link inventory} for Output arguments. */
+export function inventoryOutput(args: pulumi.Input<InventoryArgs>): pulumi.Output<Inventory> {
+    return pulumi.output(args).apply((a) => inventory(a as InventoryArgs));
 }

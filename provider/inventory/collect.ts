@@ -76,6 +76,7 @@ export async function collectInventory(options: InventoryOptions, sources: Inven
         generatedAt: now.toISOString(),
         packageTypes,
         details: [...details],
+        unmatchedDetails: unmatched(details, registries),
         totals: {
             packages: sum(registries.map((r) => r.packageCount)),
             versions: sum(registries.map((r) => r.versionCount)),
@@ -85,6 +86,14 @@ export async function collectInventory(options: InventoryOptions, sources: Inven
         },
         registries,
     };
+}
+
+/** The globs that match no package of `registries`. */
+function unmatched(globs: readonly string[], registries: readonly RegistryInventory[]): string[] {
+    return globs.filter((glob) => {
+        const matches = packageMatcher([glob])!;
+        return !registries.some((r) => r.packages.some((p) => matches({ packageType: r.packageType, packageName: p.name })));
+    });
 }
 
 function entry(packageType: PackageType, pkg: PackageFields, details: PackageDetails | null): PackageInventory {

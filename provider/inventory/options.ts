@@ -15,7 +15,7 @@ export interface InventoryOptions {
     /** The registries to list; all six when omitted. */
     packageTypes?: PackageType[];
     /**
-     * Globs over `type/name` (`container/*`, `npm/app-*`, `**` for all) of the packages whose
+     * Globs over `type/name` (`container/**`, `npm/app-*`; a star as the registry and a double star as the name choose every package) of the packages whose
      * versions are read for details: ages, untagged versions and, for container packages, the
      * manifests (broken images, orphaned signatures, bytes). None when omitted: the package lists only.
      */

@@ -45,6 +45,11 @@ export function renderMarkdown(inventory: Inventory, options: MarkdownOptions = 
         `${count(totals.packages, "package")} with ${count(totals.versions, "version")} in ${count(inventory.registries.length, "registry", "registries")}, read ${inventory.generatedAt}.${detailed}`,
         "",
     );
+    for (const glob of inventory.unmatchedDetails) {
+        // Only container names have a `/` in them, so only a container glob with a single `*` gets the hint.
+        const hint = /^(container|\*|\{)/i.test(glob) && /(^|[^*])\*([^*]|$)/.test(glob) ? ` (\`*\` stays within one \`/\` segment; \`**\` crosses them, e.g. \`container/**\`)` : "";
+        lines.push(`> [!WARNING]`, `> \`${cell(glob)}\` matched no package${hint}.`, "");
+    }
     lines.push("| registry | packages | public | private | internal | versions | bytes |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
     for (const r of inventory.registries) {
         lines.push(`| ${r.packageType} | ${r.packageCount} | ${r.visibility.public} | ${r.visibility.private} | ${r.visibility.internal} | ${r.versionCount} | ${bytesCell(r)} |`);

@@ -20,6 +20,8 @@ export interface Inventory {
     packageTypes: PackageType[];
     /** The globs (`type/name`) that chose the packages read in detail; empty when none were. */
     details: string[];
+    /** The globs of `details` that matched no package listed (a typo, or `*` where a name has a `/` and `**` was meant). */
+    unmatchedDetails: string[];
     /** The sums over every registry listed. */
     totals: InventoryTotals;
     /** One entry per registry listed, in `packageTypes` order. */

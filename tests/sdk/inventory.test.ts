@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import type { Emulator } from "../../emulator";
-import { inventory } from "../../sdk";
+import { inventory, inventoryOutput } from "../../sdk";
 import { startDemo, TOKENS } from "../emulator/support";
 
 describe("sdk/inventory", () => {
@@ -42,6 +42,15 @@ describe("sdk/inventory", () => {
             report.registries[0].packages.map((p) => p.name),
             ["internal-utils", "widgets"],
         );
+    });
+
+    it("has an Output form", async () => {
+        process.env.GITHUB_TOKEN = TOKENS.readonly;
+        process.env.GITHUB_API_URL = emulator.url;
+        const names = await new Promise<string[]>((resolve) =>
+            inventoryOutput(pulumi.output({ org: "acme", packageTypes: ["nuget" as const] })).apply((r) => resolve(r.registries[0].packages.map((p) => p.name))),
+        );
+        assert.deepEqual(names, ["Acme.Sdk"]);
     });
 
     it("asks for the container registry before any request when details may choose a container package on another host", async () => {

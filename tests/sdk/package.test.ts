@@ -10,6 +10,7 @@ interface PackageJson {
     main: string;
     types: string;
     exports: Record<string, string | { types?: string; default: string }>;
+    bin: Record<string, string>;
 }
 
 /** The package as `npm publish` would upload it: `npm pack --dry-run` (needs `tsc -p tsconfig.build.json` first, as npm test does). */
@@ -31,8 +32,10 @@ describe("the npm package (npm pack --dry-run)", () => {
         assert.ok(files.includes("README.md") && files.includes("package.json"));
     });
 
-    it("holds every file main, types and exports point at", () => {
-        const targets = [manifest.main, manifest.types];
+    it("holds every file main, types, exports and bin point at", () => {
+        const targets = [manifest.main, manifest.types, ...Object.values(manifest.bin)];
+        assert.deepEqual(Object.keys(manifest.bin), ["pulumi-github-packages"]);
+        assert.match(readFileSync(path.join(REPO_ROOT, manifest.bin["pulumi-github-packages"]), "utf8"), /^#!\/usr\/bin\/env node\n/, "the command starts with its shebang");
         for (const target of Object.values(manifest.exports)) {
             if (typeof target === "string") {
                 targets.push(target);

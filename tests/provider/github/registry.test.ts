@@ -393,4 +393,24 @@ describe("provider/github/registry against the emulator: HEAD and the repository
             await emulator.close();
         }
     });
+
+    it("keeps an image manifest's config and layer descriptors (the inventory sums their sizes), none for an index", async () => {
+        const emulator = await startDemo();
+        try {
+            const image = { org: "acme", name: "apps/web" };
+            const pushed = emulator.admin.pushIndex(image, { tags: ["v1"], platforms: ["linux/amd64"] });
+            const client = new RegistryClient({ registryUrl: emulator.url, token: TOKENS.admin, retries: 0, retryBaseMs: 1 });
+            const web = client.forPackage("acme", "apps/web");
+            const child = await web.read(pushed.children[0].digest);
+            const held = emulator.admin.manifest(image, pushed.children[0].digest).json as { config: object; layers: object[] };
+            assert.deepEqual(child.config, held.config);
+            assert.deepEqual(child.layers, held.layers);
+            assert.ok(child.layers!.length > 0 && child.layers!.every((l) => typeof l.size === "number"));
+            const index = await web.read(pushed.digest);
+            assert.equal(index.config, undefined);
+            assert.deepEqual(index.layers, []);
+        } finally {
+            await emulator.close();
+        }
+    });
 });

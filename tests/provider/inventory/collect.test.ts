@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
 import type { Emulator, Seed, SeedPackage } from "../../../emulator";
 import { collectInventory } from "../../../provider/inventory/collect";
 import { runInventory } from "../../../provider/inventory/run";
@@ -136,6 +138,13 @@ describe("provider/inventory/collect", () => {
         const dockerVersions = activePackage(emulator, "docker", "legacy-service")!.versions!.filter((v) => !v.deletedAt);
         assert.equal(legacy.details!.untaggedVersions, dockerVersions.filter((v) => (v.tags ?? []).length === 0).length);
         assert.equal(find(inventory, "npm/internal-utils").details, null);
+        assert.deepEqual(inventory.unmatchedDetails, []);
+    });
+
+    it("names the details globs that matched no package: `*` does not cross the `/` of a container name", async () => {
+        const inventory = await runInventory({ org: "acme", packageTypes: ["container"], details: ["container/*", "container/platform/*"] }, () => undefined, envFor(emulator), new Date(NOW));
+        assert.deepEqual(inventory.unmatchedDetails, ["container/*"]);
+        assert.equal(inventory.totals.detailedPackages, 1);
     });
 
     it("sums the bytes of each distinct config and layer once: a shared base layer counts once", async () => {
@@ -219,6 +228,14 @@ describe("provider/inventory/collect", () => {
         assert.equal(inventory.totals.packages, 5_000);
         assert.equal(inventory.registries[0].visibility.public, Math.ceil(5_000 / 3));
         assert.deepEqual(emulator.admin.requests().counts, { "packages/list-packages-for-organization": 50 });
+    });
+
+    it("has no write path: no module of provider/inventory calls a delete, restore or write", () => {
+        const dir = path.join(__dirname, "../../../provider/inventory");
+        for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
+            const code = readFileSync(path.join(dir, file), "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+            assert.doesNotMatch(code, /\.(delete|restore)\w*\(|deletePackage|restorePackage|method:\s*"(DELETE|POST|PUT|PATCH)"/, file);
+        }
     });
 
     it("refuses bad arguments before any request, naming each field", async () => {

@@ -101,6 +101,13 @@ describe("provider/inventory/render", () => {
         assert.match(rows[0], /\| ≥ [\d.]+ KiB \|$/, "bytes of a package with an unreadable manifest are a lower bound");
     });
 
+    it("warns about a details glob that matched no package, with the hint about `**`", () => {
+        const markdown = renderMarkdown({ ...inventory, unmatchedDetails: ["container/*"] });
+        assert.match(markdown, /^> \[!WARNING\]\n> `container\/\*` matched no package \(`\*` stays within one `\/` segment; `\*\*` crosses them/m);
+        assert.doesNotMatch(renderMarkdown(inventory), /WARNING/);
+        assert.match(renderMarkdown({ ...inventory, unmatchedDetails: ["npm/x*"] }), /^> `npm\/x\*` matched no package\.$/m, "no `/` in npm names: no hint");
+    });
+
     it("cuts long registry tables and says where the rest is", () => {
         const markdown = renderMarkdown(inventory, { maxRows: 1 });
         assert.match(markdown, /And 2 more packages: the JSON format lists every one\./);
