@@ -82,7 +82,7 @@ export interface RetentionPlan {
     deletePackage: boolean;
     /** The cap this plan was checked against, resolved to a number of versions. */
     maxDeletions: number;
-    /** With `drain`, how many versions the rules selected wait for the next runs because the cap was reached (0 otherwise). */
+    /** With `drain`, how many deletions of the whole plan wait for the next runs because the cap was reached (0 otherwise). */
     deferred: number;
     /** What in the policy is probably not what its author meant (a glob that reads like a regex), in words naming the field. */
     warnings: string[];
@@ -156,9 +156,22 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
         return full.plan;
     }
     if (policy.drain ?? RETENTION_DEFAULTS.drain) {
+        if (!options.graph && !full.plan.deletePackage) {
+            // Without the graph each deletion stands alone: the oldest up to the cap (oldest first already).
+            return { ...full.plan, deletions: full.plan.deletions.slice(0, maxDeletions), deferred: full.plan.deletions.length - maxDeletions };
+        }
         // The most of the oldest selected versions whose plan (their orphaned children included) fits the cap; 0 always does.
+        // Each selected version is usually one deletion or more, so the answer is most often below the cap: try it first.
         let [fits, over] = [0, full.selected];
         let best = planOnce(policy, versions, options, 0);
+        if (maxDeletions < full.selected) {
+            const atCap = planOnce(policy, versions, options, maxDeletions);
+            if (plannedOf(atCap.plan) <= maxDeletions) {
+                [fits, best] = [maxDeletions, atCap];
+            } else {
+                over = maxDeletions;
+            }
+        }
         while (over - fits > 1) {
             const middle = Math.floor((fits + over) / 2);
             const attempt = planOnce(policy, versions, options, middle);
@@ -168,7 +181,7 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
                 over = middle;
             }
         }
-        return { ...best.plan, deferred: full.selected - fits };
+        return { ...best.plan, deferred: plannedOf(full.plan) - plannedOf(best.plan) };
     }
     const { deletions, deletePackage } = full.plan;
     const planned = plannedOf(full.plan);

@@ -45,7 +45,7 @@ export interface RetentionPlanView {
     blocked: PlannedVersion[];
     /** True when the whole package is deleted instead (`lastVersion: "delete-package"`). */
     deletePackage: boolean;
-    /** With `drain`, how many selected versions wait for the next runs (the cap was reached); absent when none. */
+    /** With `drain`, how many deletions of the whole plan wait for the next runs (the cap was reached); absent when none. */
     deferred?: number;
     /** What in the policy is probably a mistake (a glob that reads like a regex), also in `summary`; absent when none. */
     warnings?: string[];

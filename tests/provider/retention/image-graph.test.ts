@@ -520,6 +520,32 @@ describe("provider/retention/image-graph", () => {
             );
             assert.ok(planned > 100, `only ${planned} generated cases were planned`);
         });
+
+        it("drained under any smaller cap: a subset of the full plan, within the cap, and never what a staying version needs", async () => {
+            let drained = 0;
+            await fc.assert(
+                fc.asyncProperty(fc.array(spec, { minLength: 1, maxLength: 12 }), policy, fc.nat(), async (specs, rules, pick) => {
+                    fc.pre(checkRetentionPolicy(rules, "container", { imageGraph: true }).length === 0);
+                    const full = await plan(build(specs, [false]), rules);
+                    fc.pre(!full.deletePackage && full.deletions.length > 1);
+                    const cap = 1 + (pick % (full.deletions.length - 1));
+                    const model = build(specs, [false]);
+                    const result = await plan(model, { ...rules, maxDeletions: cap, drain: true });
+                    drained++;
+                    const all = new Set(full.deletions.map((d) => d.versionId));
+                    assert.ok(result.deletions.length <= cap, `${result.deletions.length} deletions over the cap ${cap}`);
+                    assert.ok(result.deferred > 0, "a drained plan says that versions wait");
+                    assert.ok(result.deletions.every((d) => all.has(d.versionId)), "a drained plan deletes a version the full plan keeps");
+                    const deleted = new Set(result.deletions.map((d) => d.versionId));
+                    const needed = model.reachableFrom(model.versions.filter((v) => !deleted.has(v.versionId)).map((v) => v.versionId));
+                    for (const id of deleted) {
+                        assert.ok(!needed.has(id), `version ${id} is deleted but a version that stays needs it: ${reasonOf(result, id)}`);
+                    }
+                }),
+                { numRuns: Number(process.env.FC_RUNS ?? 300), seed: Number(process.env.FC_SEED ?? 20261205) },
+            );
+            assert.ok(drained > 30, `only ${drained} generated cases were drained`);
+        });
     });
 });
 

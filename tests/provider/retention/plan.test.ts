@@ -307,6 +307,12 @@ describe("provider/retention/plan", () => {
                 for (const d of stricter.deletions) {
                     assert.ok(deleted.has(d.versionId), `${label}: a larger keepLatest deleted ${d.versionId}`);
                 }
+                // Draining at any smaller cap deletes the oldest of the same deletions and says that others wait.
+                for (let cap = 1; cap < result.deletions.length; cap++) {
+                    const drained = plan({ ...policy, maxDeletions: cap, drain: true }, versions, packageType);
+                    assert.deepEqual(drained.deletions.map((d) => d.versionId), result.deletions.slice(0, cap).map((d) => d.versionId), `${label}: drained at ${cap}`);
+                    assert.ok(drained.deferred > 0, `${label}: drained at ${cap} reports no wait`);
+                }
             }
         });
     });
@@ -535,7 +541,7 @@ describe("provider/retention/plan: options of the cleanup tools (issue 22)", () 
                 graph: { links, unreadable: [], manifestsRead: 2 },
             } as RetentionOptions);
             assert.deepEqual(result.deletions.map((d) => d.versionId).sort(), [41, 42, 43]);
-            assert.equal(result.deferred, 1);
+            assert.equal(result.deferred, 3, "pr-2 and its two children wait");
         });
     });
 

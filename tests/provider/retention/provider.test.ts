@@ -83,6 +83,23 @@ describe("provider/retention/provider", () => {
             assert.deepEqual([view.keep[0].version, view.keep[0].rule], ["1.0.3", "protect-version"]);
             assert.match(view.summary, /^120 active versions: delete 59, keep 61 \(60 keep-latest, 1 protect-version\), the first 10 listed, blocked 0; cap 60\.$/);
         });
+
+        it("says how many versions a drain leaves for the next runs, and shows the policy's warnings", () => {
+            const versions = Array.from({ length: 30 }, (_, i) => ({
+                versionId: i + 1,
+                name: `1.0.${i}`,
+                tags: [],
+                createdAt: new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString(),
+                updatedAt: new Date(Date.UTC(2025, 0, 1)).toISOString(),
+            }));
+            const view = viewOf(
+                planRetention({ keepLatest: 5, maxDeletions: 10, drain: true, protect: { versions: ["^1\\.0\\.3$"] } }, versions, { packageType: "npm", now: new Date(Date.UTC(2025, 1, 1)) }),
+            );
+            assert.deepEqual(view.delete.map((d) => d.id), Array.from({ length: 10 }, (_, i) => i + 1), "the 10 oldest");
+            assert.equal(view.deferred, 15);
+            assert.match(view.summary, /; cap 10; drain: 15 more wait for the next runs\. Warning: protect\.versions\[0\] "\^1\\\.0\\\.3\$" is a glob that reads like a regular expression/);
+            assert.equal(view.warnings?.length, 1);
+        });
     });
 
     describe("with the emulator", () => {
