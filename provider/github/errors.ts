@@ -38,6 +38,8 @@ export class PackageError extends UserError {
         readonly status: number | undefined,
         /** The request that failed, as `METHOD /path`. */
         readonly request: string | undefined,
+        /** The token problem GitHub's answer showed, if any (a web page's 404 is `not-the-api`, never "gone"). */
+        readonly problem?: TokenProblem,
     ) {
         super(request ? `${message} [${request}]` : message);
     }
@@ -68,6 +70,9 @@ export function isNotFound(error: unknown): boolean {
 
 /** True when the answer is not GitHub's JSON API: an HTML (or other text) body, e.g. GHES's web interface. */
 export function isWebPage(error: unknown): boolean {
+    if (error instanceof PackageError) {
+        return error.problem === "not-the-api";
+    }
     if (!(error instanceof RequestError)) {
         return false;
     }
@@ -197,7 +202,7 @@ export function explain(error: unknown, context: ErrorContext): Error {
     } else {
         message = `GitHub refused to ${context.operation} ${target} (${status}: ${said}).`;
     }
-    return new PackageError(message, context, status, requestLine(error));
+    return new PackageError(message, context, status, requestLine(error), tokenProblemOf(error));
 }
 
 /** The message for a token problem: what happened, and the next step. */

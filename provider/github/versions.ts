@@ -197,7 +197,7 @@ function versionError(error: unknown, operation: Operation, ref: PackageVersionR
         message =
             `GitHub refused to delete ${target}: it is public and has more than 5,000 downloads (${status}: ${said}). ` +
             `Only GitHub Support can delete it; protect it in the retention policy (protect.versionIds) so no plan selects it.`;
-    } else if (status === 404) {
+    } else if (status === 404 && isNotFound(explained)) {
         message =
             operation === "restore"
                 ? `GitHub found no restorable ${target} (404: ${said}). GitHub restores a version only within 30 days of its deletion, while the package exists and no new version took its name.`

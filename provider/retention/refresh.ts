@@ -6,7 +6,7 @@
  * changes nothing.
  */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
-import { statusOf } from "../github/errors";
+import { isNotFound } from "../github/errors";
 import { RegistryError } from "../github/registry";
 import { PackageVersionFields, PackageVersionsApi } from "../github/versions";
 import { CONFIG_NAMESPACE } from "../shared/config";
@@ -29,7 +29,8 @@ export async function read(session: RetentionSession, id: string, props?: Versio
         }
         versions = await new PackageVersionsApi(session.github()).list(props, "active");
     } catch (error) {
-        if (statusOf(error) === 404) {
+        // A 404 that is a web page (apiUrl without /api/v3) is not "the package is gone".
+        if (isNotFound(error)) {
             return { id, props };
         }
         throw error;

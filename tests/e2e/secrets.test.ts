@@ -62,8 +62,7 @@ describe("e2e: the token in config and in the environment, and its rotation", fu
             assert.match(refused, /401/);
             assert.match(refused, /pulumi refresh --run-program/);
             assert.deepEqual(logins(e2e.emulator), ["(none)"], "the plain refresh authenticated with the old token");
-            assert.match(refused, /dist\/provider\/[\w/-]+\.js:\d+/, "the stack trace names the compiled files the package ships");
-            assert.doesNotMatch(refused, /[\s(/]provider\/[\w/-]+\.ts:\d+/, "no frame points into TypeScript sources the package does not ship");
+            assert.doesNotMatch(refused, /provider\/[\w/-]+\.(js|ts):\d+/, "a user-facing error carries no stack lines (it ended with `at explain (...errors.js:...)`)");
 
             const checked = await e2e.test.stack.preview({ refresh: true, runProgram: true });
             assert.deepEqual(logins(e2e.emulator), [NEW.login], "preview --refresh --run-program (a drift check) refreshes with the current config");

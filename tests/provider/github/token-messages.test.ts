@@ -6,6 +6,7 @@ import { strict as assert } from "node:assert";
 import type { Emulator, PackageKey } from "../../../emulator";
 import { createClient } from "../../../provider/github/client";
 import { PackagesApi } from "../../../provider/github/packages";
+import { PackageVersionsApi } from "../../../provider/github/versions";
 import { resolveClientConfig } from "../../../provider/shared/config";
 import { checkRef } from "../../../provider/shared/validate";
 import { OrgPackageProvider } from "../../../provider/org-package/provider";
@@ -123,6 +124,9 @@ describe("provider/github: messages for the tokens users hold", () => {
         const provider = await providerFor(emulator, TOKENS.admin);
         const refresh = await rejection(provider.read!("acme/container/tools/ci-runner", { ...runner, ensure: "present" } as never));
         assert.match(refresh.message, /\/api\/v3/);
+        const versions = new PackageVersionsApi(createClient(resolveClientConfig(undefined, { GITHUB_TOKEN: TOKENS.admin, GITHUB_API_URL: emulator.url })));
+        const listing = await rejection(versions.list(gateway, "active"));
+        assert.match(listing.message, /must end in \/api\/v3/, "a version listing's web-page 404 is not 'package gone'");
         assert.deepEqual(active(emulator), before);
         assert.equal((await apiFor(emulator, TOKENS.admin, `${emulator.url}/api/v3`).get(runner))?.name, "tools/ci-runner", "with /api/v3 it works");
     });
