@@ -189,7 +189,7 @@ export class PackagesApi {
                 explained.message =
                     `Several deleted packages are named ${ref.org}/${ref.packageType}/${ref.packageName}, so GitHub needs to know which one to restore (409: ${githubSaid(error)}). ` +
                     `Restore the one you want with restoreOrgPackage({ org: "${ref.org}", packageType: "${ref.packageType}", packageName: "${ref.packageName}", token }), ` +
-                    `where token is that package's restore token (GitHub shows it in the package's deleted-packages list and its restore URL). Nothing was restored.${request}`;
+                    `where token is that package's restore token, or restore it from the organization's settings (Packages, deleted packages). Nothing was restored.${request}`;
             } else if (status === 404 && isNotFound(error)) {
                 explained.message =
                     `GitHub has no deleted ${describe(context("restore", ref))} it can restore (404: ${githubSaid(error)}). ` +
