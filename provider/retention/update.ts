@@ -10,6 +10,7 @@
  * lists again, so nothing is deleted twice and nothing skipped.
  */
 import { PackagesApi } from "../github/packages";
+import { ManifestSource, RegistryError } from "../github/registry";
 import { PackageVersionRef, PackageVersionsApi } from "../github/versions";
 import { capitalize, describe } from "../shared/messages";
 import { assertDeletable } from "../shared/protection";
@@ -86,7 +87,19 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
         let outcome;
         try {
             try {
-                outcome = await versions.delete(ref, "report", guarded ? (retried) => recheck(versions, ref, planned, retried) : undefined);
+                const ghost = deletion.rule.includes("ghost-image") ? session.manifests(inputs) : undefined;
+                outcome = await versions.delete(
+                    ref,
+                    "report",
+                    guarded
+                        ? async (retried) => {
+                              await recheck(versions, ref, planned, retried);
+                              if (ghost && !retried) {
+                                  await stillGhost(ghost, deletion.name);
+                              }
+                          }
+                        : undefined,
+                );
             } catch (error) {
                 if (!(error instanceof NotAsPlanned)) {
                     throw error;
@@ -170,6 +183,27 @@ async function recheck(versions: PackageVersionsApi, ref: PackageVersionRef, pla
             `its tags changed since the plan (planned: ${list(planned)}; now: ${list(current.tags)}); not deleted. The next preview plans it again.`,
         );
     }
+}
+
+/**
+ * The check before a ghost image's DELETE (`deleteBroken.ghostImages`): its manifest is asked
+ * for again with a HEAD (no download counted). Only a second 404 lets it go; a manifest served
+ * now (the plan's 404 was transient, as on ghcr.io while a push replicates) or an answer that
+ * says nothing cancels the DELETE.
+ */
+async function stillGhost(manifests: ManifestSource, digest: string): Promise<void> {
+    if (manifests.check === undefined) {
+        throw new NotAsPlanned("changed", "its manifest cannot be asked for again before the DELETE; a ghost is deleted only after a second 404. Not deleted.");
+    }
+    try {
+        await manifests.check(digest);
+    } catch (error) {
+        if (error instanceof RegistryError && error.problem === "not-found") {
+            return;
+        }
+        throw new NotAsPlanned("changed", `its manifest could not be asked for again before the DELETE (${error instanceof Error ? error.message : String(error)}); a ghost is deleted only after a second 404. Not deleted.`);
+    }
+    throw new NotAsPlanned("changed", "the registry serves its manifest again (the plan's 404 was transient); not deleted as a ghost.");
 }
 
 /**

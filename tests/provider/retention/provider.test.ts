@@ -278,7 +278,7 @@ describe("provider/retention/provider", () => {
                 packageName: "apps/web",
                 policy: { tagged: { include: ["pr-*"] }, olderThan: "30d", protect: { tags: ["v*"] }, maxDeletions: 10 },
             };
-            let pr: { versionId: number };
+            let pr: { versionId: number; digest: string };
             let solo: { versionId: number; digest: string };
             let graphProvider: VersionRetentionProvider;
 
@@ -289,6 +289,41 @@ describe("provider/retention/provider", () => {
                 emulator.admin.setNow(new Date());
                 emulator.admin.pushImage(image, { tags: ["v2"] });
                 graphProvider = await providerFor(emulator, TOKENS.admin, { writesPerMinute: "150", registryUrl: emulator.url }, () => new VersionRetentionProvider());
+            });
+
+            it("a ghost (deleteBroken.ghostImages) goes only after a second 404 in its slot: a registry that fails then keeps it", async () => {
+                const ghostInputs: VersionRetentionInputs = { ...inputs, policy: { deleteBroken: { ghostImages: true }, maxDeletions: 10 } };
+                emulator.admin.setManifestState(image, pr.digest, "missing");
+                // Each run with its own registry client (the process keeps the manifests it read; a new setting makes a new client).
+                const planned = async (retryBaseMs: string) => {
+                    graphProvider = await providerFor(emulator, TOKENS.admin, { writesPerMinute: "150", registryUrl: emulator.url, retryBaseMs }, () => new VersionRetentionProvider());
+                    const checked = await graphProvider.check({} as VersionRetentionInputs, ghostInputs);
+                    assert.deepEqual(checked.inputs!.plan!.delete.map((d) => [d.id, d.rule]), [[pr.versionId, "ghost-image"]]);
+                    return checked.inputs!;
+                };
+                // The registry fails when asked again in the DELETE's slot: unknown, not a ghost.
+                const first = await planned("11");
+                emulator.admin.addFault({ kind: "error", status: 503, path: "/v2/acme/apps/web/manifests/*", method: "HEAD" });
+                const unknown = (await graphProvider.create(first)).outs!;
+                emulator.admin.clearFaults();
+                assert.deepEqual(unknown.deleted, []);
+                assert.match(unknown.blocked.find((b) => b.versionId === pr.versionId)!.reason, /could not be asked for again before the DELETE/);
+                // Still 404 in its slot: deleted.
+                const second = await planned("12");
+                const gone = (await graphProvider.create(second)).outs!;
+                assert.deepEqual(gone.deleted.map((d) => d.versionId), [pr.versionId]);
+                assert.equal(deletes(emulator), 1, "one DELETE, the confirmed ghost's");
+            });
+
+            it("a ghost whose manifest is served again before the update is not deleted", async () => {
+                emulator.admin.setManifestState(image, pr.digest, "missing");
+                const checked = await graphProvider.check({} as VersionRetentionInputs, { ...inputs, policy: { deleteBroken: { ghostImages: true }, maxDeletions: 10 } });
+                assert.deepEqual(checked.inputs!.plan!.delete.map((d) => d.id), [pr.versionId]);
+                emulator.admin.setManifestState(image, pr.digest, "present");
+                const state = (await graphProvider.create(checked.inputs!)).outs!;
+                assert.deepEqual(state.deleted, []);
+                assert.deepEqual(state.lastRun!.skipped, [pr.versionId]);
+                assert.equal(deletes(emulator), 0);
             });
 
             it("a GET that fails sends no DELETE: the run fails, nothing deleted", async () => {
