@@ -267,7 +267,8 @@ export function rateLimitKind(error: unknown): "primary" | "secondary" | undefin
     return undefined;
 }
 
-function githubMessage(error: unknown): string {
+/** GitHub's own message in an error's body (`message`), else the error's. */
+export function githubMessage(error: unknown): string {
     if (!(error instanceof RequestError)) {
         return error instanceof Error ? error.message : String(error);
     }

@@ -3,7 +3,7 @@ import type { components } from "@octokit/openapi-types";
 import { BeforeSend, GitHub, WriteCancelled } from "./client";
 import LinkHeader from "http-link-header";
 import pLimit from "p-limit";
-import { explain, isNotFound, isUndeletable, PackageError, statusOf, tokenProblemOf, tokenVisibilityHint } from "./errors";
+import { explain, githubMessage, isNotFound, isUndeletable, PackageError, statusOf, tokenProblemOf, tokenVisibilityHint } from "./errors";
 import { describe, Operation } from "../shared/messages";
 import { ListOptions, PackageFields, PackageRef, PackageType, Visibility } from "../shared/types";
 
@@ -185,14 +185,14 @@ export class PackagesApi {
             if (tokenProblemOf(error) !== undefined) {
                 throw explained;
             }
-            if (status === 409 && /multiple deleted packages/i.test(githubSaid(error))) {
+            if (status === 409 && /multiple deleted packages/i.test(githubMessage(error))) {
                 explained.message =
-                    `Several deleted packages are named ${ref.org}/${ref.packageType}/${ref.packageName}, so GitHub needs to know which one to restore (409: ${githubSaid(error)}). ` +
+                    `Several deleted packages are named ${ref.org}/${ref.packageType}/${ref.packageName}, so GitHub needs to know which one to restore (409: ${githubMessage(error)}). ` +
                     `Restore the one you want with restoreOrgPackage({ org: "${ref.org}", packageType: "${ref.packageType}", packageName: "${ref.packageName}", token }), ` +
                     `where token is that package's restore token, or restore it from the organization's settings (Packages, deleted packages). Nothing was restored.${request}`;
             } else if (status === 404 && isNotFound(error)) {
                 explained.message =
-                    `GitHub has no deleted ${describe(context("restore", ref))} it can restore (404: ${githubSaid(error)}). ` +
+                    `GitHub has no deleted ${describe(context("restore", ref))} it can restore (404: ${githubMessage(error)}). ` +
                     `GitHub restores a package only within 30 days of its deletion: deleted longer ago, it is gone for good (publish it again). ` +
                     `If it was deleted less than 30 days ago, check the org, type and name. ${tokenVisibilityHint(ref.org)}${request}`;
             } else if (status === 409) {
@@ -248,10 +248,4 @@ function tooMany(options: ListOptions, pages: number): PackageError {
 
 function context(operation: Operation, ref: PackageRef) {
     return { operation, org: ref.org, packageType: ref.packageType, packageName: ref.packageName };
-}
-
-/** GitHub's own message in an error's body. */
-function githubSaid(error: unknown): string {
-    const data = (error as { response?: { data?: { message?: unknown } } }).response?.data;
-    return typeof data?.message === "string" ? data.message : error instanceof Error ? error.message : String(error);
 }

@@ -4,6 +4,7 @@
  * `schemaVersion`, and renamed or removed only with a new one.
  */
 import type { PackageType, Visibility } from "../shared/types";
+import type { BrokenImage } from "../retention/image-health";
 
 /** The version of the JSON document; docs/inventory.md says what changes it. */
 export const SCHEMA_VERSION = 1;
@@ -120,21 +121,8 @@ export interface OrphanedSignature {
     kind: "signature" | "attestation" | "sbom" | "referrers";
 }
 
-/** A tagged image that would not pull. */
-export interface InventoryBrokenImage {
-    /** GitHub's id of the tagged version. */
-    versionId: number;
-    /** Its digest. */
-    digest: string;
-    /** Its tags. */
-    tags: string[];
-    /** `unreadable`: its own manifest cannot be read; `missing-children`: an index whose children are gone. */
-    problem: "missing-children" | "unreadable";
-    /** The children that are gone. */
-    missing: string[];
-    /** In words. */
-    reason: string;
-}
+/** A tagged image that would not pull: the same record a retention's refresh reports (`brokenImages`). */
+export type InventoryBrokenImage = BrokenImage;
 
 /** A manifest the registry did not give. */
 export interface UnreadableManifest {

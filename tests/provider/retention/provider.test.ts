@@ -34,6 +34,17 @@ function deletes(emulator: Emulator): number {
     return emulator.admin.requests().counts["packages/delete-package-version-for-org"] ?? 0;
 }
 
+/** `count` npm versions 1.0.0, 1.0.1, ... an hour apart from 2025-01-01. */
+function hourlyVersions(count: number) {
+    return Array.from({ length: count }, (_, i) => ({
+        versionId: i + 1,
+        name: `1.0.${i}`,
+        tags: [],
+        createdAt: new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString(),
+        updatedAt: new Date(Date.UTC(2025, 0, 1)).toISOString(),
+    }));
+}
+
 describe("provider/retention/provider", () => {
     describe("checkRetentionInputs", () => {
         const cases: [string, Record<string, unknown>, RegExp][] = [
@@ -67,13 +78,7 @@ describe("provider/retention/provider", () => {
 
     describe("viewOf", () => {
         it("lists every deletion and at most 10 kept versions, protect rules first; the summary counts them all", () => {
-            const versions = Array.from({ length: 120 }, (_, i) => ({
-                versionId: i + 1,
-                name: `1.0.${i}`,
-                tags: [],
-                createdAt: new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString(),
-                updatedAt: new Date(Date.UTC(2025, 0, 1)).toISOString(),
-            }));
+            const versions = hourlyVersions(120);
             const view = viewOf(
                 planRetention({ keepLatest: 60, maxDeletions: 60, protect: { versions: ["1.0.3"] } }, versions, { packageType: "npm", now: new Date(Date.UTC(2025, 1, 1)) }),
             );
@@ -85,13 +90,7 @@ describe("provider/retention/provider", () => {
         });
 
         it("says how many versions a drain leaves for the next runs, and shows the policy's warnings", () => {
-            const versions = Array.from({ length: 30 }, (_, i) => ({
-                versionId: i + 1,
-                name: `1.0.${i}`,
-                tags: [],
-                createdAt: new Date(Date.UTC(2025, 0, 1) + i * 3_600_000).toISOString(),
-                updatedAt: new Date(Date.UTC(2025, 0, 1)).toISOString(),
-            }));
+            const versions = hourlyVersions(30);
             const view = viewOf(
                 planRetention({ keepLatest: 5, maxDeletions: 10, drain: true, protect: { versions: ["^1\\.0\\.3$"] } }, versions, { packageType: "npm", now: new Date(Date.UTC(2025, 1, 1)) }),
             );
