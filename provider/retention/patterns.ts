@@ -14,8 +14,11 @@ const FLAGS = /^[imsu]*$/;
 /** A pattern written as a regex: `/source/flags`. */
 const REGEX = /^\/(.+)\/([a-z]*)$/s;
 
-/** What in a glob reads like a regex: anchors, character classes, `.*`/`.+` at the start, groups, quantified classes. */
-const REGEX_LOOKING = /^\^|[^\\]\$$|^\.[*+]|\\[dDwWsSbB]|\(\?|\]\+|\]\{\d|\)\+|\)\*|\\\./;
+/**
+ * What in a glob reads like a regex: anchors, character classes, `.+` anywhere, `.*` at the start
+ * or after a letter or `-` (`v.*`, `pr-.*`; not `1.0.*` or `*.*`, which are globs), groups, quantified classes.
+ */
+const REGEX_LOOKING = /^\^|[^\\]\$$|^\.[*+]|[A-Za-z_-]\.\*|\.\+|\\[dDwWsSbB]|\(\?|\]\+|\]\{\d|\)\+|\)\*|\\\./;
 
 /** The longest a regex check may take before the pattern is refused as too complex to prove safe. */
 const CHECK_TIMEOUT_MS = 2_000;
@@ -86,7 +89,13 @@ export function regexLookingGlob(pattern: string, property: string): string | un
     if (isRegexPattern(pattern) || !REGEX_LOOKING.test(pattern)) {
         return undefined;
     }
-    return `${property} "${pattern}" is a glob that reads like a regular expression; as a glob it matches almost nothing. Write /${pattern}/ to match it as a regex, or a glob such as "v*".`;
+    // Anchored: a regex matches anywhere in a name, which would widen what the pattern selects.
+    const anchored = `/^${pattern.replace(/^\^/, "").replace(/(?<!\\)\$$/, "")}$/`;
+    return (
+        `${property} "${pattern}" is a glob that reads like a regular expression: as a glob, "." is a literal dot, "*" any run of characters, ` +
+        `and "^", "$", "\\d" or "+" do not mean what they mean in a regex, so it may match other names than you think. ` +
+        `Write ${anchored} to match it as a regex (anchored: a regex matches anywhere in a name), or a glob such as "v*".`
+    );
 }
 
 const cache = new Map<string, (text: string) => boolean>();

@@ -435,7 +435,7 @@ function exactNames(value: unknown): InputFailure[] {
 
 /**
  * What in a valid policy is probably not what its author meant, in words naming the field: a
- * glob that reads like a regular expression (as a glob it matches almost nothing).
+ * glob that reads like a regular expression (as a glob it means something else).
  */
 export function policyWarnings(policy: RetentionPolicy): string[] {
     const lists: [string, readonly string[] | undefined][] = [

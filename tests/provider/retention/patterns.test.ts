@@ -25,11 +25,14 @@ describe("provider/retention/patterns", () => {
     });
 
     it("warns about globs that read like regexes, not about ordinary globs", () => {
-        for (const glob of ["^v\\d+", ".*", "pr-\\d+", "v1\\.2", "release$", "(?:a)"]) {
+        for (const glob of ["^v\\d+", ".*", "pr-\\d+", "v1\\.2", "release$", "(?:a)", "v.*", "pr-.*", "pr-[0-9]+", "a.+"]) {
             assert.match(regexLookingGlob(glob, "tagged.include[0]") ?? "", /^tagged\.include\[0\] .* reads like a regular expression/, glob);
         }
-        for (const glob of ["pr-*", "*.*.*", "1.*", "v[0-9]*", "sha256-*.sig", "/^v\\d+/", "{a,b}-*", "!(latest)"]) {
+        for (const glob of ["pr-*", "*.*.*", "1.*", "1.0.*", "v[0-9]*", "sha256-*.sig", "/^v\\d+/", "{a,b}-*", "!(latest)"]) {
             assert.equal(regexLookingGlob(glob, "x"), undefined, glob);
         }
+        // The regex it suggests is anchored: unanchored, /pr-\d+/ would also select release-2-pr-1-final.
+        assert.match(regexLookingGlob("pr-\\d+", "x")!, / Write \/\^pr-\\d\+\$\/ to match it as a regex/);
+        assert.match(regexLookingGlob("^v\\d+$", "x")!, / Write \/\^v\\d\+\$\/ to match/);
     });
 });
