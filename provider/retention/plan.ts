@@ -181,6 +181,26 @@ export function planRetention(policy: RetentionPolicy, versions: readonly Retent
                 over = middle;
             }
         }
+        if (plannedOf(best.plan) === 0) {
+            // Nothing fits: find the oldest selected versions that delete anything at all (the oldest may be kept by the graph).
+            let first = best;
+            for (let k = 1; k <= full.selected && plannedOf(first.plan) === 0; k++) {
+                first = planOnce(policy, versions, options, k);
+            }
+            if (plannedOf(first.plan) <= maxDeletions) {
+                best = first;
+            } else {
+                // Not even the oldest image that can go fits: no run would ever delete anything, so say so instead of waiting for ever.
+                throw new RetentionCapError(
+                    `Retention of ${options.subject ?? "the package"} drains, but its oldest selected image alone takes ${plannedOf(first.plan)} deletions ` +
+                        `(${first.plan.deletions.map((d) => d.name).slice(0, 5).join(", ")}: an image goes with the children only it needs), more than maxDeletions (${maxDeletions}); ` +
+                        `no run could delete it, and nothing was deleted. Raise maxDeletions to at least ${plannedOf(first.plan)}, or narrow the rules.`,
+                    plannedOf(full.plan),
+                    maxDeletions,
+                    versions.length,
+                );
+            }
+        }
         return { ...best.plan, deferred: plannedOf(full.plan) - plannedOf(best.plan) };
     }
     const { deletions, deletePackage } = full.plan;
