@@ -12,10 +12,10 @@ import { PackagesApi } from "../github/packages";
 import { ManifestSource, registryClientFor } from "../github/registry";
 import { PackageVersionFields, PackageVersionsApi } from "../github/versions";
 import { ConfigLookup, resolveClientConfig, resolveRegistryUrl } from "../shared/config";
-import { capitalize, describe } from "../shared/messages";
+import { capitalize, describe, UserError } from "../shared/messages";
 import { PackageRef } from "../shared/types";
 import { parsePackageKey } from "../shared/validate";
-import { statusOf } from "../github/errors";
+import { PackageError, statusOf } from "../github/errors";
 import { refOf, retentionId, VersionRetentionInputs } from "./state";
 
 /** A listing made by `check`, used by the `update` of the same run so that the package is listed once per operation. */
@@ -70,10 +70,11 @@ export class RetentionSession {
         try {
             listed = (await this.takePrefetched(inputs)) ?? { at: Date.now(), versions: await new PackageVersionsApi(github).list(inputs, "active") };
         } catch (error) {
-            if (statusOf(error) !== 404) {
+            // Only GitHub's own 404 means "no such package": a web page's 404 (apiUrl without /api/v3) keeps its message.
+            if (statusOf(error) !== 404 || (error instanceof PackageError && error.problem !== undefined)) {
                 throw error;
             }
-            throw new Error(
+            throw new UserError(
                 `${capitalize(describe({ operation: "read", ...refOf(inputs) }))} does not exist (or the token cannot see it); its retention did nothing. ` +
                     `Give the package's name without an owner or repository prefix, as GitHub shows it, and check the token's read:packages scope.`,
             );

@@ -10,6 +10,8 @@ import { PackageVersionsApi } from "../../../provider/github/versions";
 import { resolveClientConfig } from "../../../provider/shared/config";
 import { checkRef } from "../../../provider/shared/validate";
 import { OrgPackageProvider } from "../../../provider/org-package/provider";
+import { VersionRetentionProvider } from "../../../provider/retention/provider";
+import { VersionRetentionInputs } from "../../../provider/retention/state";
 import { PackageRef } from "../../../provider/shared/types";
 import { startDemo, TOKENS } from "../../emulator/support";
 import { providerFor, rejection } from "../../support/provider";
@@ -127,6 +129,12 @@ describe("provider/github: messages for the tokens users hold", () => {
         const versions = new PackageVersionsApi(createClient(resolveClientConfig(undefined, { GITHUB_TOKEN: TOKENS.admin, GITHUB_API_URL: emulator.url })));
         const listing = await rejection(versions.list(gateway, "active"));
         assert.match(listing.message, /must end in \/api\/v3/, "a version listing's web-page 404 is not 'package gone'");
+        // A retention's check says the same, not "does not exist", and without stack lines.
+        const retention = await providerFor(emulator, TOKENS.admin, {}, () => new VersionRetentionProvider());
+        const checked = await rejection(retention.check({} as VersionRetentionInputs, { ...gateway, policy: { keepLatest: 1 } } as VersionRetentionInputs));
+        assert.match(checked.message, /must end in \/api\/v3/);
+        assert.doesNotMatch(checked.message, /does not exist/);
+        assertNoStack(checked);
         assert.deepEqual(active(emulator), before);
         assert.equal((await apiFor(emulator, TOKENS.admin, `${emulator.url}/api/v3`).get(runner))?.name, "tools/ci-runner", "with /api/v3 it works");
     });
