@@ -143,6 +143,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
         out(USAGE);
         return 0;
     }
+    if ((env.GITHUB_TOKEN ?? "").trim() === "") {
+        err("pulumi-github-packages inventory: GITHUB_TOKEN is not set: export a personal access token (classic) with read:packages, e.g. GITHUB_TOKEN=$(gh auth token), or the workflow's ${{ secrets.GITHUB_TOKEN }}; nothing was read.\n");
+        return 2;
+    }
     try {
         const inventory = await runInventory(line.options, (key) => (key === "registryUrl" ? line.registryUrl : undefined), env);
         out(renderInventory(inventory, line.format));

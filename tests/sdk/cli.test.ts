@@ -65,6 +65,11 @@ describe("sdk/cli", () => {
             const bad = await run(["inventory", "--org", "acme", "--format", "yml"], { GITHUB_TOKEN: TOKENS.readonly, GITHUB_API_URL: emulator.url });
             assert.equal(bad.code, 2);
             assert.match(bad.err, /^pulumi-github-packages: --format must be markdown or json/);
+            for (const token of [undefined, "", "  "]) {
+                const unset = await run(["inventory", "--org", "acme"], { GITHUB_TOKEN: token, GITHUB_API_URL: emulator.url });
+                assert.equal(unset.code, 2);
+                assert.match(unset.err, /GITHUB_TOKEN is not set: export a personal access token \(classic\) with read:packages/);
+            }
             assert.equal(emulator.admin.requests().total, 0);
         });
 
