@@ -5,13 +5,7 @@
 # `scripts/crane.sh --install` only makes sure it is built.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/toolchain-env.sh"
-version="v0.22.1"
-bin="$PGP_CACHE/crane-$version/crane"
-if [ ! -x "$bin" ]; then
-  command -v go >/dev/null 2>&1 || { echo "crane: Go is needed to build crane $version" >&2; exit 3; }
-  mkdir -p "$(dirname "$bin")"
-  GOBIN="$(dirname "$bin")" GOFLAGS=-mod=mod go install "github.com/google/go-containerregistry/cmd/crane@$version" >&2
-fi
+bin="$(pgp_go_tool crane github.com/google/go-containerregistry/cmd/crane v0.22.1)"
 if [ "${1:-}" = "--install" ]; then
   exit 0
 fi

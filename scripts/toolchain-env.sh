@@ -34,3 +34,16 @@ pgp_activate() {
   export PULUMI_DIY_BACKEND_NO_LEGACY_WARNING=true
   export PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK="${PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK:-false}"
 }
+
+# A Go command built from Go modules into the cache the first time, by version (crane, actionlint):
+# pgp_go_tool <name> <module>/cmd/<name> <version> prints the binary's path; exits 3 without Go.
+pgp_go_tool() {
+  local name="$1" package="$2" version="$3"
+  local bin="$PGP_CACHE/$name-$version/$name"
+  if [ ! -x "$bin" ]; then
+    command -v go >/dev/null 2>&1 || { echo "$name: Go is needed to build $name $version" >&2; exit 3; }
+    mkdir -p "$(dirname "$bin")"
+    GOBIN="$(dirname "$bin")" GOFLAGS=-mod=mod go install "$package@$version" >&2
+  fi
+  echo "$bin"
+}
