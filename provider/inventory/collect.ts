@@ -13,6 +13,7 @@ import { statusOf } from "../github/errors";
 import { PackagesApi } from "../github/packages";
 import { INDEX_TYPES, Manifest, ManifestSource, RegistryError } from "../github/registry";
 import { PackageVersionFields, PackageVersionsApi } from "../github/versions";
+import { subjectOfTag, SubjectTag } from "../retention/image-graph";
 import { findBrokenImages } from "../retention/image-health";
 import { packageKey, packageMatcher } from "../shared/keys";
 import { PackageFields, PackageType, VISIBILITIES } from "../shared/types";
@@ -33,10 +34,8 @@ export interface InventorySources {
     now?: Date;
 }
 
-/** cosign's tags and the referrers tag schema, naming their subject: `sha256-<hex>.sig`, `.att`, `.sbom`, `sha256-<hex>`. */
-const SUBJECT_TAG = /^sha256-([0-9a-f]{64})(?:\.(sig|att|sbom))?$/;
-
-const SUBJECT_KINDS: Record<string, OrphanedSignature["kind"]> = { sig: "signature", att: "attestation", sbom: "sbom", "": "referrers" };
+/** What each cosign suffix (and the bare referrers tag) is, as the inventory names it. */
+const SUBJECT_KINDS: Record<SubjectTag["suffix"], OrphanedSignature["kind"]> = { sig: "signature", att: "attestation", sbom: "sbom", "": "referrers" };
 
 const DAY_MS = 86_400_000;
 
@@ -233,9 +232,9 @@ function orphans(versions: readonly PackageVersionFields[], active: ReadonlySet<
     const found: OrphanedSignature[] = [];
     for (const version of versions) {
         for (const tag of version.tags) {
-            const match = SUBJECT_TAG.exec(tag);
-            if (match && !active.has(`sha256:${match[1]}`)) {
-                found.push({ versionId: version.versionId, digest: version.name, tag, subject: `sha256:${match[1]}`, kind: SUBJECT_KINDS[match[2] ?? ""] });
+            const named = subjectOfTag(tag);
+            if (named && !active.has(named.subject)) {
+                found.push({ versionId: version.versionId, digest: version.name, tag, subject: named.subject, kind: SUBJECT_KINDS[named.suffix] });
             }
         }
     }

@@ -53,6 +53,20 @@ const COSIGN_TAG = /^sha256-([0-9a-f]{64})(?:\.(sig|att|sbom))?$/;
 
 const COSIGN_KINDS: Record<string, string> = { sig: "cosign signature", att: "cosign attestation", sbom: "cosign SBOM", "": "referrer tag" };
 
+/** What a tag that only names another manifest says: its subject's digest, and cosign's suffix (`sig`, `att`, `sbom`; `""` for the referrers tag schema). */
+export interface SubjectTag {
+    /** The digest of the manifest the tag names (`sha256:<hex>`). */
+    subject: string;
+    /** cosign's suffix, or `""` for a bare `sha256-<hex>` referrers tag. */
+    suffix: "sig" | "att" | "sbom" | "";
+}
+
+/** The subject a cosign or referrers tag names (`sha256-<hex>.sig` names `sha256:<hex>`), or undefined for any other tag. */
+export function subjectOfTag(tag: string): SubjectTag | undefined {
+    const match = COSIGN_TAG.exec(tag);
+    return match ? { subject: `sha256:${match[1]}`, suffix: (match[2] ?? "") as SubjectTag["suffix"] } : undefined;
+}
+
 /** True for a tag that only names another manifest (cosign's `sha256-<hex>.sig`), not an image. */
 export function isCosignTag(tag: string): boolean {
     return COSIGN_TAG.test(tag);
@@ -85,9 +99,9 @@ export function tagLinks(versions: readonly RetentionCandidate[]): ImageLink[] {
     const links: ImageLink[] = [];
     for (const version of versions) {
         for (const tag of version.tags) {
-            const match = COSIGN_TAG.exec(tag);
-            if (match) {
-                links.push({ parent: `sha256:${match[1]}`, child: version.name, kind: "signature", label: COSIGN_KINDS[match[2] ?? ""] });
+            const named = subjectOfTag(tag);
+            if (named) {
+                links.push({ parent: named.subject, child: version.name, kind: "signature", label: COSIGN_KINDS[named.suffix] });
             }
         }
     }
