@@ -240,7 +240,8 @@ function tokenMessage(problem: TokenProblem, error: RequestError, context: Error
     }
 }
 
-function requiredScopes(context: ErrorContext): string[] {
+/** The classic-token scopes an operation on a registry needs: {@link REQUIRED_SCOPES}, plus `repo` where packages are repository-scoped. */
+export function requiredScopes(context: Pick<ErrorContext, "operation" | "packageType">): string[] {
     const scopes = [...REQUIRED_SCOPES[context.operation]];
     if (REPOSITORY_SCOPED_TYPES.includes(context.packageType)) {
         scopes.push("repo");

@@ -6,7 +6,7 @@
  */
 import { RequestError } from "@octokit/request-error";
 import { GitHub } from "./client";
-import { LIST_ALTERNATIVES, REPOSITORY_SCOPED_TYPES, isNotFound, ssoUrlOf, tokenProblemOf } from "./errors";
+import { LIST_ALTERNATIVES, isNotFound, requiredScopes, ssoUrlOf, tokenProblemOf } from "./errors";
 import { PACKAGE_TYPES, PackageType } from "../shared/types";
 
 /** The kinds of token GitHub hands out, as far as the Packages API tells them apart. */
@@ -70,11 +70,7 @@ export async function inspectToken(
     for (const packageType of packageTypes) {
         try {
             const response = await github.rest.packages.listPackagesForOrganization({ org, package_type: packageType, per_page: 1 });
-            const header = response.headers["x-oauth-scopes"];
-            if (typeof header === "string") {
-                report.kind = "classic";
-                report.scopes = header.split(",").map((scope) => scope.trim()).filter(Boolean);
-            }
+            readScopes(response.headers, report);
             report.registries[packageType] = classicAbility(report.scopes, packageType, report.kind);
         } catch (error) {
             report.registries[packageType] = refusedAbility(error, report);
@@ -88,16 +84,24 @@ function classicAbility(scopes: string[] | undefined, packageType: PackageType, 
     if (scopes === undefined) {
         return { list: true, delete: "per-package", restore: "per-package", advice: `GitHub reports no scopes for this ${kind} token; deleting depends on its permissions on each package.` };
     }
-    const repo = REPOSITORY_SCOPED_TYPES.includes(packageType) ? ["repo"] : [];
-    const missing = (needed: string[]): string[] => needed.filter((scope) => !scopes.includes(scope));
-    const toDelete = missing(["read:packages", "delete:packages", ...repo]);
-    const toRestore = missing(["read:packages", "write:packages", ...repo]);
+    const missing = (operation: "delete" | "restore"): string[] => requiredScopes({ operation, packageType }).filter((scope) => !scopes.includes(scope));
+    const toDelete = missing("delete");
+    const toRestore = missing("restore");
     const ability: RegistryAbility = { list: true, delete: toDelete.length === 0 ? "yes" : "no", restore: toRestore.length === 0 ? "yes" : "no" };
     const lacking = [...new Set([...toDelete, ...toRestore])];
     if (lacking.length > 0) {
         ability.advice = `The classic token lacks ${lacking.join(", ")}: add ${lacking.length === 1 ? "that scope" : "those scopes"} to delete and restore ${packageType} packages (a user with admin rights on the packages).`;
     }
     return ability;
+}
+
+/** A classic token's scopes from GitHub's `X-OAuth-Scopes` header, when the answer has one (only classic tokens get it). */
+function readScopes(headers: Record<string, unknown>, report: TokenReport): void {
+    const header = headers["x-oauth-scopes"];
+    if (typeof header === "string") {
+        report.kind = "classic";
+        report.scopes = header.split(",").map((scope) => scope.trim()).filter(Boolean);
+    }
 }
 
 /** What a refused list tells about the token; throws what it cannot read (5xx, rate limits, network). */
@@ -129,11 +133,7 @@ function refusedAbility(error: unknown, report: TokenReport): RegistryAbility {
         return { list: false, delete: "no", restore: "no", advice: `GitHub answers 404 for organization "${report.org}": check its name, the token's access to it and, for SAML SSO, its authorization.` };
     }
     if (error instanceof RequestError && error.status === 403) {
-        const header = error.response?.headers?.["x-oauth-scopes"];
-        if (typeof header === "string") {
-            report.kind = "classic";
-            report.scopes = header.split(",").map((scope) => scope.trim()).filter(Boolean);
-        }
+        readScopes(error.response?.headers ?? {}, report);
         return { list: false, delete: "no", restore: "no", advice: "The token may not read packages: a classic token needs read:packages (plus delete:packages and write:packages to delete and restore)." };
     }
     throw error;
