@@ -386,6 +386,8 @@ export interface RequestLogEntry {
     api: "rest" | "registry";
     /** When it arrived, on the emulator clock (ISO 8601). */
     at: string;
+    /** When it arrived in real time: milliseconds on the process's monotonic clock (`performance.now()`), for the gaps between requests. */
+    arrivedMs: number;
     /** The HTTP method. */
     method: string;
     /** The raw path, without the query. */

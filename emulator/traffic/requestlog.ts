@@ -12,10 +12,10 @@ export class RequestLog {
     constructor(private readonly limit: number) {}
 
     /** Records an arriving request; the returned entry is updated in place by {@link finish}. */
-    start(entry: Omit<RequestLogEntry, "seq" | "outcome" | "inFlight">): RequestLogEntry {
+    start(entry: Omit<RequestLogEntry, "seq" | "outcome" | "inFlight" | "arrivedMs">): RequestLogEntry {
         this.total++;
         this.counts[entry.operation] = (this.counts[entry.operation] ?? 0) + 1;
-        const logged: RequestLogEntry = { seq: this.total, ...entry, outcome: "pending", inFlight: this.pending };
+        const logged: RequestLogEntry = { seq: this.total, ...entry, arrivedMs: performance.now(), outcome: "pending", inFlight: this.pending };
         this.pending++;
         this.entries.push(logged);
         if (this.entries.length > this.limit) {
