@@ -181,7 +181,7 @@ function policySection(inventory: Inventory, maxRows: number, maxVersions: numbe
     if (planned.length > maxRows) {
         lines.push("", `And ${count(planned.length - maxRows, "more package")}: the JSON format lists every one.`);
     }
-    const total = summary.bytesFreed === null ? "size unknown" : `${summary.bytesFreedComplete ? "" : "≥ "}${formatBytes(summary.bytesFreed)}`;
+    const total = summary.bytesFreed === null ? "unknown" : `${summary.bytesFreedComplete ? "" : "≥ "}${formatBytes(summary.bytesFreed)}`;
     lines.push(`| **total** | | **${summary.deletions}** | | **${summary.blocked}** | **${total}** |`, "");
     if (summary.failed > 0) {
         lines.push(`> [!WARNING]`, `> The retention of ${count(summary.failed, "package")} would fail and delete nothing; see below.`, "");
