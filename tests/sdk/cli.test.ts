@@ -107,10 +107,11 @@ describe("sdk/cli", () => {
                 const report = JSON.parse(out);
                 const widgets = report.registries[0].packages.find((p: { name: string }) => p.name === "widgets");
                 assert.deepEqual(widgets.details.policy.deletions.map((d: { name: string }) => d.name), ["1.0.0"], "the version 700 days old");
-                assert.equal(report.policy.deletions, 2, "widgets 1.0.0 and internal-utils 2.3.0 (60 days old); the newer ones stay");
+                assert.equal(report.policy.deletions, 2, "every version is older than 30 days by the machine's clock: the newest of each package is blocked (GitHub keeps a last version)");
+                assert.equal(report.policy.blocked, 2);
                 const markdown = await run(["inventory", "--org", "acme", "--type", "npm", "--details", "npm/**", "--policy", policy], env);
                 assert.match(markdown.out, /^### Retention policy: what it would delete$/m);
-                assert.match(markdown.out, /^\| `npm\/widgets` \| 2 \| 1 \| 0 \| 0 \| size unknown \|$/m);
+                assert.match(markdown.out, /^\| `npm\/widgets` \| 2 \| 1 \| 0 \| 1 \| size unknown \|$/m);
                 assert.equal(emulator.admin.requests().entries.filter((e) => e.method !== "GET" && e.method !== "HEAD").length, 0, "no DELETE or POST");
             } finally {
                 rmSync(dir, { recursive: true, force: true });
