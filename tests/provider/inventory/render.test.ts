@@ -171,6 +171,21 @@ describe("provider/inventory/render", () => {
         assert.doesNotMatch(renderMarkdown(inventory), /Retention policy/, "no policy, no section");
     });
 
+    it("with a policy freeing bytes in several packages: a pie Mermaid reads back, and a total that is a lower bound when a size is unknown", async () => {
+        // The planned inventory with the bytes freed of two packages known (as the planner would give them).
+        const copy = JSON.parse(JSON.stringify(planned)) as Inventory;
+        const containers = copy.registries.find((r) => r.packageType === "container")!.packages;
+        const [a, b] = containers.filter((p) => p.name !== "apps/web");
+        Object.assign(a.details!.policy!, { deleteCount: 1, bytesFreed: 3_000 });
+        Object.assign(b.details!.policy!, { deleteCount: 2, bytesFreed: 5_000 });
+        copy.policy = { ...copy.policy!, bytesFreed: 8_000, bytesFreedComplete: false };
+        const markdown = renderMarkdown(copy);
+        const pies = await Promise.all(mermaidBlocks(markdown).map((block) => parser.parse("pie", block)));
+        const freed = pies.find((p) => p.title === "Bytes freed per package")!;
+        assert.deepEqual(Object.fromEntries(freed.sections.map((s) => [s.label, s.value])), { [a.name]: 3_000, [b.name]: 5_000 });
+        assert.match(markdown, /\| \*\*≥ 7\.8 KiB\*\* \|$/m);
+    });
+
     it("formats bytes in binary units", () => {
         assert.deepEqual([0, 1023, 1024, 1536, 3 * 1024 ** 2, 5 * 1024 ** 3].map(formatBytes), ["0 B", "1023 B", "1.0 KiB", "1.5 KiB", "3.0 MiB", "5.0 GiB"]);
     });
