@@ -5,7 +5,9 @@
  * checked before any request, each error naming the flag and the fix; the token comes from
  * `GITHUB_TOKEN` only and never appears in what it prints. Exit codes: 0 done, 1 failed, 2 bad usage.
  */
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { forCommandLine } from "../provider/github/command-line";
 import { runInventory } from "../provider/inventory/run";
 import { FORMATS, Format, renderInventory } from "../provider/inventory/render";
 import { checkInventoryOptions, InventoryOptions } from "../provider/inventory/options";
@@ -24,9 +26,12 @@ Options:
   --details <glob>       read the versions of the packages matching this type/name glob, e.g. "container/*" (repeatable);
                          container packages' manifests are read too (each read counts as a download on GitHub)
   --registry-url <url>   the container registry (default $GITHUB_PACKAGES_REGISTRY_URL, else https://ghcr.io)
+  --policy <file>        a retention policy (JSON, the policy of PackageVersionRetention): report what it would delete
+                         and free in each package --details reads; plans only, deletes nothing
   -h, --help             this text
 
-Environment: GITHUB_TOKEN (read:packages), GITHUB_API_URL (default https://api.github.com).
+Environment: GITHUB_TOKEN (a personal access token (classic) with read:packages), GITHUB_API_URL (default
+https://api.github.com), GITHUB_PACKAGES_PROTECT (the provider's protect list, with --policy).
 `;
 
 /** A usage error: exit code 2, the message and a pointer to --help. */
@@ -52,6 +57,7 @@ const FLAGS = {
     type: { type: "string", multiple: true },
     details: { type: "string", multiple: true },
     "registry-url": { type: "string" },
+    policy: { type: "string" },
     help: { type: "boolean", short: "h" },
 } as const;
 
@@ -90,14 +96,36 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     if (values.details !== undefined) {
         options.details = values.details;
     }
+    if (values.policy !== undefined) {
+        options.policy = readPolicy(values.policy);
+    }
     const failures = checkInventoryOptions(options);
     if (failures.length > 0) {
-        throw new UsageError(failures.map((f) => asFlag(f.reason)).join(" "));
+        throw new UsageError(failures.map((f) => (f.property.startsWith("policy") ? `--policy ${values.policy}: ${asFlag(f.reason)}` : asFlag(f.reason))).join(" "));
     }
     if (values["registry-url"] !== undefined && values["registry-url"] === "") {
         throw new UsageError(`--registry-url must be a URL such as https://ghcr.io, got an empty value.`);
     }
     return { options, format: format as Format, registryUrl: values["registry-url"], help: false };
+}
+
+/** The retention policy in the JSON file `file`; a {@link UsageError} when it cannot be read or is not JSON (the policy itself is checked with the other options). */
+function readPolicy(file: string): InventoryOptions["policy"] {
+    if (file === "") {
+        throw new UsageError(`--policy needs a file, e.g. --policy policy.json holding { "olderThan": "30d", "tagged": { "include": ["pr-*"] } }.`);
+    }
+    let text: string;
+    try {
+        text = readFileSync(file, "utf8");
+    } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new UsageError(`--policy ${file} cannot be read (${code ?? (error as Error).message}): give the path of a JSON file holding the retention policy.`);
+    }
+    try {
+        return JSON.parse(text) as InventoryOptions["policy"];
+    } catch (error) {
+        throw new UsageError(`--policy ${file} is not JSON (${(error as Error).message}): write the policy as JSON, e.g. { "olderThan": "30d", "tagged": { "include": ["pr-*"] } }.`);
+    }
 }
 
 /** A failure of the inventory's arguments, in the flags' words (`packageTypes[1]` is `--type`, `details[0]` is `--details`). */
@@ -106,7 +134,9 @@ function asFlag(reason: string): string {
         .replace(/^org must/, "--org must")
         .replace(/\bpackageTypes\[\d+\] must be one of/, "--type must be one of")
         .replace(/\bpackageTypes lists/, "--type lists")
-        .replace(/\bdetails\[\d+\]/g, "--details");
+        .replace(/\bdetails\[\d+\]/g, "--details")
+        .replace(/add details, e\.g\. details: \["container\/\*\*"\], or remove policy/, `add --details, e.g. --details "container/**"`)
+        .replace(/\(details ("[^"]*") chooses (\w+) packages: narrow details or packageTypes to/, "(--details $1 chooses $2 packages: narrow --details or --type to");
 }
 
 /** parseArgs's errors in this command's words. */
@@ -144,7 +174,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
         return 0;
     }
     if ((env.GITHUB_TOKEN ?? "").trim() === "") {
-        err("pulumi-github-packages inventory: GITHUB_TOKEN is not set: export a personal access token (classic) with read:packages, e.g. GITHUB_TOKEN=$(gh auth token), or the workflow's ${{ secrets.GITHUB_TOKEN }}; nothing was read.\n");
+        err(
+            "pulumi-github-packages inventory: GITHUB_TOKEN is not set: export a personal access token (classic) with read:packages, e.g. GITHUB_TOKEN=$(gh auth token); " +
+                "in a workflow, from a secret (the workflow's own GITHUB_TOKEN cannot list an organization's packages); nothing was read.\n",
+        );
         return 2;
     }
     try {
@@ -152,7 +185,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
         out(renderInventory(inventory, line.format));
         return 0;
     } catch (error) {
-        err(`pulumi-github-packages inventory: ${scrub(error instanceof Error ? error.message : String(error), secrets)}\n`);
+        // The provider's messages advise Pulumi config; the command says what to export or pass.
+        err(`pulumi-github-packages inventory: ${scrub(forCommandLine(error instanceof Error ? error.message : String(error)), secrets)}\n`);
         return 1;
     }
 }

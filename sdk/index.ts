@@ -55,6 +55,10 @@ export type {
     OrphanedSignature,
     PackageDetails,
     PackageInventory,
+    PlannedBlock,
+    PlannedDeletion,
+    PolicyPlan,
+    PolicySummary,
     RegistryInventory,
 } from "../provider/inventory/schema";
 export { planRetention, RetentionCapError } from "../provider/retention/plan";

@@ -18,7 +18,9 @@ export type InventoryArgs = InventoryOptions;
  * version count and dates (one request per 100 packages per registry) and, for the packages
  * `details` chooses (globs over `type/name`), version ages, untagged versions and, for container
  * packages, broken images, orphaned signatures and bytes (one request per 100 versions, and a
- * manifest read per version, which GitHub counts as a download). Deletes nothing.
+ * manifest read per version, which GitHub counts as a download). With `policy` (a retention
+ * policy), also what it would delete, block and free in each package read in detail, planned by
+ * the retention's planner from those reads. Deletes nothing.
  */
 export function inventory(args: InventoryArgs): Promise<Inventory> {
     return runInventory(args, stackConfig());

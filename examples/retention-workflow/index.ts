@@ -5,35 +5,25 @@
  * here (a `PackageVersionRetention` reads it with one GET); the repository needs the admin role
  * on each ("Manage Actions access" in the package's settings; the repository that published an
  * image has it). `.github/workflows/retention.yml` runs `pulumi preview --diff` on pull requests
- * and `pulumi up` on schedule, and writes `summary` to the job summary.
+ * and `pulumi up` on schedule, and writes `summary` to the job summary. The policy is
+ * `policy.json`, which the workflow also gives the inventory (`--policy`) when it has a classic token.
  *
  *     pulumi config set org acme
  *     pulumi config set images '["platform/api-gateway"]'
  *     GITHUB_TOKEN=... pulumi preview --diff
  */
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { PackageVersionRetention } from "pulumi-github-packages";
+import { PackageVersionRetention, RetentionPolicy } from "pulumi-github-packages";
 
 const config = new pulumi.Config();
 const org = config.require("org");
 const images = config.requireObject<string[]>("images");
 
-// Per image: pull-request images after a week (the three newest stay), untagged leftovers, never a release or `latest`.
-const retentions = images.map(
-    (image) =>
-        new PackageVersionRetention(image, {
-            org,
-            packageType: "container",
-            packageName: image,
-            policy: {
-                tagged: { include: ["pr-*"], keepLatest: 3 },
-                untagged: {},
-                olderThan: "7d",
-                protect: { tags: ["latest", "v*"] },
-                maxDeletions: 50,
-            },
-        }),
-);
+// Per image (policy.json): pull-request images after a week (the three newest stay), untagged leftovers, never a release or `latest`.
+const policy = JSON.parse(readFileSync(path.join(__dirname, "policy.json"), "utf8")) as RetentionPolicy;
+const retentions = images.map((image) => new PackageVersionRetention(image, { org, packageType: "container", packageName: image, policy }));
 
 /** The job summary (Markdown): per image, the plan of this run and the versions deleted so far. */
 export const summary = pulumi

@@ -5,7 +5,8 @@
  * container packages, each version's manifest from the registry (each read counts as a download
  * on GitHub; a child of an index is asked about from what was read, with no HEAD). Bytes are
  * summed from the manifests' config and layer descriptors, each distinct blob once, without
- * reading a blob. Nothing here writes: it has no delete path at all.
+ * reading a blob. With a retention policy, each package read in detail is planned from these
+ * reads (policy-plan.ts). Nothing here writes: it has no delete path at all.
  */
 import pLimit from "p-limit";
 import type { GitHub } from "../github/client";
@@ -19,7 +20,8 @@ import { packageKey, packageMatcher } from "../shared/keys";
 import { PackageFields, PackageType, VISIBILITIES } from "../shared/types";
 import { assertValid } from "../shared/validate";
 import { checkInventoryOptions, InventoryOptions, registriesOf } from "./options";
-import { AgedVersion, ContainerDetails, Inventory, OrphanedSignature, PackageDetails, PackageInventory, RegistryInventory, SCHEMA_VERSION } from "./schema";
+import { planPolicy } from "./policy-plan";
+import { AgedVersion, ContainerDetails, Inventory, OrphanedSignature, PackageDetails, PackageInventory, PolicySummary, RegistryInventory, SCHEMA_VERSION } from "./schema";
 
 /** How many packages are read in detail at once (each a few requests; GitHub allows 100 concurrent). */
 export const DETAIL_CONCURRENCY = 6;
@@ -32,6 +34,8 @@ export interface InventorySources {
     manifests?: (org: string, name: string) => ManifestSource;
     /** The instant ages count from; now by default. */
     now?: Date;
+    /** The provider's protect list (globs over `type/name`): with a policy, a package it matches is never planned for deletion as a whole. */
+    protect?: readonly string[];
 }
 
 /** What each cosign suffix (and the bare referrers tag) is, as the inventory names it. */
@@ -60,7 +64,7 @@ export async function collectInventory(options: InventoryOptions, sources: Inven
             const entries = await Promise.all(
                 packages.map(async (pkg) => {
                     const ref = { packageType, packageName: pkg.name };
-                    const detail = chosen(ref) ? await limit(() => readDetails(options.org, packageType, pkg, sources, now)) : null;
+                    const detail = chosen(ref) ? await limit(() => readDetails(options, packageType, pkg, sources, now)) : null;
                     return entry(packageType, pkg, detail);
                 }),
             );
@@ -84,6 +88,24 @@ export async function collectInventory(options: InventoryOptions, sources: Inven
             manifestsRead: sum(containers.map((c) => c.manifestsRead)),
         },
         registries,
+        policy: options.policy === undefined ? null : summarize(options.policy, detailed.map((p) => p.details!)),
+    };
+}
+
+/** The sums of the policy's plans. */
+function summarize(policy: PolicySummary["policy"], details: readonly PackageDetails[]): PolicySummary {
+    const plans = details.map((d) => d.policy!);
+    const deleting = plans.filter((p) => p.deleteCount > 0);
+    const known = deleting.filter((p) => p.bytesFreed !== null);
+    return {
+        policy,
+        packages: plans.length,
+        deletions: sum(plans.map((p) => p.deleteCount)),
+        packagesDeleted: plans.filter((p) => p.deletePackage).length,
+        blocked: sum(plans.map((p) => p.blocked.length)),
+        failed: plans.filter((p) => p.error !== null).length,
+        bytesFreed: known.length > 0 ? sum(known.map((p) => p.bytesFreed!)) : deleting.length === 0 ? 0 : null,
+        bytesFreedComplete: known.length === deleting.length,
     };
 }
 
@@ -123,7 +145,8 @@ function registryOf(packageType: PackageType, packages: PackageInventory[]): Reg
 }
 
 /** Lists the package's active versions and, for a container package, reads its manifests. */
-async function readDetails(org: string, packageType: PackageType, pkg: PackageFields, sources: InventorySources, now: Date): Promise<PackageDetails> {
+async function readDetails(options: InventoryOptions, packageType: PackageType, pkg: PackageFields, sources: InventorySources, now: Date): Promise<PackageDetails> {
+    const org = options.org;
     const ref = { org, packageType, packageName: pkg.name };
     let versions: PackageVersionFields[];
     try {
@@ -138,20 +161,40 @@ async function readDetails(org: string, packageType: PackageType, pkg: PackageFi
     }
     const byAge = [...versions].sort((a, b) => compare(a.createdAt, b.createdAt) || a.versionId - b.versionId);
     const tagged = packageType === "container" || packageType === "docker";
-    let container: ContainerDetails | null = null;
+    let read: ContainerRead | undefined;
     if (packageType === "container") {
         if (!sources.manifests) {
             throw new Error(`The inventory chose ${org}/container/${pkg.name} for details but was given no container registry to read its manifests from.`);
         }
-        container = await readContainer(versions, sources.manifests(org, pkg.name));
+        read = await readContainer(versions, sources.manifests(org, pkg.name));
     }
+    const policy =
+        options.policy === undefined
+            ? null
+            : await planPolicy(options.policy, {
+                  org,
+                  packageType,
+                  packageName: pkg.name,
+                  versions,
+                  now,
+                  protect: sources.protect ?? [],
+                  container: read && { manifests: read.manifests, unreadable: read.details.unreadable.length, source: read.source },
+              });
     return {
         activeVersions: versions.length,
         newestVersion: aged(byAge[byAge.length - 1], now),
         oldestVersion: aged(byAge[0], now),
         untaggedVersions: tagged ? versions.filter((v) => v.tags.length === 0).length : null,
-        container,
+        container: read?.details ?? null,
+        policy,
     };
+}
+
+/** A container package's details, with the manifests read (by digest) and a source answered from those reads, for a policy's plan. */
+interface ContainerRead {
+    details: ContainerDetails;
+    manifests: Map<string, Manifest>;
+    source: ManifestSource;
 }
 
 function aged(version: PackageVersionFields | undefined, now: Date): AgedVersion | null {
@@ -167,7 +210,7 @@ function aged(version: PackageVersionFields | undefined, now: Date): AgedVersion
  * images (retention's health check, answered from these reads), the orphaned signatures and the
  * untagged versions nothing references.
  */
-async function readContainer(versions: readonly PackageVersionFields[], source: ManifestSource): Promise<ContainerDetails> {
+async function readContainer(versions: readonly PackageVersionFields[], source: ManifestSource): Promise<ContainerRead> {
     const reads = new Map<string, Promise<Manifest>>();
     const read = (digest: string): Promise<Manifest> => {
         let pending = reads.get(digest);
@@ -180,11 +223,14 @@ async function readContainer(versions: readonly PackageVersionFields[], source: 
     };
     const digests = [...new Set(versions.map((v) => v.name))];
     const manifests: Manifest[] = [];
+    const byDigest = new Map<string, Manifest>();
     const unreadable: ContainerDetails["unreadable"] = [];
     await Promise.all(
         digests.map(async (digest) => {
             try {
-                manifests.push(await read(digest));
+                const manifest = await read(digest);
+                manifests.push(manifest);
+                byDigest.set(digest, manifest);
             } catch (error) {
                 // A registry that is down or refuses the token says nothing about this manifest: the inventory fails rather than report it wrong.
                 if (!(error instanceof RegistryError) || error.problem === "unavailable" || error.problem === "unauthorized") {
@@ -215,7 +261,7 @@ async function readContainer(versions: readonly PackageVersionFields[], source: 
             referenced.add(manifest.digest);
         }
     }
-    return {
+    const details: ContainerDetails = {
         manifestsRead: digests.length,
         unreadable,
         bytes: sum(sizes.map((s) => s ?? 0)),
@@ -225,6 +271,7 @@ async function readContainer(versions: readonly PackageVersionFields[], source: 
         orphanedSignatures: orphans(versions, active),
         unreferencedUntagged: versions.filter((v) => v.tags.length === 0 && !referenced.has(v.name)).length,
     };
+    return { details, manifests: byDigest, source: known };
 }
 
 /** The versions tagged after a subject (`sha256-<hex>.sig`) that is no active version of the package. */

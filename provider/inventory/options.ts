@@ -2,9 +2,12 @@
  * What an inventory reads: the organization, the registries (all six by default) and the
  * `details` globs over `type/name` that select the packages whose versions (and, for container
  * packages, manifests) are read. Checked in full before any request; each failure names the
- * field and the fix.
+ * field and the fix. With a retention `policy`, also the policy, with the same validator a
+ * `PackageVersionRetention` uses, for every registry whose packages `details` may choose.
  */
-import { checkGlobs } from "../shared/keys";
+import picomatch from "picomatch";
+import { checkRetentionPolicy, RetentionPolicy } from "../retention/policy";
+import { checkGlobs, isKeyGlob } from "../shared/keys";
 import { PACKAGE_TYPES, PackageType } from "../shared/types";
 import { checkOrg, describeValue, InputFailure, isRecord, oneOf, unknownFields } from "../shared/validate";
 
@@ -20,15 +23,21 @@ export interface InventoryOptions {
      * manifests (broken images, orphaned signatures, bytes). None when omitted: the package lists only.
      */
     details?: string[];
+    /**
+     * A retention policy, the shape of `PackageVersionRetention`'s `policy`: the inventory plans it
+     * on each package read in detail (as a first run of that retention would, with the image graph
+     * for container packages) and reports what it would delete, block and free. Plans only: nothing is deleted.
+     */
+    policy?: RetentionPolicy;
 }
 
 /** The fields of {@link InventoryOptions}. */
-export const INVENTORY_OPTIONS = ["org", "packageTypes", "details"] as const;
+export const INVENTORY_OPTIONS = ["org", "packageTypes", "details", "policy"] as const;
 
 /** Checks an inventory's arguments; every failure names its field. */
 export function checkInventoryOptions(options: unknown): InputFailure[] {
     if (!isRecord(options)) {
-        return [{ property: "args", reason: `the arguments must be an object { org, packageTypes?, details? }, got ${describeValue(options)}.` }];
+        return [{ property: "args", reason: `the arguments must be an object { org, packageTypes?, details?, policy? }, got ${describeValue(options)}.` }];
     }
     const failures = [...unknownFields(options, INVENTORY_OPTIONS, "", "an inventory argument"), ...checkOrg(options.org)];
     const types = options.packageTypes;
@@ -46,8 +55,51 @@ export function checkInventoryOptions(options: unknown): InputFailure[] {
             }
         }
     }
-    failures.push(...checkGlobs(options.details, "details"));
+    const globFailures = checkGlobs(options.details, "details");
+    failures.push(...globFailures);
+    if (options.policy !== undefined) {
+        failures.push(...checkPolicy(options.policy, options.details, globFailures.length === 0 && failures.every((f) => !f.property.startsWith("packageTypes")) ? registriesOf(options as Pick<InventoryOptions, "packageTypes">) : []));
+    }
     return failures;
+}
+
+/**
+ * Checks the policy as a retention's inputs are checked (same validator, same messages), then
+ * once more for each registry of `registries` that a `details` glob may choose: a policy that
+ * selects by tag fails for npm packages, one without `tagged` for docker images, and so on.
+ */
+function checkPolicy(policy: unknown, details: unknown, registries: readonly PackageType[]): InputFailure[] {
+    const prefixed = (f: InputFailure): InputFailure => ({ property: f.property === "policy" ? "policy" : `policy.${f.property}`, reason: f.reason });
+    const general = checkRetentionPolicy(policy).map(prefixed);
+    if (general.length > 0) {
+        return general;
+    }
+    const globs = Array.isArray(details) ? (details as string[]) : [];
+    if (globs.length === 0) {
+        return [
+            {
+                property: "policy",
+                reason: `policy is planned on the packages details chooses (their versions are read); add details, e.g. details: ["container/**"], or remove policy.`,
+            },
+        ];
+    }
+    const failures: InputFailure[] = [];
+    for (const type of registries.filter((t) => chosenRegistry(globs, t))) {
+        const glob = globs.find((g) => chosenRegistry([g], type))!;
+        // Container packages are planned with the image graph, as PackageVersionRetention plans them.
+        for (const f of checkRetentionPolicy(policy, type, { imageGraph: type === "container" }).map(prefixed)) {
+            failures.push({
+                property: f.property,
+                reason: `${f.reason} (details ${JSON.stringify(glob)} chooses ${type} packages: narrow details or packageTypes to the registries the policy is for.)`,
+            });
+        }
+    }
+    return failures;
+}
+
+/** True when a glob of `globs` may choose packages of `type` (its first segment matches the registry). */
+function chosenRegistry(globs: readonly string[], type: PackageType): boolean {
+    return globs.some((glob) => isKeyGlob(glob) && picomatch(glob.slice(0, glob.indexOf("/")), { nocase: true })(type));
 }
 
 /** The registries an inventory lists, in the order GitHub's documentation names them (PACKAGE_TYPES). */

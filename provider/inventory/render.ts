@@ -1,15 +1,18 @@
 /**
  * The inventory as text: Markdown for GitHub's job summary (a summary table, a Mermaid `pie`
  * of packages per registry and, when bytes were read, of bytes per container package, then a
- * table per registry and the problems found) and the JSON document (schema.ts), stable and
- * indented.
+ * table per registry and the problems found; with a retention policy, what it would delete and
+ * free per package and in total, each package's versions in a collapsed list) and the JSON
+ * document (schema.ts), stable and indented.
  */
-import { Inventory, PackageInventory, RegistryInventory } from "./schema";
+import { Inventory, PackageInventory, PlannedBlock, PlannedDeletion, PolicyPlan, RegistryInventory } from "./schema";
 
 /** Options of {@link renderMarkdown}. */
 export interface MarkdownOptions {
     /** The most package rows per registry table; the rest is counted in a line below it (the JSON has them all). Defaults to 500, which keeps a job summary of six full registries under GitHub's 1 MiB. */
     maxRows?: number;
+    /** The most versions listed per package under the policy's plan; the rest is counted (the JSON has them all). Defaults to 50. */
+    maxVersions?: number;
 }
 
 /** The formats the inventory renders to. */
@@ -73,6 +76,7 @@ export function renderMarkdown(inventory: Inventory, options: MarkdownOptions = 
     for (const registry of inventory.registries) {
         lines.push(...registryTable(registry, maxRows));
     }
+    lines.push(...policySection(inventory, maxRows, options.maxVersions ?? 50));
     lines.push(...problems(inventory));
     return `${lines.join("\n").replace(/\n+$/, "")}\n`;
 }
@@ -141,6 +145,102 @@ function row(pkg: PackageInventory, withDetails: boolean, tagged: boolean, conta
         cells.push(c ? String(c.brokenImages.length) : "", c ? String(c.orphanedSignatures.length) : "", c ? `${c.bytesComplete ? "" : "≥ "}${formatBytes(c.bytes)}` : "");
     }
     return cells;
+}
+
+/**
+ * What the policy would do: a table of the packages it was planned on (versions to delete, kept,
+ * blocked, bytes freed) with a total, a pie of the bytes freed per package when more than one
+ * frees any, then per package with deletions, blocked versions or a failure, the versions in a
+ * collapsed list (`<details>`, which GitHub renders).
+ */
+function policySection(inventory: Inventory, maxRows: number, maxVersions: number): string[] {
+    const summary = inventory.policy;
+    if (summary === null) {
+        return [];
+    }
+    const planned = inventory.registries.flatMap((r) => r.packages).filter((p) => p.details?.policy);
+    const lines = [
+        `### Retention policy: what it would delete`,
+        "",
+        `Planned on ${count(summary.packages, "package")} read in detail, as a first run of a \`PackageVersionRetention\` with this policy would plan it; nothing was deleted.`,
+        "",
+        "```json",
+        JSON.stringify(summary.policy),
+        "```",
+        "",
+    ];
+    if (planned.length === 0) {
+        return [...lines, "No package was read in detail.", ""];
+    }
+    lines.push("| package | versions | delete | kept | blocked | bytes freed |", "| --- | ---: | ---: | ---: | ---: | ---: |");
+    for (const pkg of planned.slice(0, maxRows)) {
+        const plan = pkg.details!.policy!;
+        const what = plan.error !== null ? "fails: nothing" : plan.deletePackage ? `${plan.deleteCount} (the package)` : String(plan.deleteCount);
+        lines.push(`| \`${cell(pkg.key)}\` | ${pkg.details!.activeVersions} | ${what}${plan.deferred > 0 ? ` (+${plan.deferred} later)` : ""} | ${plan.kept} | ${plan.blocked.length} | ${freedCell(pkg, plan)} |`);
+    }
+    if (planned.length > maxRows) {
+        lines.push("", `And ${count(planned.length - maxRows, "more package")}: the JSON format lists every one.`);
+    }
+    const total = summary.bytesFreed === null ? "unknown" : `${summary.bytesFreedComplete ? "" : "≥ "}${formatBytes(summary.bytesFreed)}`;
+    lines.push(`| **total** | | **${summary.deletions}** | | **${summary.blocked}** | **${total}** |`, "");
+    if (summary.failed > 0) {
+        lines.push(`> [!WARNING]`, `> The retention of ${count(summary.failed, "package")} would fail and delete nothing; see below.`, "");
+    }
+    const freed = planned.filter((p) => (p.details!.policy!.bytesFreed ?? 0) > 0).map((p) => [p.name, p.details!.policy!.bytesFreed!] as const);
+    if (freed.length > 1) {
+        lines.push(...pie("Bytes freed per package", freed), "");
+    }
+    for (const pkg of planned) {
+        const plan = pkg.details!.policy!;
+        if (plan.deleteCount === 0 && plan.blocked.length === 0 && plan.error === null && plan.warnings.length === 0) {
+            continue;
+        }
+        lines.push(`<details><summary><code>${html(pkg.key)}</code>: ${html(planLine(plan))}</summary>`, "");
+        if (plan.error !== null) {
+            lines.push(`- ${cell(plan.error)}`);
+        }
+        for (const warning of plan.warnings) {
+            lines.push(`- warning: ${cell(warning)}`);
+        }
+        lines.push(...versionLines(plan.deletions, maxVersions, (d: PlannedDeletion) => `- delete ${label(d)}: ${cell(d.rule)}: ${cell(d.reason)}`));
+        lines.push(...versionLines(plan.blocked, maxVersions, (b: PlannedBlock) => `- blocked ${label(b)}: ${b.blockedBy}: ${cell(b.reason)}`));
+        lines.push("", "</details>", "");
+    }
+    return lines;
+}
+
+/** One line about a package's plan, for its collapsed list. */
+function planLine(plan: PolicyPlan): string {
+    if (plan.error !== null) {
+        return "the retention would fail and delete nothing";
+    }
+    const freed = plan.bytesFreed === null ? "" : `, freeing ${formatBytes(plan.bytesFreed)}`;
+    return `delete ${plan.deletePackage ? `the package (${count(plan.deleteCount, "version")})` : count(plan.deleteCount, "version")}${freed}, ${plan.blocked.length} blocked`;
+}
+
+/** At most `max` lines, and how many more the JSON has. */
+function versionLines<T>(items: readonly T[], max: number, line: (item: T) => string): string[] {
+    const shown = items.slice(0, max).map(line);
+    return items.length > max ? [...shown, `- and ${items.length - max} more (the JSON format lists every one)`] : shown;
+}
+
+/** A version as a list names it: its tags, or its name (a digest shortened). */
+function label(version: { name: string; tags: string[]; versionId: number }): string {
+    const name = version.name.startsWith("sha256:") ? short(version.name) : `\`${cell(version.name)}\``;
+    return version.tags.length > 0 ? `${version.tags.map((t) => `\`${cell(t)}\``).join(", ")} (${name})` : `${name} (untagged, id ${version.versionId})`;
+}
+
+/** A package's bytes freed: the size, "size unknown" for registries without sizes or an unreadable manifest. */
+function freedCell(pkg: PackageInventory, plan: PolicyPlan): string {
+    if (plan.bytesFreed !== null) {
+        return formatBytes(plan.bytesFreed);
+    }
+    return pkg.details?.container ? "unknown (a manifest was not read)" : "size unknown";
+}
+
+/** Text safe inside HTML (a `<summary>`). */
+function html(text: string): string {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** Broken images, orphaned signatures and unreadable manifests, package by package. */

@@ -2,11 +2,13 @@
  * An inventory from the settings: the GitHub client and, when `details` may choose a container
  * package, the container registry's URL, both resolved (and checked) before any request, from
  * Pulumi config through `lookup` and then the environment (`GITHUB_TOKEN`, `GITHUB_API_URL`,
- * `GITHUB_PACKAGES_REGISTRY_URL`), as the resources resolve them.
+ * `GITHUB_PACKAGES_REGISTRY_URL`), as the resources resolve them; with a retention policy, the
+ * provider's protect list too (`github-packages:protect`, `GITHUB_PACKAGES_PROTECT`).
  */
 import { clientFor } from "../github/client";
 import { registryClientFor } from "../github/registry";
 import { ConfigLookup, resolveClientConfig, resolveRegistryUrl } from "../shared/config";
+import { protectedGlobs } from "../shared/protection";
 import { assertValid } from "../shared/validate";
 import { collectInventory } from "./collect";
 import { checkInventoryOptions, InventoryOptions, registriesOf } from "./options";
@@ -18,9 +20,12 @@ export async function runInventory(options: InventoryOptions, lookup: ConfigLook
     const config = resolveClientConfig(lookup, env);
     const containers = (options.details ?? []).length > 0 && registriesOf(options).includes("container");
     const registryUrl = containers ? resolveRegistryUrl(lookup, env) : undefined;
+    // A malformed protect list fails here, before any request, as it refuses every delete of the resources.
+    const protect = options.policy === undefined ? [] : protectedGlobs(lookup, env);
     return collectInventory(options, {
         github: clientFor(config),
         manifests: registryUrl === undefined ? undefined : (org, name) => registryClientFor(config, registryUrl).forPackage(org, name),
         now,
+        protect,
     });
 }

@@ -5,6 +5,8 @@
  */
 import type { PackageType, Visibility } from "../shared/types";
 import type { BrokenImage } from "../retention/image-health";
+import type { BlockReason } from "../retention/plan";
+import type { RetentionPolicy } from "../retention/policy";
 
 /** The version of the JSON document; docs/inventory.md says what changes it. */
 export const SCHEMA_VERSION = 1;
@@ -27,6 +29,28 @@ export interface Inventory {
     totals: InventoryTotals;
     /** One entry per registry listed, in `packageTypes` order. */
     registries: RegistryInventory[];
+    /** What the retention policy given would delete and free, summed; null when no policy was given. Each package's plan is `details.policy`. */
+    policy: PolicySummary | null;
+}
+
+/** The sums of a retention policy's plans over the packages read in detail. */
+export interface PolicySummary {
+    /** The policy, as given. */
+    policy: RetentionPolicy;
+    /** Packages it was planned on (those read in detail). */
+    packages: number;
+    /** Versions it would delete, over every package (a package deleted whole counts its versions). */
+    deletions: number;
+    /** Packages it would delete whole (`lastVersion: "delete-package"`). */
+    packagesDeleted: number;
+    /** Versions it would delete but that are blocked (GitHub would refuse, or a manifest could not be read). */
+    blocked: number;
+    /** Packages whose retention would fail and delete nothing (over `maxDeletions`, or a protected package it would delete whole). */
+    failed: number;
+    /** Bytes the deletions would free, summed over the container packages whose bytes are known; null when none is known. */
+    bytesFreed: number | null;
+    /** True when `bytesFreed` covers every package with deletions; false when some are unknown (other registries, unreadable manifests): a lower bound. */
+    bytesFreedComplete: boolean;
 }
 
 /** The sums of an inventory. */
@@ -105,6 +129,67 @@ export interface PackageDetails {
     untaggedVersions: number | null;
     /** What the container registry says about the package's manifests; null for other registries. */
     container: ContainerDetails | null;
+    /** What the inventory's retention policy would do to the package; null when no policy was given. */
+    policy: PolicyPlan | null;
+}
+
+/** A version the policy would delete. */
+export interface PlannedDeletion {
+    /** GitHub's id of the version. */
+    versionId: number;
+    /** Its name (a digest for container and docker images). */
+    name: string;
+    /** Its tags. */
+    tags: string[];
+    /** When it was published (ISO 8601). */
+    createdAt: string;
+    /** The rules that selected it, e.g. `olderThan and tagged`, or `orphaned child` for a child of a deleted image. */
+    rule: string;
+    /** What about the version matched, in words. */
+    reason: string;
+}
+
+/** A version the policy selects that would not be deleted: GitHub would refuse, or a manifest of the package could not be read. */
+export interface PlannedBlock {
+    /** GitHub's id of the version. */
+    versionId: number;
+    /** Its name. */
+    name: string;
+    /** Its tags. */
+    tags: string[];
+    /** `last-version`, `undeletable` or `unreadable-manifest`. */
+    blockedBy: BlockReason;
+    /** Why, in words. */
+    reason: string;
+}
+
+/** What a retention policy would do to one package, planned as a first run of a `PackageVersionRetention` with that policy would plan it. */
+export interface PolicyPlan {
+    /** Versions it would delete (all of them when `deletePackage`); 0 when `error` is set. */
+    deleteCount: number;
+    /** True when `lastVersion: "delete-package"` applies: the package itself would be deleted. */
+    deletePackage: boolean;
+    /** The versions it would delete, oldest first, an image before its children; empty when `error` is set. */
+    deletions: PlannedDeletion[];
+    /** Versions a rule selected that a keep rule keeps (protect lists, keep counts, the image graph, a partial tag match). */
+    kept: number;
+    /** Versions the rules select that would not be deleted. */
+    blocked: PlannedBlock[];
+    /** With `drain`, deletions left for the next runs because the cap was reached. */
+    deferred: number;
+    /** The cap the plan was checked against, resolved to a number of versions. */
+    maxDeletions: number;
+    /**
+     * Bytes the deletions would free: the configs and layers referenced only by the manifests
+     * deleted (a blob an image that stays references frees nothing), from the descriptors the
+     * inventory read. Null when unknown: registries whose API gives no sizes, a manifest of the
+     * package unreadable, or a descriptor without a size. 0 when nothing would be deleted.
+     */
+    bytesFreed: number | null;
+    /** Why the retention would fail and delete nothing (over `maxDeletions`, or a protected package it would delete whole); null when it would run. */
+    error: string | null;
+    /** What in the policy is probably not what its author meant, in words naming the field. */
+    warnings: string[];
 }
 
 /** One signature (cosign's `sha256-<hex>.sig`, `.att`, `.sbom`, or a referrers tag `sha256-<hex>`) whose subject is no version of the package. */

@@ -6,11 +6,13 @@ import type { Emulator, PackageKey, PushedImage } from "../../emulator";
 import { createEmulator, DEMO_SEED_PATH, pullImage, readSeedFile } from "../../emulator";
 import { outcome } from "../support/e2e";
 import { createTestStack, REPO_ROOT, TestStack } from "../support/pulumi";
+import { createRunner, Runner, runStep, workflowStep } from "../support/workflow";
+import { TOKENS } from "../emulator/support";
 
 const DIR = path.join(REPO_ROOT, "examples", "retention-workflow");
 const WORKFLOW = path.join(DIR, ".github", "workflows", "retention.yml");
 const gateway: PackageKey = { org: "acme", packageType: "container", name: "platform/api-gateway" };
-const runner: PackageKey = { org: "acme", packageType: "container", name: "tools/ci-runner" };
+const ciRunner: PackageKey = { org: "acme", packageType: "container", name: "tools/ci-runner" };
 
 /** Tags (or the digest, untagged) of the package's active versions, read through the emulator's admin interface. */
 function active(emulator: Emulator, key: PackageKey): string[] {
@@ -43,7 +45,11 @@ describe("examples/retention-workflow (end to end with the emulator's installati
         token = emulator.admin.issueInstallationToken({ repository: "acme/platform" }).token;
     });
 
+    let runner: Runner | undefined;
+
     afterEach(async () => {
+        runner?.dispose();
+        runner = undefined;
         test?.dispose();
         test = undefined;
         await emulator.close();
@@ -59,6 +65,10 @@ describe("examples/retention-workflow (end to end with the emulator's installati
         assert.match(workflow, /pulumi preview --diff/);
         assert.match(workflow, /pulumi up --yes/);
         assert.match(workflow, /pulumi stack output summary .*>> "\$GITHUB_STEP_SUMMARY"/);
+        for (const step of ["The preview in the job summary", "The plan and what was deleted in the job summary", "The inventory with the policy"]) {
+            assert.match(workflowStep(WORKFLOW, "retention", step).if!, /!cancelled\(\)/, `${step}: also when the step before failed`);
+        }
+        assert.match(workflowStep(WORKFLOW, "retention", "The inventory with the policy").env!.INVENTORY_TOKEN, /secrets\.PACKAGES_READ_TOKEN/, "a classic token: the workflow's cannot list");
     });
 
     it("runs with the installation token: an image without Actions access stops the preview, deleting nothing; with it, up deletes old PR images and leftovers, and every kept tag pulls", async () => {
@@ -74,7 +84,7 @@ describe("examples/retention-workflow (end to end with the emulator's installati
             },
         });
         const gatewayBefore = active(emulator, gateway);
-        const runnerBefore = active(emulator, runner);
+        const runnerBefore = active(emulator, ciRunner);
 
         const refused = String(await outcome(() => test!.stack.preview({ diff: true })));
         assert.match(refused, /Manage Actions access/);
@@ -83,10 +93,36 @@ describe("examples/retention-workflow (end to end with the emulator's installati
         assert.doesNotMatch(refused, /\n\s+at \S+ \(/, "no stack lines");
         assert.deepEqual(active(emulator, gateway), gatewayBefore);
 
-        emulator.admin.setActionsAccess(runner, "platform", "admin");
-        const preview = await test.stack.preview({ diff: true });
-        assert.match(preview.stdout, /pr-1/);
+        emulator.admin.setActionsAccess(ciRunner, "platform", "admin");
+        // The workflow's own steps on a pull request: the preview, then the job summary.
+        runner = createRunner();
+        const env = { ...test.stack.workspace.envVars, STACK: test.stack.name, GITHUB_TOKEN: token };
+        const preview = await runStep(workflowStep(WORKFLOW, "retention", "pulumi preview --diff"), runner, DIR, env);
+        assert.equal(preview.code, 0, preview.output);
+        assert.match(preview.output, /pr-1/);
+        assert.equal((await runStep(workflowStep(WORKFLOW, "retention", "The preview in the job summary"), runner, DIR, env)).code, 0);
+        assert.match(runner.readSummary(), /^## Image retention: preview \(nothing deleted\)\n\n```\n[\s\S]*pr-1[\s\S]*\n```\n$/, "the plan, with what it deletes, in the job summary");
         assert.equal(emulator.admin.requests().counts["packages/delete-package-version-for-org"] ?? 0, 0, "the preview deletes nothing");
+        // The optional inventory: skipped without a classic token, which the workflow's cannot replace; with one, the same policy's plan.
+        const inventoryStep = workflowStep(WORKFLOW, "retention", "The inventory with the policy");
+        const skipped = createRunner();
+        try {
+            assert.equal((await runStep(inventoryStep, skipped, DIR, { ...env, INVENTORY_TOKEN: "" })).code, 0);
+            assert.match(skipped.readSummary(), /^Inventory skipped: .*this workflow's GITHUB_TOKEN cannot do\.\nAdd the secret PACKAGES_READ_TOKEN/);
+        } finally {
+            skipped.dispose();
+        }
+        const inventoryRun = await runStep(inventoryStep, runner, DIR, {
+            ...env,
+            INVENTORY_TOKEN: TOKENS.readonly,
+            GITHUB_API_URL: emulator.url,
+            GITHUB_PACKAGES_REGISTRY_URL: emulator.url,
+        });
+        assert.equal(inventoryRun.code, 0, inventoryRun.output);
+        const inventoryMarkdown = runner.readSummary();
+        assert.match(inventoryMarkdown, /^### Retention policy: what it would delete$/m);
+        const inventoryRow = (key: string) => inventoryMarkdown.split("\n").find((l) => l.startsWith(`| \`${key}\` |`))!.split(" | ");
+        assert.equal(emulator.admin.requests().entries.filter((e) => e.method !== "GET" && e.method !== "HEAD").length, 0, "the inventory sends no write");
 
         const up = await test.stack.up();
         const left = active(emulator, gateway);
@@ -96,11 +132,23 @@ describe("examples/retention-workflow (end to end with the emulator's installati
         for (const kept of ["v1.0.0", "pr-6"]) {
             assert.ok(left.some((tags) => tags.split(",").includes(kept)), `${kept} is kept: ${left.join(" ")}`);
         }
-        assert.deepEqual(active(emulator, runner), runnerBefore, "nothing of the runner matched the policy");
-        const summary = String(up.outputs.summary.value);
-        assert.match(summary, /^## Image retention/);
-        assert.match(summary, /### acme\/platform\/api-gateway/);
-        assert.match(summary, /- pr-1 \(/, "the summary lists what was deleted");
+        assert.deepEqual(active(emulator, ciRunner), runnerBefore, "nothing of the runner matched the policy");
+        assert.equal(inventoryRow("container/platform/api-gateway")[2], String(gatewayBefore.length - left.length), "the inventory said how many up would delete");
+        assert.equal(inventoryRow("container/tools/ci-runner")[2], "0");
+        assert.ok(up.outputs.summary.value);
+        // The workflow's summary step after up: the plan and what was deleted.
+        const afterUp = createRunner();
+        try {
+            const written = await runStep(workflowStep(WORKFLOW, "retention", "The plan and what was deleted"), afterUp, DIR, { ...env, OUTCOME: "success" });
+            assert.equal(written.code, 0, written.output);
+            const summary = afterUp.readSummary();
+            assert.match(summary, /^## Image retention/);
+            assert.match(summary, /### acme\/platform\/api-gateway/);
+            assert.match(summary, /active versions: delete \d+/, "the plan's summary line");
+            assert.match(summary, /- pr-1 \(/, "the summary lists what was deleted");
+        } finally {
+            afterUp.dispose();
+        }
 
         // Every kept tag pulls completely with the workflow's token; the deleted ones do not.
         const keptTags = left.filter((t) => !t.startsWith("sha256:")).flatMap((t) => t.split(","));

@@ -220,6 +220,82 @@ describe("provider/inventory/collect", () => {
         assert.equal(web.unreferencedUntagged, 0, "every untagged version is a child or attestation of an index");
     });
 
+    it("with a policy, reports per package what it would delete and the bytes only deleted manifests reference, sending no write", async () => {
+        withSharedLayers(emulator);
+        emulator.admin.resetRequests();
+        const before = state(emulator);
+        // v1 and the untagged image go; v2 stays and shares the base layer with both, and app-2 with the untagged image.
+        const policy = { olderThan: "1d", tagged: {}, untagged: {}, protect: { tags: ["v2"] } };
+        const inventory = await runInventory({ org: "acme", packageTypes: ["container"], details: ["container/apps/*"], policy }, () => undefined, envFor(emulator), new Date(NOW));
+        const versions = activePackage(emulator, "container", BASE.name)!.versions!.filter((v) => !v.deletedAt);
+        const byTag = (tag: string | undefined) => versions.find((v) => (tag === undefined ? (v.tags ?? []).length === 0 : (v.tags ?? []).includes(tag)))!;
+        const plan = find(inventory, "container/apps/base").details!.policy!;
+        assert.deepEqual(plan.deletions.map((d) => d.name).sort(), [byTag("v1").name, byTag(undefined).name].sort());
+        assert.equal(plan.deleteCount, 2);
+        assert.equal(plan.error, null);
+        assert.equal(plan.kept, 1, "v2 is protected");
+        // config-1 and app-1 (v1 only), config-3 and patch-3 (the untagged image only); base-os and app-2 stay with v2.
+        assert.equal(plan.bytesFreed, 1_200 + 4_000 + 1_400 + 700);
+        assert.equal(plan.bytesFreed, blobBytesOf(emulator, BASE.name, byTag("v1").name!, byTag(undefined).name!), "the same sum from the emulator's manifests");
+        assert.deepEqual(inventory.policy, {
+            policy,
+            packages: 1,
+            deletions: 2,
+            packagesDeleted: 0,
+            blocked: 0,
+            failed: 0,
+            bytesFreed: plan.bytesFreed,
+            bytesFreedComplete: true,
+        });
+        const writes = emulator.admin.requests().entries.filter((e) => e.method !== "GET" && e.method !== "HEAD");
+        assert.deepEqual(writes, [], "no DELETE, POST or other write in the traffic log");
+        assert.deepEqual(state(emulator), before, "nothing changed in the organization");
+    });
+
+    it("with a policy: the provider's protect list refuses a whole-package deletion, a plan over its cap fails, other registries' bytes are unknown", async () => {
+        const env = { ...envFor(emulator), GITHUB_PACKAGES_PROTECT: JSON.stringify(["npm/internal-utils"]) };
+        const whole = { olderThan: "1d", lastVersion: "delete-package" as const };
+        const inventory = await runInventory({ org: "acme", packageTypes: ["npm"], details: ["npm/**"], policy: whole }, () => undefined, env, new Date(NOW));
+        const widgets = find(inventory, "npm/widgets").details!.policy!;
+        assert.equal(widgets.deletePackage, true);
+        assert.equal(widgets.deleteCount, 2);
+        assert.equal(widgets.bytesFreed, null, "npm gives no sizes: unknown, never 0");
+        const utils = find(inventory, "npm/internal-utils").details!.policy!;
+        assert.match(utils.error!, /protected by "npm\/internal-utils" in github-packages:protect \(or GITHUB_PACKAGES_PROTECT\): the retention would refuse, and delete nothing/);
+        assert.equal(utils.deleteCount, 0);
+        assert.deepEqual(utils.deletions, []);
+        assert.equal(inventory.policy!.failed, 1);
+        assert.equal(inventory.policy!.packagesDeleted, 1, "widgets only");
+        assert.equal(inventory.policy!.bytesFreed, null);
+        assert.equal(inventory.policy!.bytesFreedComplete, false);
+
+        const capped = await runInventory({ org: "acme", packageTypes: ["npm"], details: ["npm/widgets"], policy: { ...whole, maxDeletions: 1 } }, () => undefined, envFor(emulator), new Date(NOW));
+        const over = find(capped, "npm/widgets").details!.policy!;
+        assert.match(over.error!, /would delete 2 of its 2 versions \(the whole package\), more than maxDeletions \(1\)/);
+        assert.equal(over.deleteCount, 0);
+        const kept = await runInventory({ org: "acme", packageTypes: ["npm"], details: ["npm/widgets"], policy: { olderThan: "30d" } }, () => undefined, envFor(emulator), new Date(NOW));
+        assert.deepEqual(find(kept, "npm/widgets").details!.policy!.deletions.map((d) => d.name), ["1.0.0"]);
+        assert.equal(emulator.admin.requests().entries.filter((e) => e.method !== "GET" && e.method !== "HEAD").length, 0);
+    });
+
+    it("checks the policy with the retention's validator before any request: unknown fields, registries details chooses, details required", async () => {
+        const refusals: [object, RegExp][] = [
+            [{ details: ["container/**"], policy: { olderThan: "30d", tagged: {}, keepLatests: 3 } }, /policy\.keepLatests|keepLatests is not a retention policy field; did you mean "keepLatest"/],
+            [{ details: ["container/**", "npm/**"], policy: { tagged: { include: ["pr-*"] } } }, /npm versions have no tags.*details "npm\/\*\*" chooses npm packages/],
+            [{ details: ["docker/**"], policy: { untagged: {} } }, /untagged docker versions cannot be selected/],
+            [{ policy: { keepLatest: 3 } }, /policy is planned on the packages details chooses.*add details/],
+            [{ details: ["npm/**"], policy: { olderThan: "30" } }, /olderThan/],
+        ];
+        for (const [args, message] of refusals) {
+            await assert.rejects(runInventory({ org: "acme", ...args } as never, () => undefined, envFor(emulator)), message);
+        }
+        await assert.rejects(
+            runInventory({ org: "acme", details: ["npm/**"], policy: { keepLatest: 1 } }, () => undefined, { ...envFor(emulator), GITHUB_PACKAGES_PROTECT: "npm/x" }),
+            /GITHUB_PACKAGES_PROTECT.*must be a JSON list/,
+        );
+        assert.equal(emulator.admin.requests().total, 0);
+    });
+
     it("reads a 5,000-package registry in 50 requests", async function () {
         this.timeout(120_000);
         emulator.admin.loadSeed(bigSeed(5_000));
@@ -234,7 +310,8 @@ describe("provider/inventory/collect", () => {
         const dir = path.join(__dirname, "../../../provider/inventory");
         for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) {
             const code = readFileSync(path.join(dir, file), "utf8").replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
-            assert.doesNotMatch(code, /\.(delete|restore)\w*\(|deletePackage|restorePackage|method:\s*"(DELETE|POST|PUT|PATCH)"/, file);
+            // `deletePackage` is also a field of a plan (a boolean); what may not appear is a call.
+            assert.doesNotMatch(code, /\.(delete|restore)\w*\(|\bdeletePackage\s*\(|\brestorePackage\s*\(|method:\s*"(DELETE|POST|PUT|PATCH)"/, file);
         }
     });
 
@@ -251,15 +328,14 @@ describe("provider/inventory/collect", () => {
     });
 });
 
-/** The bytes of the blobs only manifest `digest` references in the package. */
-function blobBytesOf(emulator: Emulator, name: string, digest: string): number {
+/** The bytes of the blobs only the manifests `digests` reference in the package. */
+function blobBytesOf(emulator: Emulator, name: string, ...digests: string[]): number {
     const versions = activePackage(emulator, "container", name)!.versions!.filter((v) => !v.deletedAt);
     const blobsOf = (json: unknown) => {
         const m = json as { config?: { digest: string; size: number }; layers?: { digest: string; size: number }[] } | undefined;
         return [...(m?.config ? [m.config] : []), ...(m?.layers ?? [])];
     };
-    const others = new Set(versions.filter((v) => v.name !== digest).flatMap((v) => blobsOf(v.manifest).map((d) => d.digest)));
-    return blobsOf(versions.find((v) => v.name === digest)!.manifest)
-        .filter((d) => !others.has(d.digest))
-        .reduce((n, d) => n + d.size, 0);
+    const others = new Set(versions.filter((v) => !digests.includes(v.name!)).flatMap((v) => blobsOf(v.manifest).map((d) => d.digest)));
+    const only = new Map(versions.filter((v) => digests.includes(v.name!)).flatMap((v) => blobsOf(v.manifest)).filter((d) => !others.has(d.digest)).map((d) => [d.digest, d.size]));
+    return [...only.values()].reduce((n, size) => n + size, 0);
 }

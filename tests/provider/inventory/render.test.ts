@@ -32,6 +32,7 @@ function keysOf(value: unknown, into = new Set<string>()): Set<string> {
 describe("provider/inventory/render", () => {
     let emulator: Emulator;
     let inventory: Inventory;
+    let planned: Inventory;
     let parser: MermaidParser;
 
     before(async () => {
@@ -45,6 +46,15 @@ describe("provider/inventory/render", () => {
         emulator.admin.setManifestState(web, release.children[0].digest, "missing");
         inventory = await runInventory(
             { org: "acme", details: ["container/**", "npm/*"] },
+            () => undefined,
+            { GITHUB_TOKEN: TOKENS.admin, GITHUB_API_URL: emulator.url, GITHUB_PACKAGES_REGISTRY_URL: emulator.url },
+            new Date(NOW),
+        );
+        // The same organization with a policy: old images and untagged leftovers, never a release.
+        emulator.admin.pushImage(web, { tags: ["pr-1"] });
+        emulator.admin.pushImage(web, { tags: ["pr-2"] });
+        planned = await runInventory(
+            { org: "acme", packageTypes: ["container", "npm"], details: ["container/**"], policy: { tagged: { include: ["pr-*", "old*", "latest", "sha256-*"] }, untagged: {}, protect: { tags: ["v*"] } } },
             () => undefined,
             { GITHUB_TOKEN: TOKENS.admin, GITHUB_API_URL: emulator.url, GITHUB_PACKAGES_REGISTRY_URL: emulator.url },
             new Date(NOW),
@@ -121,8 +131,59 @@ describe("provider/inventory/render", () => {
         const docs = readFileSync(path.join(__dirname, "../../../docs/inventory.md"), "utf8");
         // A field is named in backticks, alone or as the last part of a path: `blobs`, `container.blobs`, `registries[]`.
         const named = new Set([...docs.matchAll(/`([\w.[\]]+)`/g)].map((m) => m[1].replace(/\[\]$/, "").split(".").pop()!));
-        const missing = [...keysOf(inventory)].filter((key) => !named.has(key));
+        // The policy's own fields are docs/retention.md's: the document holds the policy as given.
+        const withPolicy = { ...planned, policy: { ...planned.policy!, policy: {} } };
+        const missing = [...keysOf([inventory, withPolicy])].filter((key) => !named.has(key));
         assert.deepEqual(missing, [], "fields docs/inventory.md does not name");
+    });
+
+    it("with a policy: a row per package planned with its deletions, kept, blocked and bytes freed, a total, and each package's versions listed", async () => {
+        const markdown = renderMarkdown(planned);
+        assert.match(markdown, /^### Retention policy: what it would delete$/m);
+        const packages = planned.registries.flatMap((r) => r.packages).filter((p) => p.details?.policy);
+        assert.equal(packages.length, planned.totals.detailedPackages);
+        for (const pkg of packages) {
+            const plan = pkg.details!.policy!;
+            const row = markdown.split("\n").find((l) => l.startsWith(`| \`${pkg.key}\` |`));
+            assert.ok(row, `${pkg.key} has a row`);
+            const cells = row.split(" | ");
+            assert.equal(cells[2], plan.deletePackage ? `${plan.deleteCount} (the package)` : String(plan.deleteCount), `${pkg.key} deletions`);
+            assert.equal(cells[4], String(plan.blocked.length));
+            for (const d of plan.deletions) {
+                assert.ok(markdown.includes(`- delete ${d.tags.length > 0 ? d.tags.map((t) => `\`${t}\``).join(", ") : `\`${d.name.slice(0, 19)}\``}`), `${pkg.key}: ${d.name} is listed`);
+            }
+        }
+        const web = packages.find((p) => p.key === "container/apps/web")!.details!.policy!;
+        const tags = web.deletions.flatMap((d) => d.tags);
+        assert.deepEqual(tags.filter((t) => !t.startsWith("sha256-")).sort(), ["pr-1", "pr-2"], "pr images go; v1 is protected");
+        assert.equal(tags.filter((t) => /^sha256-[0-9a-f]{64}\.sig$/.test(t)).length, 1, "and the orphaned signature");
+        assert.equal(web.bytesFreed, null, "a manifest was not read: the bytes freed are unknown, never a guess");
+        assert.match(markdown, /\| `container\/apps\/web` \| .* \| unknown \(a manifest was not read\) \|$/m);
+        const total = planned.policy!;
+        assert.equal(total.deletions, packages.reduce((n, p) => n + p.details!.policy!.deleteCount, 0));
+        assert.equal(total.bytesFreed, null, "the only package with deletions has an unknown size");
+        assert.ok(markdown.includes(`| **total** | | **${total.deletions}** | | **${total.blocked}** | **unknown** |`));
+        assert.equal(total.bytesFreedComplete, false);
+        assert.ok(markdown.includes(`<details><summary><code>container/apps/web</code>: delete ${web.deleteCount} versions, ${web.blocked.length} blocked</summary>`));
+        for (const block of mermaidBlocks(markdown)) {
+            await parser.parse("pie", block);
+        }
+        assert.doesNotMatch(renderMarkdown(inventory), /Retention policy/, "no policy, no section");
+    });
+
+    it("with a policy freeing bytes in several packages: a pie Mermaid reads back, and a total that is a lower bound when a size is unknown", async () => {
+        // The planned inventory with the bytes freed of two packages known (as the planner would give them).
+        const copy = JSON.parse(JSON.stringify(planned)) as Inventory;
+        const containers = copy.registries.find((r) => r.packageType === "container")!.packages;
+        const [a, b] = containers.filter((p) => p.name !== "apps/web");
+        Object.assign(a.details!.policy!, { deleteCount: 1, bytesFreed: 3_000 });
+        Object.assign(b.details!.policy!, { deleteCount: 2, bytesFreed: 5_000 });
+        copy.policy = { ...copy.policy!, bytesFreed: 8_000, bytesFreedComplete: false };
+        const markdown = renderMarkdown(copy);
+        const pies = await Promise.all(mermaidBlocks(markdown).map((block) => parser.parse("pie", block)));
+        const freed = pies.find((p) => p.title === "Bytes freed per package")!;
+        assert.deepEqual(Object.fromEntries(freed.sections.map((s) => [s.label, s.value])), { [a.name]: 3_000, [b.name]: 5_000 });
+        assert.match(markdown, /\| \*\*≥ 7\.8 KiB\*\* \|$/m);
     });
 
     it("formats bytes in binary units", () => {
