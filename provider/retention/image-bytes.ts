@@ -145,14 +145,14 @@ export function totalBytes(figures: readonly ({ bytes: number | null; bound?: By
     return { bytes: bound === "unknown" ? null : bytes, bound, packages: figures.length, unknown };
 }
 
-/** The figure in words for a summary line: `frees 12.3 MiB`, `frees at most 12.3 MiB (…)`, `frees: size unknown (…)`. */
+/** The figure in words for a summary line: `frees 12.3 MiB`, `frees at most 12.3 MiB; 2 staying manifests unread`, `size unknown; …`. */
 export function describeFreed(figure: Pick<BytesFreed, "bytes" | "bound"> & Partial<Pick<BytesFreed, "unreadStaying" | "unreadDeleted" | "unsized">>): string {
     const why = [
-        figure.unreadStaying ? `${count(figure.unreadStaying, "manifest")} that stay${figure.unreadStaying === 1 ? "s" : ""} not read` : "",
-        figure.unreadDeleted ? `${count(figure.unreadDeleted, "deleted manifest")} not read` : "",
+        figure.unreadStaying ? `${count(figure.unreadStaying, "staying manifest")} unread` : "",
+        figure.unreadDeleted ? `${count(figure.unreadDeleted, "deleted manifest")} unread` : "",
         figure.unsized ? `${count(figure.unsized, "blob")} without a size` : "",
     ].filter((w) => w !== "");
-    const because = why.length > 0 ? ` (${why.join(", ")})` : "";
+    const because = why.length > 0 ? `; ${why.join(", ")}` : "";
     switch (figure.bound) {
         case "exact":
             return `frees ${formatBytes(figure.bytes)}`;
@@ -161,7 +161,7 @@ export function describeFreed(figure: Pick<BytesFreed, "bytes" | "bound"> & Part
         case "at-least":
             return `frees at least ${formatBytes(figure.bytes)}${because}`;
         case "unknown":
-            return `frees: size unknown${because}`;
+            return `size unknown${because}`;
     }
 }
 
