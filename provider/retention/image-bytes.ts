@@ -145,6 +145,23 @@ export function totalBytes(figures: readonly ({ bytes: number | null; bound?: By
     return { bytes: bound === "unknown" ? null : bytes, bound, packages: figures.length, unknown };
 }
 
+/**
+ * The figure of many packages' plans (a `VersionRetention`) and its line: versions deleted and bytes freed, e.g.
+ * `3 packages: delete 12 versions, frees at least 1.2 MiB; size unknown for 2 of 3 packages`. A plan without
+ * `bytesFreed` (none yet, or made before the field existed) counts as unknown.
+ */
+export function planBytesTotal(
+    plans: readonly ({ delete: readonly unknown[]; deletePackage?: boolean; bytesFreed?: number | null; bytesBound?: "at-most" | "at-least" } | undefined)[],
+): { total: BytesTotal; summary: string } {
+    const total = totalBytes(plans.map((p) => (p && p.bytesFreed !== undefined ? { bytes: p.bytesFreed, bound: p.bytesBound ?? "exact" } : null)));
+    const versions = plans.reduce((n, p) => n + (p?.delete.length ?? 0), 0);
+    const whole = plans.filter((p) => p?.deletePackage).length;
+    const unknown = total.unknown > 0 ? `size unknown for ${total.unknown} of ${count(total.packages, "package")}` : "";
+    const freed = total.bytes === null ? unknown : [describeFreed({ bytes: total.bytes, bound: total.bound }), unknown].filter((w) => w !== "").join("; ");
+    const deleting = `delete ${count(versions, "version")}${whole > 0 ? ` (${count(whole, "package")} whole)` : ""}`;
+    return { total, summary: `${count(total.packages, "package")}: ${deleting}, ${freed}` };
+}
+
 /** The figure in words for a summary line: `frees 12.3 MiB`, `frees at most 12.3 MiB; 2 staying manifests unread`, `size unknown; …`. */
 export function describeFreed(figure: Pick<BytesFreed, "bytes" | "bound"> & Partial<Pick<BytesFreed, "unreadStaying" | "unreadDeleted" | "unsized">>): string {
     const why = [

@@ -125,6 +125,10 @@ export interface RetentionRunSummary {
     deletedPackage: boolean;
     /** Versions the preview named that the run's fresh plan no longer selects (a tag moved, a keep count changed): not deleted. */
     skipped?: number[];
+    /** The bytes the versions it deleted freed (as the plan's `bytesFreed` counts them); null when unknown (no sizes), 0 when it deleted nothing. */
+    bytesFreed?: number | null;
+    /** When `bytesFreed` is a bound: `at-most` or `at-least`, as in the plan. */
+    bytesBound?: "at-most" | "at-least";
 }
 
 /** The state of a `PackageVersionRetention`. */

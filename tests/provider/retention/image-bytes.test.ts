@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { Descriptor, Manifest, OCI_MANIFEST } from "../../../provider/github/registry";
-import { BlobSize, blobsOf, bytesFreed, describeFreed, formatBytes, totalBytes } from "../../../provider/retention/image-bytes";
+import { BlobSize, blobsOf, bytesFreed, describeFreed, formatBytes, planBytesTotal, totalBytes } from "../../../provider/retention/image-bytes";
 import { checkRetentionPolicy } from "../../../provider/retention/policy";
 import { build, digestOf, Model, multiArch, plan, policy, spec } from "../../support/image-graphs";
 
@@ -76,6 +76,17 @@ describe("provider/retention/image-bytes", () => {
         assert.deepEqual(totalBytes([{ bytes: 10, bound: "exact" }, { bytes: null }, undefined]), { bytes: 10, bound: "at-least", packages: 3, unknown: 2 });
         assert.deepEqual(totalBytes([{ bytes: 10, bound: "at-most" }, { bytes: null }]), { bytes: null, bound: "unknown", packages: 2, unknown: 1 });
         assert.deepEqual(totalBytes([]), { bytes: 0, bound: "exact", packages: 0, unknown: 0 });
+    });
+
+    it("sums the plans of a VersionRetention's packages in one line; a plan of a registry without sizes is counted as unknown", () => {
+        const plan = (n: number, bytesFreed?: number | null, bytesBound?: "at-most" | "at-least") => ({ delete: new Array(n).fill({}), bytesFreed, ...(bytesBound ? { bytesBound } : {}) });
+        assert.deepEqual(planBytesTotal([plan(2, 3 * 1024 ** 2), plan(1, 1024 ** 2)]), {
+            total: { bytes: 4 * 1024 ** 2, bound: "exact", packages: 2, unknown: 0 },
+            summary: "2 packages: delete 3 versions, frees 4.0 MiB",
+        });
+        assert.equal(planBytesTotal([plan(2, 2048), plan(4, null), plan(0, 0), undefined]).summary, "4 packages: delete 6 versions, frees at least 2.0 KiB; size unknown for 2 of 4 packages");
+        assert.equal(planBytesTotal([plan(2, 2048, "at-most"), plan(4, null)]).summary, "2 packages: delete 6 versions, size unknown for 1 of 2 packages");
+        assert.equal(planBytesTotal([plan(1, 10, "at-most")]).summary, "1 package: delete 1 version, frees at most 10 B");
     });
 
     it("writes sizes in binary units", () => {
