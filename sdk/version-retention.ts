@@ -174,7 +174,8 @@ export class VersionRetention extends pulumi.ComponentResource<VersionRetentionO
         this.packages = matched.packages;
         this.skipped = matched.skipped;
         this.retentions = matched.resources;
-        const plans = matched.resources.apply((resources) => pulumi.all(Object.values(resources).map((r) => r.plan)));
+        // From the whole data, not the lifted `resources`: an apply on a lifted property is lifted again.
+        const plans = matched.apply((data) => pulumi.all(Object.values(data.resources).map((r) => r.plan)));
         const total = plans.apply((views) => planBytesTotal(views));
         this.bytesFreed = total.apply((t) => t.total);
         this.summary = total.apply((t) => t.summary);

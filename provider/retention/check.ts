@@ -8,7 +8,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ManifestSource } from "../github/registry";
 import { CONFIG_NAMESPACE } from "../shared/config";
 import { RetentionCandidate } from "./candidate";
-import { BytesFreed, describeFreed } from "./image-bytes";
+import { boundReason, BytesFreed, describeFreed } from "./image-bytes";
 import { ImageRetentionPlan, planImageRetention } from "./image-plan";
 import { hasUnknown, checkRetentionInputs } from "./inputs";
 import { ListingMark, planRetention, publishedAfter, RetentionCapError, RetentionOptions, RetentionPlan } from "./plan";
@@ -54,7 +54,7 @@ export async function check(
     const listing = await session.list(news);
     try {
         const plan = await planPackage(session, news, listing, { now: new Date(), countedThrough });
-        return { inputs: { ...news, plan: viewOf(plan, listing.versions, countedThrough, news.packageType) } };
+        return { inputs: { ...news, plan: viewOf(plan, listing.versions, countedThrough) } };
     } catch (error) {
         if (error instanceof RetentionCapError) {
             return { failures: [{ property: "policy.maxDeletions", reason: error.message }] };
@@ -157,15 +157,14 @@ function samePackage(olds: Partial<VersionRetentionInputs> | undefined, news: Ve
 
 /**
  * The plan as the preview shows it. `versions`: the versions it was planned on, whose newest the next run counts keep
- * counts through; `countedThrough`: the mark this plan counted through (the last run's); `packageType`: the registry,
- * named when it gives no sizes. A container plan's `bytes` (planImageRetention) gives what it frees in total and per
+ * counts through; `countedThrough`: the mark this plan counted through (the last run's). The summary stays short (the preview cuts strings past 150 bytes): why a figure is a
+ * bound or unknown is in `bytesNote`. A container plan's `bytes` (planImageRetention) gives what it frees in total and per
  * deletion; any other plan that deletes something frees a size unknown (null), never 0.
  */
 export function viewOf(
     plan: RetentionPlan & { bytes?: BytesFreed },
     versions: readonly RetentionCandidate[] = [],
     countedThrough?: ListingMark,
-    packageType?: string,
 ): RetentionPlanView {
     const bytes = plan.bytes;
     const entry = (v: RetentionCandidate, rule: string, reason: string, freed?: number | null): PlannedVersion => ({
@@ -185,7 +184,9 @@ export function viewOf(
     const nothing = !plan.deletePackage && plan.deletions.length === 0;
     // What the plan frees: a container plan's figure (a bound says so); nothing deleted frees 0; any other registry gives no sizes.
     const freed = bytes ? (bytes.bound === "unknown" ? null : bytes.bytes) : nothing ? 0 : null;
-    const freedText = bytes ? describeFreed(bytes) : nothing ? "frees 0 B" : `size unknown${packageType ? `: GitHub gives no sizes of ${packageType} packages` : ""}`;
+    const freedText = bytes ? describeFreed(bytes) : nothing ? "frees 0 B" : "size unknown";
+    // Why a container figure is a bound (other registries: `bytesFreed` null says it, docs/retention.md says why; no note, to keep state small).
+    const note = bytes ? boundReason(bytes) : "";
     const listed = (n: number) => (n > LISTED_LIMIT ? `, the first ${LISTED_LIMIT} listed` : "");
     const deferred = plan.deferred > 0 ? `; drain: ${plan.deferred} more wait for the next runs` : "";
     const warnings = plan.warnings.length > 0 ? ` Warning: ${plan.warnings.join(" Warning: ")}` : "";
@@ -202,6 +203,7 @@ export function viewOf(
         deletePackage: plan.deletePackage,
         bytesFreed: freed,
         ...(freed !== null && bytes && bytes.bound !== "exact" ? { bytesBound: bytes.bound as "at-most" | "at-least" } : {}),
+        ...(note ? { bytesNote: note } : {}),
         ...(plan.deferred > 0 ? { deferred: plan.deferred } : {}),
         ...(plan.warnings.length > 0 ? { warnings: [...plan.warnings] } : {}),
         ...(countedThrough ? { countedThrough } : {}),

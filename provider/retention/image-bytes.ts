@@ -162,24 +162,29 @@ export function planBytesTotal(
     return { total, summary: `${count(total.packages, "package")}: ${deleting}, ${freed}` };
 }
 
-/** The figure in words for a summary line: `frees 12.3 MiB`, `frees at most 12.3 MiB; 2 staying manifests unread`, `size unknown; …`. */
-export function describeFreed(figure: Pick<BytesFreed, "bytes" | "bound"> & Partial<Pick<BytesFreed, "unreadStaying" | "unreadDeleted" | "unsized">>): string {
-    const why = [
-        figure.unreadStaying ? `${count(figure.unreadStaying, "staying manifest")} unread` : "",
-        figure.unreadDeleted ? `${count(figure.unreadDeleted, "deleted manifest")} unread` : "",
-        figure.unsized ? `${count(figure.unsized, "blob")} without a size` : "",
-    ].filter((w) => w !== "");
-    const because = why.length > 0 ? `; ${why.join(", ")}` : "";
+/** The figure in words for a summary line, short (the preview cuts strings past 150 bytes): `frees 12.3 MiB`, `frees at most 12.3 MiB`, `size unknown`. */
+export function describeFreed(figure: Pick<BytesFreed, "bytes" | "bound">): string {
     switch (figure.bound) {
         case "exact":
             return `frees ${formatBytes(figure.bytes)}`;
         case "at-most":
-            return `frees at most ${formatBytes(figure.bytes)}${because}`;
+            return `frees at most ${formatBytes(figure.bytes)}`;
         case "at-least":
-            return `frees at least ${formatBytes(figure.bytes)}${because}`;
+            return `frees at least ${formatBytes(figure.bytes)}`;
         case "unknown":
-            return `size unknown${because}`;
+            return "size unknown";
     }
+}
+
+/** Why a figure is a bound, in words (`20 staying manifests unread, 1 blob without a size`); empty when exact. */
+export function boundReason(figure: Partial<Pick<BytesFreed, "unreadStaying" | "unreadDeleted" | "unsized">>): string {
+    return [
+        figure.unreadStaying ? `${count(figure.unreadStaying, "staying manifest")} unread (may share layers)` : "",
+        figure.unreadDeleted ? `${count(figure.unreadDeleted, "deleted manifest")} unread` : "",
+        figure.unsized ? `${count(figure.unsized, "blob")} without a size` : "",
+    ]
+        .filter((w) => w !== "")
+        .join(", ");
 }
 
 /** Bytes in binary units: `512 B`, `1.5 KiB`, `3.2 MiB`, `1.1 GiB` (as the inventory writes them). */

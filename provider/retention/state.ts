@@ -54,6 +54,8 @@ export interface RetentionPlanView {
     bytesFreed?: number | null;
     /** When `bytesFreed` is a bound, not exact: `at-most` (a manifest that stays was not read) or `at-least` (a size or a deleted manifest unknown). */
     bytesBound?: "at-most" | "at-least";
+    /** Why `bytesFreed` is a bound or unknown, in words (`20 staying manifests unread (may share layers)`); absent when exact. */
+    bytesNote?: string;
     /** With `drain`, how many deletions of the whole plan wait for the next runs (the cap was reached); absent when none. */
     deferred?: number;
     /** What in the policy is probably a mistake (a glob that reads like a regex), also in `summary`; absent when none. */

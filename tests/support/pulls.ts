@@ -47,9 +47,9 @@ export function activeDigests(emulator: Emulator, org: string, name: string): st
 /**
  * The configs and layers that only the manifests `deleted` reference among the package's active
  * versions (read from the manifests the emulator holds, before the deletion), and their sizes summed:
- * what deleting them frees. A blob another active manifest references is not counted.
+ * what deleting them frees. A blob another active manifest references is not counted: it is in `shared`.
  */
-export function blobsOnlyIn(emulator: Emulator, image: { org: string; name: string }, deleted: readonly string[]): { bytes: number; blobs: string[]; shared: string[] } {
+export function blobsOnlyIn(emulator: Emulator, image: { org: string; name: string }, deleted: readonly string[]): { bytes: number; blobs: string[]; shared: string[]; sharedBytes: number } {
     type Blobs = { config?: { digest: string; size: number }; layers?: { digest: string; size: number }[] };
     const blobsOf = (digest: string) => {
         const json = emulator.admin.manifest(image, digest).json as Blobs;
@@ -59,5 +59,7 @@ export function blobsOnlyIn(emulator: Emulator, image: { org: string; name: stri
     const staying = new Set(activeDigests(emulator, image.org, image.name).filter((d) => !gone.has(d)).flatMap((d) => blobsOf(d).map((b) => b.digest)));
     const sizes = new Map(deleted.flatMap((d) => blobsOf(d)).map((b) => [b.digest, b.size]));
     const only = [...sizes.keys()].filter((b) => !staying.has(b));
-    return { bytes: only.reduce((sum, b) => sum + sizes.get(b)!, 0), blobs: only, shared: [...sizes.keys()].filter((b) => staying.has(b)) };
+    const shared = [...sizes.keys()].filter((b) => staying.has(b));
+    const sum = (list: string[]) => list.reduce((total, b) => total + sizes.get(b)!, 0);
+    return { bytes: sum(only), blobs: only, shared, sharedBytes: sum(shared) };
 }

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import fc from "fast-check";
 import { Descriptor, Manifest, OCI_MANIFEST } from "../../../provider/github/registry";
-import { BlobSize, blobsOf, bytesFreed, describeFreed, formatBytes, planBytesTotal, totalBytes } from "../../../provider/retention/image-bytes";
+import { BlobSize, blobsOf, boundReason, bytesFreed, describeFreed, formatBytes, planBytesTotal, totalBytes } from "../../../provider/retention/image-bytes";
 import { checkRetentionPolicy } from "../../../provider/retention/policy";
 import { build, digestOf, Model, multiArch, plan, policy, spec } from "../../support/image-graphs";
 
@@ -54,17 +54,18 @@ describe("provider/retention/image-bytes", () => {
         ]);
         const atMost = bytesFreed(["gone"], ["gone", "unread-child"], blobs);
         assert.deepEqual([atMost.bytes, atMost.bound, atMost.unreadStaying], [1010, "at-most", 1]);
-        assert.equal(describeFreed(atMost), "frees at most 1010 B; 1 staying manifest unread");
+        assert.deepEqual([describeFreed(atMost), boundReason(atMost)], ["frees at most 1010 B", "1 staying manifest unread (may share layers)"]);
         // Nothing deleted references a blob: 0 is exact whatever stays unread.
         assert.deepEqual([bytesFreed([], ["gone", "unread-child"], blobs).bound, bytesFreed(["index"], ["unread"], blobsBy([["index", []]])).bound], ["exact", "exact"]);
         const atLeast = bytesFreed(["gone", "ghost"], ["gone", "ghost"], blobs);
         assert.deepEqual([atLeast.bytes, atLeast.bound, atLeast.byVersion.get("ghost")], [1010, "at-least", undefined]);
-        assert.equal(describeFreed(atLeast), "frees at least 1010 B; 1 deleted manifest unread");
+        assert.deepEqual([describeFreed(atLeast), boundReason(atLeast)], ["frees at least 1010 B", "1 deleted manifest unread"]);
         const unsized = bytesFreed(["gone", "sized-badly"], ["gone", "sized-badly"], blobs);
         assert.deepEqual([unsized.bytes, unsized.bound, unsized.unsized], [1010, "at-least", 1]);
         const unknown = bytesFreed(["gone", "ghost"], ["gone", "ghost", "unread-child"], blobs);
         assert.equal(unknown.bound, "unknown");
-        assert.equal(describeFreed(unknown), "size unknown; 1 staying manifest unread, 1 deleted manifest unread");
+        assert.deepEqual([describeFreed(unknown), boundReason(unknown)], ["size unknown", "1 staying manifest unread (may share layers), 1 deleted manifest unread"]);
+        assert.equal(boundReason(bytesFreed(["gone", "sized-badly"], ["gone", "sized-badly"], blobs)), "1 blob without a size");
         // A size one descriptor gives is the blob's size, even when another descriptor of it has none.
         const twice = blobsBy([["a", [["x", undefined]]], ["b", [["x", 5]]]]);
         assert.deepEqual([bytesFreed(["a", "b"], ["a", "b"], twice).bytes, bytesFreed(["a", "b"], ["a", "b"], twice).bound], [5, "exact"]);
