@@ -157,9 +157,10 @@ function samePackage(olds: Partial<VersionRetentionInputs> | undefined, news: Ve
 
 /**
  * The plan as the preview shows it. `versions`: the versions it was planned on, whose newest the next run counts keep
- * counts through; `countedThrough`: the mark this plan counted through (the last run's). The summary stays short (the preview cuts strings past 150 bytes): why a figure is a
- * bound or unknown is in `bytesNote`. A container plan's `bytes` (planImageRetention) gives what it frees in total and per
- * deletion; any other plan that deletes something frees a size unknown (null), never 0.
+ * counts through; `countedThrough`: the mark this plan counted through (the last run's). A container plan's `bytes`
+ * (planImageRetention) gives what it frees in total and per deletion; any other plan that deletes something frees a
+ * size unknown (null), never 0. The summary keeps the figure short (the preview cuts strings past 150 bytes); why a
+ * figure is a bound is in `bytesNote`.
  */
 export function viewOf(
     plan: RetentionPlan & { bytes?: BytesFreed },
