@@ -492,6 +492,8 @@ export interface PushImageInput extends ImagePackageInput {
     platform?: string;
     /** `oci` (default) or `docker` media types. */
     format?: "oci" | "docker";
+    /** A base image's name: its layer (per platform) comes first and is shared by every image pushed with the same base. Defaults to none. */
+    base?: string;
 }
 
 /** A multi-arch image to push: one child manifest per platform, an index over them. */
@@ -504,6 +506,8 @@ export interface PushIndexInput extends ImagePackageInput {
     attestations?: boolean;
     /** `oci` (default: OCI image index) or `docker` (manifest list; no attestations). */
     format?: "oci" | "docker";
+    /** A base image's name: each platform image's first layer, shared with every image pushed with the same base and platform. Defaults to none. */
+    base?: string;
 }
 
 /** A cosign signature or attestation to push. */

@@ -9,6 +9,7 @@ import { checkRetentionPolicy, RetentionPolicy } from "../provider/retention/pol
 import { PACKAGE_TYPES, PackageRef, PackageType } from "../provider/shared/types";
 import { assertValid, checkOrg, InputFailure, unknownFields } from "../provider/shared/validate";
 import type { BrokenImage } from "../provider/retention/image-health";
+import { BytesTotal, planBytesTotal } from "../provider/retention/image-bytes";
 import type { BlockedVersionRecord, DeletedVersionRecord, RetentionPlanView, RetentionRunSummary } from "../provider/retention/state";
 import { assertRetentionUncontested, declareRetention, pendingDeclaration, retentionOf, settled } from "./declarations";
 import { whileConnected } from "./connection";
@@ -157,6 +158,10 @@ export class VersionRetention extends pulumi.ComponentResource<VersionRetentionO
     public readonly skipped: pulumi.Output<string[]>;
     /** The retention of each matched package, by `type/name`, once listed. */
     public readonly retentions: pulumi.Output<Record<string, PackageVersionRetention>>;
+    /** What the packages' plans free together: the sum of their `bytesFreed`, its bound, and how many packages give no size (npm and the other registries without sizes). */
+    public readonly bytesFreed: pulumi.Output<BytesTotal>;
+    /** One line over the packages' plans: versions deleted and the bytes they free, e.g. `3 packages: delete 12 versions, frees at least 1.2 MiB; size unknown for 2 of 3 packages`. */
+    public readonly summary: pulumi.Output<string>;
 
     /**
      * Applies `args.policy` to every package of `args.org` that `args.packages` matches.
@@ -169,6 +174,11 @@ export class VersionRetention extends pulumi.ComponentResource<VersionRetentionO
         this.packages = matched.packages;
         this.skipped = matched.skipped;
         this.retentions = matched.resources;
+        // From the whole data, not the lifted `resources`: an apply on a lifted property is lifted again.
+        const plans = matched.apply((data) => pulumi.all(Object.values(data.resources).map((r) => r.plan)));
+        const total = plans.apply((views) => planBytesTotal(views));
+        this.bytesFreed = total.apply((t) => t.total);
+        this.summary = total.apply((t) => t.summary);
     }
 
     /** Lists the packages and declares one retention per match. */

@@ -52,21 +52,23 @@ export class ImageAdmin {
 
     /** Pushes a single-platform image (creating the package on the first push). */
     pushImage(image: ImageKey, input: PushImageInput = {}): PushedImage {
-        checkObject(input, "The image", ["tags", "platform", "format", "visibility", "repository"]);
+        checkObject(input, "The image", ["tags", "platform", "format", "base", "visibility", "repository"]);
         checkTags(input.tags);
         const platform = input.platform ?? "linux/amd64";
         checkPlatform(platform, "platform");
         checkFormat(input.format);
+        checkBase(input.base);
         const pkg = this.packageForPush(image, input);
-        const manifest = imageManifest(this.nonce(pkg), { platform, format: input.format });
+        const manifest = imageManifest(this.nonce(pkg), { platform, format: input.format, base: input.base });
         return { ...this.store(pkg, manifest, input.tags ?? [], "image", { platform }), children: [] };
     }
 
     /** Pushes a multi-arch image: one untagged child per platform (and a buildx attestation per platform), then the index with the tags. */
     pushIndex(image: ImageKey, input: PushIndexInput = {}): PushedImage {
-        checkObject(input, "The index", ["tags", "platforms", "attestations", "format", "visibility", "repository"]);
+        checkObject(input, "The index", ["tags", "platforms", "attestations", "format", "base", "visibility", "repository"]);
         checkTags(input.tags);
         checkFormat(input.format);
+        checkBase(input.base);
         const platforms = input.platforms ?? DEFAULT_PLATFORMS;
         if (!Array.isArray(platforms) || platforms.length === 0) {
             throw new AdminError(400, "platforms must be a non-empty array such as [\"linux/amd64\", \"linux/arm64\"]");
@@ -82,7 +84,7 @@ export class ImageAdmin {
         const entries: IndexEntry[] = [];
         const children: PushedManifest[] = [];
         for (const platform of platforms) {
-            const manifest = imageManifest(this.nonce(pkg), { platform, format: input.format });
+            const manifest = imageManifest(this.nonce(pkg), { platform, format: input.format, base: input.base });
             children.push(this.store(pkg, manifest, [], "image", { platform }));
             entries.push({ kind: "image", manifest, platform });
             if (input.attestations) {
@@ -300,6 +302,12 @@ function checkPlatform(platform: unknown, field: string): void {
         platformOf(platform as string);
     } catch {
         throw new AdminError(400, `${field} must be os/architecture[/variant], e.g. linux/amd64, got ${JSON.stringify(platform)}`);
+    }
+}
+
+function checkBase(base: unknown): void {
+    if (base !== undefined && (typeof base !== "string" || base === "")) {
+        throw new AdminError(400, 'base must be a non-empty name such as "alpine-3.20" (images pushed with the same base share its layer)');
     }
 }
 

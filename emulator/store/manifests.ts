@@ -8,7 +8,7 @@
  * both use these.
  */
 import { createHash } from "node:crypto";
-import { Blob, layerBlob, textBlob } from "./blobs";
+import { Blob, layerBlob, LayerBlob, textBlob } from "./blobs";
 
 /** The manifest media types (OCI image spec; Docker image manifest v2 schema 2). */
 export const MEDIA_TYPES = {
@@ -137,30 +137,44 @@ function jsonBlob(mediaType: string, value: unknown): Blob {
 }
 
 /**
- * A single-platform image manifest; `nonce` makes its content (and digest) unique. Its one
+ * A single-platform image manifest; `nonce` makes its content (and digest) unique. Its own
  * layer is a gzipped tarball holding `etc/emulator/image` (the nonce and platform), and its
- * config names the platform and that layer's diff id, as a build tool writes them.
+ * config names the platform and its layers' diff ids, as a build tool writes them. With `base`,
+ * a base layer comes first: a tarball holding `etc/emulator/base` (the base's name and the
+ * platform), the same bytes for every image of that base and platform, as images built
+ * `FROM` one base share its layers.
  */
-export function imageManifest(nonce: string, options: { platform?: string; format?: ManifestFormat } = {}): BuiltManifest {
+export function imageManifest(nonce: string, options: { platform?: string; format?: ManifestFormat; base?: string } = {}): BuiltManifest {
     const docker = options.format === "docker";
     const platform = options.platform ?? "linux/amd64";
-    const layer = layerBlob(docker ? BLOB_TYPES.dockerLayer : BLOB_TYPES.ociLayer, [{ name: "etc/emulator/image", content: `${nonce}\n${platform}\n` }]);
+    const layerType = docker ? BLOB_TYPES.dockerLayer : BLOB_TYPES.ociLayer;
+    const base = options.base === undefined ? [] : [baseLayer(layerType, options.base, platform)];
+    const layers = [...base, layerBlob(layerType, [{ name: "etc/emulator/image", content: `${nonce}\n${platform}\n` }])];
     const config = jsonBlob(docker ? BLOB_TYPES.dockerConfig : BLOB_TYPES.ociConfig, {
         ...platformOf(platform),
         config: { Labels: { "org.opencontainers.image.description": `emulator image ${nonce}` } },
-        rootfs: { type: "layers", diff_ids: [layer.diffId] },
-        history: [{ created_by: `emulator: image ${nonce}` }],
+        rootfs: { type: "layers", diff_ids: layers.map((layer) => layer.diffId) },
+        history: [...(options.base === undefined ? [] : [{ created_by: `emulator: base ${options.base}` }]), { created_by: `emulator: image ${nonce}` }],
     });
     return buildManifest(
         {
             schemaVersion: 2,
             mediaType: docker ? MEDIA_TYPES.dockerManifest : MEDIA_TYPES.ociManifest,
             config: blobDescriptor(config),
-            layers: [blobDescriptor(layer)],
+            layers: layers.map(blobDescriptor),
         },
         undefined,
-        [config, layer],
+        [config, ...layers],
     );
+}
+
+/** The base layer every image of `base` and `platform` shares: the same files, so the same bytes and digest. */
+function baseLayer(mediaType: string, base: string, platform: string): LayerBlob {
+    return layerBlob(mediaType, [
+        { name: "etc/emulator/base", content: `${base}\n${platform}\n` },
+        // Some bulk, so that a base weighs more than an image's own layer, as bases do.
+        { name: "usr/share/emulator/base.txt", content: Array.from({ length: 256 }, (_, i) => `${base} ${platform} ${(i * 2654435761) % 4294967296}\n`).join("") },
+    ]);
 }
 
 /** The manifest a seeded or published container version without one gets: a linux/amd64 OCI image unique to `nonce`. */

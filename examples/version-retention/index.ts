@@ -45,7 +45,9 @@ const gateway = new PackageVersionRetention("gateway-images", {
 
 /** The npm packages the retention covers. */
 export const npmPackages = prereleases.packages;
-/** The gateway's plan: one line per version deleted, kept or blocked. */
+/** One line over the npm plans: versions deleted and bytes freed ("size unknown": GitHub gives no sizes of npm packages). */
+export const npmSummary = prereleases.summary;
+/** The gateway's plan: one line per version deleted, kept or blocked, and the bytes it frees (`bytesFreed`; per deletion, `bytes`). */
 export const gatewayPlan = gateway.plan;
 /** The gateway versions deleted so far (id, name, tags, when, rule). */
 export const gatewayDeleted = gateway.deleted;

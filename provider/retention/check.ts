@@ -8,7 +8,8 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { ManifestSource } from "../github/registry";
 import { CONFIG_NAMESPACE } from "../shared/config";
 import { RetentionCandidate } from "./candidate";
-import { planImageRetention } from "./image-plan";
+import { boundReason, BytesFreed, describeFreed } from "./image-bytes";
+import { ImageRetentionPlan, planImageRetention } from "./image-plan";
 import { hasUnknown, checkRetentionInputs } from "./inputs";
 import { ListingMark, planRetention, publishedAfter, RetentionCapError, RetentionOptions, RetentionPlan } from "./plan";
 import { assertRestorable, pendingRestores } from "./restore";
@@ -94,13 +95,14 @@ export function diff(olds: VersionRetentionState, news: VersionRetentionInputs):
  * Plans the package's retention: a container package with its image graph, read from the
  * registry (each manifest at most once per process), every other one from its version list.
  * `refused`: GitHub's earlier refusals that still hold (from state), blocked instead of planned.
+ * A container plan also says what it frees (`bytes`) and carries the graph it was made with.
  */
 export async function planPackage(
     session: RetentionSession,
     inputs: VersionRetentionInputs,
     listing: Listing,
     context: Pick<RetentionOptions, "now" | "refused" | "countedThrough">,
-): Promise<RetentionPlan> {
+): Promise<RetentionPlan & Partial<Pick<ImageRetentionPlan, "bytes" | "graph">>> {
     const options = { packageType: inputs.packageType, subject: retentionId(inputs), ...context };
     if (inputs.packageType !== "container") {
         return planRetention(inputs.policy, listing.versions, options);
@@ -143,6 +145,8 @@ function suspendedPlan(restore: number[] | "all"): RetentionPlanView {
         keep: [],
         blocked: [],
         deletePackage: false,
+        // Nothing is deleted, so nothing is freed, in any registry.
+        bytesFreed: 0,
     };
 }
 
@@ -153,15 +157,24 @@ function samePackage(olds: Partial<VersionRetentionInputs> | undefined, news: Ve
 
 /**
  * The plan as the preview shows it. `versions`: the versions it was planned on, whose newest the next run counts keep
- * counts through; `countedThrough`: the mark this plan counted through (the last run's).
+ * counts through; `countedThrough`: the mark this plan counted through (the last run's). A container plan's `bytes`
+ * (planImageRetention) gives what it frees in total and per deletion; any other plan that deletes something frees a
+ * size unknown (null), never 0. The summary keeps the figure short (the preview cuts strings past 150 bytes); why a
+ * figure is a bound is in `bytesNote`.
  */
-export function viewOf(plan: RetentionPlan, versions: readonly RetentionCandidate[] = [], countedThrough?: ListingMark): RetentionPlanView {
-    const entry = (v: RetentionCandidate, rule: string, reason: string): PlannedVersion => ({
+export function viewOf(
+    plan: RetentionPlan & { bytes?: BytesFreed },
+    versions: readonly RetentionCandidate[] = [],
+    countedThrough?: ListingMark,
+): RetentionPlanView {
+    const bytes = plan.bytes;
+    const entry = (v: RetentionCandidate, rule: string, reason: string, freed?: number | null): PlannedVersion => ({
         id: v.versionId,
         version: v.name,
         ...(v.tags.length > 0 ? { tags: [...v.tags] } : {}),
         rule,
         reason,
+        ...(freed !== undefined ? { bytes: freed } : {}),
     });
     const counts = new Map<string, number>();
     for (const kept of plan.kept) {
@@ -169,20 +182,29 @@ export function viewOf(plan: RetentionPlan, versions: readonly RetentionCandidat
     }
     const keptText = [...counts].map(([why, n]) => `${n} ${why}`).join(", ");
     const deleting = plan.deletePackage ? `the whole package (${plan.total} versions)` : `${plan.deletions.length}`;
+    const nothing = !plan.deletePackage && plan.deletions.length === 0;
+    // What the plan frees: a container plan's figure (a bound says so); nothing deleted frees 0; any other registry gives no sizes.
+    const freed = bytes ? (bytes.bound === "unknown" ? null : bytes.bytes) : nothing ? 0 : null;
+    const freedText = bytes ? describeFreed(bytes) : nothing ? "frees 0 B" : "size unknown";
+    // Why a container figure is a bound (other registries: `bytesFreed` null says it, docs/retention.md says why; no note, to keep state small).
+    const note = bytes ? boundReason(bytes) : "";
     const listed = (n: number) => (n > LISTED_LIMIT ? `, the first ${LISTED_LIMIT} listed` : "");
     const deferred = plan.deferred > 0 ? `; drain: ${plan.deferred} more wait for the next runs` : "";
     const warnings = plan.warnings.length > 0 ? ` Warning: ${plan.warnings.join(" Warning: ")}` : "";
     return {
         summary:
-            `${plan.total} active versions: delete ${deleting}, keep ${plan.kept.length}${keptText ? ` (${keptText})` : ""}${listed(plan.kept.length)}, ` +
+            `${plan.total} active versions: delete ${deleting} (${freedText}), keep ${plan.kept.length}${keptText ? ` (${keptText})` : ""}${listed(plan.kept.length)}, ` +
             `blocked ${plan.blocked.length}${listed(plan.blocked.length)}; cap ${plan.maxDeletions}${deferred}.${warnings}`,
-        delete: plan.deletions.map((d) => entry(d, d.rule, d.reason)),
+        delete: plan.deletions.map((d) => entry(d, d.rule, d.reason, bytes ? (bytes.byVersion.get(d.name) ?? null) : undefined)),
         // Versions kept by a count are the least telling: listed after those a protect rule or the graph kept.
         keep: [...plan.kept.filter((k) => !k.keptBy.startsWith("keep-latest")), ...plan.kept.filter((k) => k.keptBy.startsWith("keep-latest"))]
             .slice(0, LISTED_LIMIT)
             .map((k) => entry(k, k.keptBy, k.reason)),
         blocked: plan.blocked.slice(0, LISTED_LIMIT).map((b) => entry(b, b.blockedBy, b.reason)),
         deletePackage: plan.deletePackage,
+        bytesFreed: freed,
+        ...(freed !== null && bytes && bytes.bound !== "exact" ? { bytesBound: bytes.bound as "at-most" | "at-least" } : {}),
+        ...(note ? { bytesNote: note } : {}),
         ...(plan.deferred > 0 ? { deferred: plan.deferred } : {}),
         ...(plan.warnings.length > 0 ? { warnings: [...plan.warnings] } : {}),
         ...(countedThrough ? { countedThrough } : {}),

@@ -4,10 +4,12 @@
  * OCI 1.1 referrers whose `subject` it is and the cosign signatures tagged after its digest.
  * Holds the graph's types, the links read from manifests and tags, and the reading itself:
  * only the manifests a plan needs, each at most once, failures recorded (the planner then
- * fails closed). docs/image-graph.md describes it.
+ * fails closed), and the blobs each manifest read references (for the bytes a plan frees).
+ * docs/image-graph.md describes it.
  */
 import { INDEX_TYPES, Manifest, ManifestSource, RegistryError } from "../github/registry";
 import type { RetentionCandidate } from "./candidate";
+import { blobsOf, ManifestBlobs } from "./image-bytes";
 
 /** How a child depends on its parent. */
 export type LinkKind = "child" | "attestation" | "signature" | "referrer";
@@ -42,6 +44,8 @@ export interface ImageGraph {
     unreadable: UnreadableManifest[];
     /** How many manifests were read for it (each read counts as a download on GitHub). */
     manifestsRead: number;
+    /** The configs and layers of each manifest read, by its digest (what image-bytes.ts sums); absent when none was read. */
+    blobs?: ManifestBlobs;
 }
 
 /** buildx's annotation naming an index entry's kind, and the one naming the manifest it attests. */
@@ -143,6 +147,7 @@ export async function readImageGraph(versions: readonly RetentionCandidate[], ca
         return { links, unreadable: [], manifestsRead: 0 };
     }
     const unreadable: UnreadableManifest[] = [];
+    const blobs = new Map<string, ReturnType<typeof blobsOf>>();
     const done = new Set<string>();
     let manifestsRead = 0;
     const readAll = async (batch: readonly RetentionCandidate[]): Promise<Manifest[]> => {
@@ -159,7 +164,9 @@ export async function readImageGraph(versions: readonly RetentionCandidate[], ca
                 }
             }),
         );
-        return results.filter((m): m is Manifest => m !== undefined);
+        const read = results.filter((m): m is Manifest => m !== undefined);
+        read.forEach((m) => blobs.set(m.digest, blobsOf(m)));
+        return read;
     };
     const isImage = (v: RetentionCandidate) => v.tags.some((tag) => !isCosignTag(tag));
     const images = versions.filter(isImage);
@@ -177,7 +184,7 @@ export async function readImageGraph(versions: readonly RetentionCandidate[], ca
         links.push(...linksOf(manifest));
     }
     unreadable.sort((a, b) => (a.digest < b.digest ? -1 : a.digest > b.digest ? 1 : 0));
-    return { links, unreadable, manifestsRead };
+    return { links, unreadable, manifestsRead, blobs };
 }
 
 function platformOf(platform: { os?: string; architecture?: string; variant?: string } | undefined): string | undefined {

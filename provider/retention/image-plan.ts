@@ -1,8 +1,10 @@
 /**
  * Retention of a container package with its image graph: reads the manifests the plan needs
  * (image-graph.ts, through a registry client) and plans with them (planRetention with
- * `graph`). The one async step between a version list and a graph-aware plan.
+ * `graph`), with the bytes the plan frees. The one async step between a version list and a
+ * graph-aware plan.
  */
+import { BytesFreed, bytesFreed } from "./image-bytes";
 import { ImageGraph, readImageGraph, UnreadableManifest } from "./image-graph";
 import { ManifestSource } from "../github/registry";
 import { RetentionCandidate } from "./candidate";
@@ -15,6 +17,10 @@ export interface ImageRetentionPlan extends RetentionPlan {
     manifestsRead: number;
     /** Manifests that could not be read; when any, no untagged version was planned for deletion. */
     unreadable: UnreadableManifest[];
+    /** The configs and layers the plan frees, from the descriptors of the manifests read (image-bytes.ts). */
+    bytes: BytesFreed;
+    /** The graph the plan was made with (its blobs tell what another set of deletions frees, see {@link freedBy}). */
+    graph: ImageGraph;
 }
 
 /**
@@ -43,5 +49,11 @@ export async function planImageRetention(
     const candidates = policy.deleteBroken ? new Set(versions.map((v) => v.versionId)) : retentionCandidates(policy, versions, options, true);
     const graph: ImageGraph = await readImageGraph(versions, candidates, manifests);
     const plan = planRetention(policy, versions, { ...options, graph });
-    return { ...plan, manifestsRead: graph.manifestsRead, unreadable: graph.unreadable };
+    const deleted = plan.deletePackage ? versions.map((v) => v.name) : plan.deletions.map((d) => d.name);
+    return { ...plan, manifestsRead: graph.manifestsRead, unreadable: graph.unreadable, bytes: freedBy(graph, versions, deleted), graph };
+}
+
+/** What deleting `deleted` (digests, in deletion order) frees from the package's `versions`, every other one staying, as `graph` read them. */
+export function freedBy(graph: ImageGraph, versions: readonly RetentionCandidate[], deleted: readonly string[]): BytesFreed {
+    return bytesFreed(deleted, versions.map((v) => v.name), graph.blobs ?? new Map());
 }

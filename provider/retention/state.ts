@@ -31,6 +31,8 @@ export interface PlannedVersion {
     rule: string;
     /** Why, in words. */
     reason: string;
+    /** Container deletions: the bytes deleting it frees, in the plan's order (see `bytesFreed`); null when its manifest could not be read. */
+    bytes?: number | null;
 }
 
 /** The plan `check` made for this run, as the preview shows it. */
@@ -45,6 +47,15 @@ export interface RetentionPlanView {
     blocked: PlannedVersion[];
     /** True when the whole package is deleted instead (`lastVersion: "delete-package"`). */
     deletePackage: boolean;
+    /**
+     * The bytes the plan frees: the configs and layers only deleted manifests reference (container packages), 0 when it deletes
+     * nothing; null when unknown (other registries give no sizes). Absent in plans made before this field existed.
+     */
+    bytesFreed?: number | null;
+    /** When `bytesFreed` is a bound, not exact: `at-most` (a manifest that stays was not read) or `at-least` (a size or a deleted manifest unknown). */
+    bytesBound?: "at-most" | "at-least";
+    /** Why `bytesFreed` is a bound or unknown, in words (`20 staying manifests unread (may share layers)`); absent when exact. */
+    bytesNote?: string;
     /** With `drain`, how many deletions of the whole plan wait for the next runs (the cap was reached); absent when none. */
     deferred?: number;
     /** What in the policy is probably a mistake (a glob that reads like a regex), also in `summary`; absent when none. */
@@ -116,6 +127,10 @@ export interface RetentionRunSummary {
     deletedPackage: boolean;
     /** Versions the preview named that the run's fresh plan no longer selects (a tag moved, a keep count changed): not deleted. */
     skipped?: number[];
+    /** The bytes the versions it deleted freed (as the plan's `bytesFreed` counts them); null when unknown (no sizes), 0 when it deleted nothing. */
+    bytesFreed?: number | null;
+    /** When `bytesFreed` is a bound: `at-most` or `at-least`, as in the plan. */
+    bytesBound?: "at-most" | "at-least";
 }
 
 /** The state of a `PackageVersionRetention`. */

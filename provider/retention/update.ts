@@ -10,11 +10,13 @@
  * lists again, so nothing is deleted twice and nothing skipped.
  */
 import { PackagesApi } from "../github/packages";
+import type { BytesFreed } from "./image-bytes";
 import { ManifestSource, RegistryError } from "../github/registry";
 import { PackageVersionRef, PackageVersionsApi } from "../github/versions";
 import { capitalize, describe } from "../shared/messages";
 import { assertDeletable } from "../shared/protection";
 import { planPackage } from "./check";
+import { freedBy } from "./image-plan";
 import { VersionDeletion } from "./plan";
 import { withUnrecorded } from "./recover";
 import { restore } from "./restore";
@@ -74,9 +76,13 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
         await deletePackage(session, inputs, listing, state);
         summary.deletedPackage = true;
         summary.deleted = listing.versions.length;
+        Object.assign(summary, runBytes(plan.bytes, summary.deleted));
         return state;
     }
     const versions = new PackageVersionsApi(session.github());
+    // What the run freed, from the graph its plan read: the versions it deleted gone, every other listed one staying.
+    const gone: string[] = [];
+    const recordBytes = () => Object.assign(summary, runBytes(plan.graph && freedBy(plan.graph, listing.versions, gone), gone.length));
     // Images: each version is read again right before its DELETE, in its paced slot, and deleted only with the tags the preview showed.
     const guarded = inputs.packageType === "container" || inputs.packageType === "docker";
     const approved = new Map((inputs.plan?.delete ?? []).map((d) => [d.id, d.tags ?? []]));
@@ -111,9 +117,11 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
             }
         } catch (error) {
             summary.blocked = state.blocked.length;
+            recordBytes();
             throw partialFailure(id, state, error, summary.deleted, deletions.length);
         }
         if (outcome === "deleted") {
+            gone.push(deletion.name);
             state.deleted.push({ versionId: deletion.versionId, name: deletion.name, tags: deletion.tags, deletedAt: new Date().toISOString(), rule: deletion.rule });
             summary.deleted++;
         } else {
@@ -122,6 +130,7 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
         }
     }
     summary.blocked = state.blocked.length;
+    recordBytes();
     const deletedNow = new Set(state.deleted.map((r) => r.versionId));
     state.brokenImages = state.brokenImages.filter((b) => !deletedNow.has(b.versionId));
     session.forget(inputs);
@@ -246,6 +255,17 @@ async function relist(session: RetentionSession, inputs: VersionRetentionInputs,
         listing: { ...listing, versions: again },
         union: { ...listing, versions: [...again, ...listing.versions.filter((v) => !fresh.has(v.versionId))] },
     };
+}
+
+/** A run's `bytesFreed` (and `bytesBound` when a bound): the graph's figure for container packages; 0 when nothing was deleted; else unknown (null). */
+function runBytes(freed: BytesFreed | undefined, deleted: number): Pick<RetentionRunSummary, "bytesFreed" | "bytesBound"> {
+    if (!freed) {
+        return { bytesFreed: deleted === 0 ? 0 : null };
+    }
+    if (freed.bound === "unknown") {
+        return { bytesFreed: null };
+    }
+    return { bytesFreed: freed.bytes, ...(freed.bound !== "exact" ? { bytesBound: freed.bound } : {}) };
 }
 
 /** The reason of a refusal remembered from an earlier run. */

@@ -4,10 +4,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
 import { PackageCleanup, PackageVersionRetention, PACKAGE_VERSION_RETENTION_TYPE, RetentionPolicy, VersionRetention } from "pulumi-github-packages";
 import type { Emulator, PackageKey } from "../../emulator";
+import { pullImage } from "../../emulator";
 import { E2E, E2E_TOKEN, failure, outcome, startE2E, StateResource } from "../support/e2e";
 import { eventually } from "../support/cli";
 import { printed, printedEntries } from "../support/plan";
-import { activeTags, assertPulls } from "../support/pulls";
+import { activeTags, assertPulls, blobsOnlyIn } from "../support/pulls";
+import { formatBytes } from "../../provider/retention/image-bytes";
 
 /** The package the tests publish: ten releases over 100 days, then pre-releases. */
 const pkg: PackageKey = { org: "acme", packageType: "npm", name: "retained" };
@@ -244,7 +246,7 @@ describe("e2e: broken images as drift (container retention, emulator registry)",
                 packageName: "apps/web",
                 policy: { tagged: { include: ["pr-*"] }, untagged: {}, olderThan: "30d", keepLatest: 2, maxDeletions: 5 },
             });
-            return { brokenImages: retention.brokenImages };
+            return { brokenImages: retention.brokenImages, plan: retention.plan, lastRun: retention.lastRun };
         });
         await e2e.test.stack.setConfig("github-packages:registryUrl", { value: e2e.emulator.url });
         e2e.emulator.admin.setNow(new Date());
@@ -289,6 +291,38 @@ describe("e2e: broken images as drift (container retention, emulator registry)",
             kept: ["v1", "v2", "v3", ...release.children.map((child) => child.digest)],
             gone: ["pr-1", pr.digest, leftover.digest, ...pr.children.map((child) => child.digest)],
         });
+    });
+
+    it("states the bytes a plan frees: layers shared with images that stay are not counted; the preview, plan and lastRun agree with the registry", async () => {
+        // Images built FROM one base share its layer: two PR images and a leftover on alpine, the releases on alpine and debian.
+        e2e.emulator.admin.setNow(new Date(Date.now() - 60 * 86_400_000));
+        const prs = [1, 2].map((n) => e2e.emulator.admin.pushImage(image, { tags: [`pr-${n}`], base: "alpine-3.20" }));
+        const leftover = e2e.emulator.admin.pushImage(image, { base: "alpine-3.20" });
+        e2e.emulator.admin.setNow(new Date());
+        e2e.emulator.admin.pushImage(image, { tags: ["v2"], base: "alpine-3.20" });
+        e2e.emulator.admin.pushImage(image, { tags: ["v3"], base: "debian-12" });
+        const gone = [...prs, leftover];
+        // What the registry holds that only the deleted images reference: their configs and own layers, not the base v2 shares.
+        const expected = blobsOnlyIn(e2e.emulator, image, gone.map((g) => g.digest));
+        assert.equal(expected.shared.length, 1, "the alpine base is shared with v2");
+        assert.equal(expected.blobs.length, 6);
+
+        const preview = await e2e.test.stack.preview({ diff: true });
+        assert.match(preview.stdout, new RegExp(`delete 3 \\(frees ${formatBytes(expected.bytes).replace(".", "\\.")}\\)`), preview.stdout);
+        const up = await e2e.test.stack.up();
+        const plan = up.outputs.plan.value as { bytesFreed: number; bytesBound?: string; delete: { id: number; bytes: number }[] };
+        assert.deepEqual([plan.bytesFreed, plan.bytesBound], [expected.bytes, undefined], "exact: every image that stays was read");
+        assert.deepEqual(new Set(plan.delete.map((d) => d.id)), new Set(gone.map((g) => g.versionId)));
+        assert.equal(plan.delete.reduce((sum, d) => sum + d.bytes, 0), expected.bytes, "the per-version figures add up");
+        assert.deepEqual([(up.outputs.lastRun.value as { bytesFreed: number }).bytesFreed, (up.outputs.lastRun.value as { deleted: number }).deleted], [expected.bytes, 3]);
+        // The images that stay pull completely, shared base included; the deleted ones do not, and their own blobs are gone.
+        await assertPulls(e2e.emulator, image, E2E_TOKEN, { kept: ["v2", "v3"], gone: ["pr-1", "pr-2", ...gone.map((g) => g.digest)] });
+        const pull = await pullImage(e2e.emulator.url, "acme", "apps/web", "v2", { token: E2E_TOKEN });
+        assert.ok(pull.blobs.includes(expected.shared[0]), "the shared base is still served");
+        for (const blob of expected.blobs) {
+            const answer = await fetch(`${e2e.emulator.url}/v2/acme/apps/web/blobs/${blob}`, { headers: { authorization: `Bearer ${Buffer.from(E2E_TOKEN).toString("base64")}` } });
+            assert.equal(answer.status, 404, `${blob} only the deleted images referenced is gone`);
+        }
     });
 
     it("a registry URL that answers no manifest fails the preview and the up, naming the setting; nothing is deleted", async () => {

@@ -64,6 +64,32 @@ describe("emulator/admin/images", () => {
         assert.equal(pull.pulled.length, 7);
     });
 
+    it("images pushed with one base share its layer per platform; deleting one leaves the layer to the other, which still pulls", async () => {
+        type Image = { layers: { digest: string; size: number }[] };
+        const layersOf = (reference: string) => (emulator.admin.manifest(WEB, reference).json as Image).layers;
+        const single = emulator.admin.pushImage(WEB, { tags: ["one"], base: "alpine-3.20" });
+        const multi = emulator.admin.pushIndex(WEB, { tags: ["two"], base: "alpine-3.20", platforms: ["linux/amd64", "linux/arm64"] });
+        const other = emulator.admin.pushImage(WEB, { tags: ["three"], base: "debian-12" });
+        const [amd64, arm64] = multi.children.map((child) => layersOf(child.digest));
+        const one = layersOf("one");
+        assert.equal(one.length, 2, "the base layer, then the image's own");
+        assert.deepEqual(amd64[0], one[0], "the same base and platform: the same blob");
+        assert.notEqual(arm64[0].digest, one[0].digest, "another platform: another base layer");
+        assert.notEqual(layersOf("three")[0].digest, one[0].digest, "another base: another layer");
+        assert.notEqual(amd64[1].digest, one[1].digest, "each image's own layer is its own");
+        assert.ok(one[0].size > one[1].size, "a base weighs more than the image's own layer");
+        assert.equal(layersOf(other.digest).length, 2);
+        assert.throws(() => emulator.admin.pushImage(WEB, { base: "" }), (error: AdminError) => error.status === 400 && /base must be a non-empty name/.test(error.message));
+        // Deleting the single image over REST: its own layer goes, the base stays with the index's child.
+        const deleted = await call(emulator, "DELETE", `/orgs/acme/packages/container/apps%2Fweb/versions/${single.versionId}`, { token: TOKENS.admin });
+        assert.equal(deleted.status, 204);
+        const pull = await pullImage(emulator.url, WEB.org, WEB.name, "two", { token: TOKENS.readonly });
+        assert.equal(pull.ok, true, JSON.stringify(pull.failures));
+        assert.ok(pull.blobs.includes(one[0].digest), "the shared base layer is still served");
+        const blob = await fetch(`${emulator.url}/v2/acme/apps/web/blobs/${one[1].digest}`, { headers: { authorization: `Bearer ${Buffer.from(TOKENS.readonly).toString("base64")}` } });
+        assert.equal(blob.status, 404, "the deleted image's own layer is not");
+    });
+
     it("moves a tag from the version that had it; the old image stays, untagged", async () => {
         const first = emulator.admin.pushIndex(WEB, { tags: ["latest"] });
         const second = emulator.admin.pushIndex(WEB, { tags: ["latest"] });

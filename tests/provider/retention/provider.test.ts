@@ -86,7 +86,11 @@ describe("provider/retention/provider", () => {
             assert.deepEqual(view.delete[0], { id: 1, version: "1.0.0", rule: "keepLatest", reason: "not among the 60 most recent versions" });
             assert.equal(view.keep.length, 10);
             assert.deepEqual([view.keep[0].version, view.keep[0].rule], ["1.0.3", "protect-version"]);
-            assert.match(view.summary, /^120 active versions: delete 59, keep 61 \(60 keep-latest, 1 protect-version\), the first 10 listed, blocked 0; cap 60\.$/);
+            assert.match(view.summary, /^120 active versions: delete 59 \(size unknown\), keep 61 \(60 keep-latest, 1 protect-version\), the first 10 listed, blocked 0; cap 60\.$/);
+            assert.equal(view.bytesFreed, null, "no sizes for npm: unknown, never 0");
+            assert.ok(view.delete.every((d) => !("bytes" in d)));
+            const none = viewOf(planRetention({ keepLatest: 200 }, versions, { packageType: "npm", now: new Date(Date.UTC(2025, 1, 1)) }), versions);
+            assert.deepEqual([none.bytesFreed, /delete 0 \(frees 0 B\)/.test(none.summary)], [0, true], "deleting nothing frees nothing, in any registry");
         });
 
         it("says how many versions a drain leaves for the next runs, and shows the policy's warnings", () => {
