@@ -15,6 +15,7 @@ import { PackagesApi } from "../github/packages";
 import { INDEX_TYPES, Manifest, ManifestSource, RegistryError } from "../github/registry";
 import { PackageVersionFields, PackageVersionsApi } from "../github/versions";
 import { subjectOfTag, SubjectTag } from "../retention/image-graph";
+import { blobsOf } from "../retention/image-bytes";
 import { findBrokenImages } from "../retention/image-health";
 import { packageKey, packageMatcher } from "../shared/keys";
 import { PackageFields, PackageType, VISIBILITIES } from "../shared/types";
@@ -246,8 +247,8 @@ async function readContainer(versions: readonly PackageVersionFields[], source: 
     const brokenImages = await findBrokenImages(versions, known);
     const blobs = new Map<string, number | undefined>();
     for (const manifest of manifests) {
-        for (const descriptor of [...(manifest.config ? [manifest.config] : []), ...(manifest.layers ?? [])]) {
-            blobs.set(descriptor.digest, validSize(descriptor.size) ?? blobs.get(descriptor.digest));
+        for (const blob of blobsOf(manifest)) {
+            blobs.set(blob.digest, blob.size ?? blobs.get(blob.digest));
         }
     }
     const sizes = [...blobs.values()];
@@ -286,10 +287,6 @@ function orphans(versions: readonly PackageVersionFields[], active: ReadonlySet<
         }
     }
     return found.sort((a, b) => a.versionId - b.versionId || compare(a.tag, b.tag));
-}
-
-function validSize(size: unknown): number | undefined {
-    return typeof size === "number" && Number.isSafeInteger(size) && size >= 0 ? size : undefined;
 }
 
 function sum(values: readonly number[]): number {

@@ -6,8 +6,9 @@
  * whole-package deletion as the resource does; and the bytes the deletions would free, from the
  * descriptors of the manifests read. Plans only: nothing here sends a request that writes.
  */
-import { Descriptor, Manifest, ManifestSource } from "../github/registry";
+import { Manifest, ManifestSource } from "../github/registry";
 import { RetentionCandidate } from "../retention/candidate";
+import { blobsOf, bytesFreed as planBytesFreed } from "../retention/image-bytes";
 import { planImageRetention } from "../retention/image-plan";
 import { planRetention, RetentionCapError, RetentionPlan } from "../retention/plan";
 import { RetentionPolicy } from "../retention/policy";
@@ -93,10 +94,10 @@ function failed(error: string, maxDeletions: number, plan?: RetentionPlan): Poli
 }
 
 /**
- * The bytes deleting the versions `deleted` frees: the configs and layers their manifests
- * reference that no manifest of a version that stays references, each blob once. Unknown (null)
- * when a manifest of the package was not read (a blob it references might stay) or a freed
- * blob's descriptor has no size.
+ * The bytes deleting the versions `deleted` frees, as a retention's plan counts them
+ * (retention/image-bytes.ts: the configs and layers no manifest that stays references, each blob
+ * once). The inventory states a figure only when it is exact: null when a manifest of the
+ * package was not read (a blob it references might stay) or a freed blob's descriptor has no size.
  */
 export function bytesFreed(
     versions: readonly RetentionCandidate[],
@@ -106,35 +107,11 @@ export function bytesFreed(
     if (deleted.size === 0) {
         return 0;
     }
-    if (container.unreadable > 0 || versions.some((v) => !container.manifests.has(v.name))) {
+    if (container.unreadable > 0) {
         return null;
     }
-    const staying = new Set(versions.filter((v) => !deleted.has(v.versionId)).map((v) => v.name));
-    const kept = new Set<string>();
-    for (const digest of staying) {
-        blobsOf(container.manifests.get(digest)!).forEach((d) => kept.add(d.digest));
-    }
-    const freed = new Map<string, unknown>();
-    for (const version of versions) {
-        if (deleted.has(version.versionId) && !staying.has(version.name)) {
-            for (const blob of blobsOf(container.manifests.get(version.name)!)) {
-                if (!kept.has(blob.digest)) {
-                    freed.set(blob.digest, freed.get(blob.digest) ?? blob.size);
-                }
-            }
-        }
-    }
-    let total = 0;
-    for (const size of freed.values()) {
-        if (typeof size !== "number" || !Number.isSafeInteger(size) || size < 0) {
-            return null;
-        }
-        total += size;
-    }
-    return total;
-}
-
-/** The config and layers an image manifest names (an index names none: its children are versions of their own). */
-function blobsOf(manifest: Manifest): Descriptor[] {
-    return [...(manifest.config ? [manifest.config] : []), ...(manifest.layers ?? [])];
+    const blobs = new Map([...container.manifests].map(([digest, manifest]) => [digest, blobsOf(manifest)]));
+    const gone = versions.filter((v) => deleted.has(v.versionId)).map((v) => v.name);
+    const figure = planBytesFreed(gone, versions.map((v) => v.name), blobs);
+    return figure.bound === "exact" ? figure.bytes : null;
 }

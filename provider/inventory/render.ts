@@ -5,6 +5,7 @@
  * free per package and in total, each package's versions in a collapsed list) and the JSON
  * document (schema.ts), stable and indented.
  */
+import { formatBytes } from "../retention/image-bytes";
 import { Inventory, PackageInventory, PlannedBlock, PlannedDeletion, PolicyPlan, RegistryInventory } from "./schema";
 
 /** Options of {@link renderMarkdown}. */
@@ -271,17 +272,6 @@ function bytesCell(registry: RegistryInventory): string {
     return registry.packageType === "container" ? "not read" : "size unknown";
 }
 
-/** Bytes in binary units: `512 B`, `1.5 KiB`, `3.2 MiB`, `1.1 GiB`. */
-export function formatBytes(bytes: number): string {
-    const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1024 && unit < units.length - 1) {
-        value /= 1024;
-        unit++;
-    }
-    return unit === 0 ? `${bytes} B` : `${value.toFixed(1)} ${units[unit]}`;
-}
 
 function count(n: number, singular: string, plural = `${singular}s`): string {
     return `${n.toLocaleString("en-US")} ${n === 1 ? singular : plural}`;
