@@ -293,7 +293,7 @@ function planOnce(policy: RetentionPolicy, versions: readonly RetentionCandidate
     const maxDeletions = resolveMaxDeletions(policy.maxDeletions, versions.length);
     const byRank = (a: RetentionCandidate, b: RetentionCandidate) => ranks.all.get(a.versionId)! - ranks.all.get(b.versionId)!;
     return {
-        plan: { total: versions.length, deletions, kept: kept.sort(byRank), blocked: blocked.sort(byRank), deletePackage, maxDeletions, deferred: 0, warnings: policyWarnings(policy) },
+        plan: { total: versions.length, deletions, kept: kept.sort(byRank), blocked: blocked.sort(byRank), deletePackage, maxDeletions, deferred: 0, warnings: [...policyWarnings(policy), ...selectWarnings(policy, versions)] },
         selected: base.selectedBeforeLimit,
     };
 }
@@ -568,6 +568,19 @@ function pick(version: RetentionCandidate): RetentionCandidate {
 
 /** The outcome of the selecting rules for one version. */
 type Selection = { kind: "none" } | { kind: "partial"; reason: string } | { kind: "all"; rule: string; reason: string };
+
+/**
+ * `select` entries that match no active version: a typo, another package's id, or a version an
+ * earlier run deleted. They select nothing; the plan says so rather than ignore them.
+ */
+export function selectWarnings(policy: RetentionPolicy, versions: readonly RetentionCandidate[]): string[] {
+    const ids = new Set(versions.map((v) => v.versionId));
+    const names = new Set(versions.map((v) => v.name));
+    return [
+        ...(policy.select?.versionIds ?? []).flatMap((id, i) => (ids.has(id) ? [] : [`select.versionIds[${i}] (${id}) is no active version of the package (a typo, or deleted already): it selects nothing.`])),
+        ...(policy.select?.names ?? []).flatMap((name, i) => (names.has(name) ? [] : [`select.names[${i}] ("${name}") is no active version of the package (a typo, or deleted already): it selects nothing.`])),
+    ];
+}
 
 /** Builds the selecting rules (olderThan, tagged/untagged, names, select): every rule the policy sets must hold. */
 function selector(policy: RetentionPolicy, now: Date, packageType: PackageType): (version: RetentionCandidate) => Selection {

@@ -557,6 +557,18 @@ describe("provider/retention/plan: options of the cleanup tools (issue 22)", () 
             assert.match(plan({ select: { versionIds: [2] } }, NPM).deletions[0].reason, /^version id 2 is in select\.versionIds$/);
         });
 
+        it("warns of an id or name that is no active version (a typo, or deleted already): it selects nothing", () => {
+            const ids = new Set(NPM.map((v) => v.versionId));
+            const unknownId = Math.max(...ids) + 1000;
+            const warned = plan({ select: { versionIds: [2, unknownId], names: ["1.1.0", "9.9.9-typo"] } }, NPM);
+            assert.deepEqual(summary(warned).deleted, [2, 3], "the known entries still select");
+            assert.deepEqual(warned.warnings, [
+                `select.versionIds[1] (${unknownId}) is no active version of the package (a typo, or deleted already): it selects nothing.`,
+                `select.names[1] ("9.9.9-typo") is no active version of the package (a typo, or deleted already): it selects nothing.`,
+            ]);
+            assert.deepEqual(plan({ select: { versionIds: [2], names: ["1.1.0"] } }, NPM).warnings, [], "entries that match warn of nothing");
+        });
+
         it("is refused empty or with bad ids, naming the field", () => {
             assert.deepEqual(checkRetentionPolicy({ select: {} }, "npm").map((f) => f.property), ["select"]);
             assert.deepEqual(checkRetentionPolicy({ select: { versionIds: [0], names: [""] } }, "npm").map((f) => f.property), ["select.versionIds[0]", "select.names[0]"]);
