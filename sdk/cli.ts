@@ -192,6 +192,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv, out:
 }
 
 if (require.main === module) {
+    // A reader that stops early (`inventory ... | head`) closes the pipe: that ends the command quietly, as for other Unix tools.
+    process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+        if (error.code !== "EPIPE") {
+            throw error;
+        }
+        process.exit(0);
+    });
     main(process.argv.slice(2), process.env, (t) => process.stdout.write(t), (t) => process.stderr.write(t)).then((code) => {
         process.exitCode = code;
     });

@@ -25,18 +25,30 @@ const images = config.requireObject<string[]>("images");
 const policy = JSON.parse(readFileSync(path.join(__dirname, "policy.json"), "utf8")) as RetentionPolicy;
 const retentions = images.map((image) => new PackageVersionRetention(image, { org, packageType: "container", packageName: image, policy }));
 
-/** The job summary (Markdown): per image, the plan of this run and the versions deleted so far. */
+/**
+ * When this program started. A run with nothing to do keeps every resource's outputs as the last
+ * run that changed something left them, so a `lastRun` older than this was not made by this run.
+ */
+const startedAt = new Date().toISOString();
+
+/** The job summary (Markdown): per image, what this run deleted (with the plan it applied) or that it changed nothing, and the versions deleted so far. */
 export const summary = pulumi
-    .all(retentions.map((r) => pulumi.all([r.packageName, r.plan, r.deleted])))
+    .all(retentions.map((r) => pulumi.all([r.packageName, r.plan, r.lastRun, r.deleted])))
     .apply((rows) =>
         [
             "## Image retention",
-            ...rows.flatMap(([name, plan, deleted]) => [
+            ...rows.flatMap(([name, plan, lastRun, deleted]) => [
                 `### ${org}/${name}`,
-                plan?.summary ?? "no plan",
-                ...(plan?.delete ?? []).map((v) => `- delete ${v.tags?.length ? v.tags.join(", ") : v.version}: ${v.reason}`),
+                ...(lastRun && lastRun.at >= startedAt
+                    ? [
+                          `This run: ${plan?.summary ?? "no plan"}`,
+                          ...(plan?.delete ?? []).map((v) => `- delete ${v.tags?.length ? v.tags.join(", ") : v.version}: ${v.reason}`),
+                      ]
+                    : [`This run changed nothing.${lastRun ? ` The last run that did (${lastRun.at}): ${plan?.summary ?? "no plan"}` : ""}`]),
+                "",
                 deleted.length > 0 ? `Deleted so far (${deleted.length}):` : "Nothing deleted so far.",
                 ...deleted.slice(-50).map((d) => `- ${d.tags.length ? d.tags.join(", ") : d.name} (${d.deletedAt}, ${d.rule})`),
+                "",
             ]),
         ].join("\n"),
     );

@@ -157,7 +157,9 @@ export function planBytesTotal(
     const versions = plans.reduce((n, p) => n + (p?.delete.length ?? 0), 0);
     const whole = plans.filter((p) => p?.deletePackage).length;
     const unknown = total.unknown > 0 ? `size unknown for ${total.unknown} of ${count(total.packages, "package")}` : "";
-    const freed = total.bytes === null ? unknown : [describeFreed({ bytes: total.bytes, bound: total.bound }), unknown].filter((w) => w !== "").join("; ");
+    // "frees at least 0 B" says nothing the unknown count does not: a figure only when some package frees something known.
+    const figure = total.bytes === null || (total.bytes === 0 && total.unknown > 0) ? "" : describeFreed({ bytes: total.bytes, bound: total.bound });
+    const freed = [figure, unknown].filter((w) => w !== "").join("; ");
     const deleting = `delete ${count(versions, "version")}${whole > 0 ? ` (${count(whole, "package")} whole)` : ""}`;
     return { total, summary: `${count(total.packages, "package")}: ${deleting}, ${freed}` };
 }

@@ -144,10 +144,22 @@ describe("examples/retention-workflow (end to end with the emulator's installati
             const summary = afterUp.readSummary();
             assert.match(summary, /^## Image retention/);
             assert.match(summary, /### acme\/platform\/api-gateway/);
-            assert.match(summary, /active versions: delete \d+/, "the plan's summary line");
+            assert.match(summary, /^This run: \d+ active versions: delete \d+/m, "the plan this run applied");
             assert.match(summary, /- pr-1 \(/, "the summary lists what was deleted");
         } finally {
             afterUp.dispose();
+        }
+        // A night with nothing to do keeps the outputs of the last run that deleted: the summary must not repeat its plan as this run's.
+        await test.stack.up();
+        const quiet = createRunner();
+        try {
+            const written = await runStep(workflowStep(WORKFLOW, "retention", "The plan and what was deleted"), quiet, DIR, { ...env, OUTCOME: "success" });
+            assert.equal(written.code, 0, written.output);
+            const summary = quiet.readSummary();
+            assert.match(summary, /^This run changed nothing\. The last run that did \(/m, summary);
+            assert.doesNotMatch(summary, /^This run: /m);
+        } finally {
+            quiet.dispose();
         }
 
         // Every kept tag pulls completely with the workflow's token; the deleted ones do not.

@@ -88,6 +88,7 @@ describe("provider/retention/image-bytes", () => {
         assert.equal(planBytesTotal([plan(2, 2048), plan(4, null), plan(0, 0), undefined]).summary, "4 packages: delete 6 versions, frees at least 2.0 KiB; size unknown for 2 of 4 packages");
         assert.equal(planBytesTotal([plan(2, 2048, "at-most"), plan(4, null)]).summary, "2 packages: delete 6 versions, size unknown for 1 of 2 packages");
         assert.equal(planBytesTotal([plan(1, 10, "at-most")]).summary, "1 package: delete 1 version, frees at most 10 B");
+        assert.equal(planBytesTotal([plan(0, 0), plan(1, null)]).summary, "2 packages: delete 1 version, size unknown for 1 of 2 packages", "no \"frees at least 0 B\"");
     });
 
     it("writes sizes in binary units", () => {
