@@ -82,6 +82,7 @@ export type {
     PackageBaseline,
     PackageStatus,
     PackageType,
+    StoredBaseline,
     UndeletableAction,
     Visibility,
 } from "../provider/shared/types";
