@@ -129,7 +129,7 @@ export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageIn
         }
         await access.assertGone(settings, "read");
         if (settings.ensure === "absent" && props) {
-            return { id, props: { ...props, status: "absent", statusReason: null } };
+            return { id, props: { ...restated(props), status: "absent", statusReason: null } };
         }
         return {};
     }
@@ -313,6 +313,13 @@ function acceptedOf(state: OrgPackageState): PackageBaseline | null {
 function storedBaseline(state: OrgPackageState): StoredBaseline | null {
     const accepted = "baseline" in state ? acceptedOf(state) : null;
     return accepted ? driftFrom(accepted, state) : null;
+}
+
+/** `state` in the shape state is stored now: the fields it keeps, the baseline compacted (state written before baselines keeps none). */
+function restated(state: OrgPackageState): OrgPackageState {
+    const { status, statusReason, lastAction } = state;
+    const baseline = "baseline" in state ? { baseline: storedBaseline(state) } : {};
+    return { ...withDefaults(state), ...keptFields(state), ...baseline, status, statusReason, lastAction };
 }
 
 function baselineOf(fields: Partial<PackageFields>): PackageBaseline {
