@@ -13,14 +13,25 @@
  * The floor is the engine's own cost: the same resources from a no-op dynamic provider whose
  * inputs and outputs have the same properties and sizes as the OrgPackage's (copied from the
  * provider's state, the package name swapped) and the same stack config. It does not touch the emulator, so latency
- * does not change it; it is measured once per shape.
+ * does not change it; it is measured once per shape. Its provider is a module in the scratch
+ * project's node_modules, so state stores a one-line `require` of it, as it stores the
+ * installed package's shim. "Today's" floor has the outputs 0.1.0 stored (recorded in
+ * tests/e2e/fixtures/state-0-1-0/state.json: name, url, ownerLogin and a full baseline), so one
+ * run shows what the smaller state saves; N = 1,000's `up` is held to half of today's floor.
+ *
+ * Bytes per resource: what one OrgPackage (PackageVersionRetention) takes in the state file, in
+ * compact JSON as the file backend writes it, by part: inputs, outputs (both without the
+ * serialized provider), the serialized provider (`__provider`, in both) and the engine's own
+ * fields (urn, parent, provider, propertyDependencies, created/modified, sourcePosition,
+ * stackTrace). `--scale` runs only `up` of all managed N = 1,000 (N = 100 with `--quick`) at
+ * 0 ms: the provider, the provider with `PULUMI_SKIP_CHECKPOINTS=true`, and both floors.
  *
  * Prints requests (per registry, against 2 x min(reads, pages) + 2), wall times, ratios and
  * the targets, and writes JSON to bench/results/. A benchmark, not a test: it reports figures
  * and marks missed targets, it never fails on time. Refreshes and previews are run three times
  * and their median kept. `--quick` runs N = 100 and the small shapes only.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
@@ -41,6 +52,12 @@ const LATENCIES = [0, 100];
 const REPEATS = 3;
 /** Where the floor provider finds its output templates: the engine passes the environment on to the provider's process. */
 const FLOOR_TEMPLATE_ENV = "PGP_BENCH_FLOOR_TEMPLATE";
+/** The floor provider's module name, as long as `pulumi-github-packages/shim`'s give or take one: state stores `require("<this>")`. */
+const FLOOR_MODULE = "pulumi-github-packages-floor";
+/** State written by release 0.1.0: today's OrgPackage outputs, for today's floor. */
+const TODAY_STATE = path.join(ROOT, "tests", "e2e", "fixtures", "state-0-1-0", "state.json");
+/** The engine's environment that skips the checkpoints after each step (docs/scale.md says what it costs). */
+const SKIP_CHECKPOINTS = { PULUMI_SKIP_CHECKPOINTS: "true" };
 
 type PackageType = SeedPackage["packageType"];
 
@@ -56,7 +73,48 @@ interface Row {
     requestsByOperation: Record<string, number>;
     /** Per registry: reads (resources), pages of its list, requests spent, and the bound 2 x min(reads, pages) + 2. */
     registries?: { registry: string; reads: number; pages: number; requests: number; bound: number }[];
+    /** What one resource takes in the state file after the operation, by part. */
+    bytes?: ResourceBytes;
     targets: string[];
+}
+
+/** Average bytes one resource takes in the state file (compact JSON, as the file backend writes it), by part. */
+interface ResourceBytes {
+    /** How many resources were averaged. */
+    resources: number;
+    /** The whole resource. */
+    total: number;
+    /** Inputs, without `__provider`. */
+    inputs: number;
+    /** Outputs, without `__provider`. */
+    outputs: number;
+    /** The serialized provider, in inputs and outputs together. */
+    serializedProvider: number;
+    /** Everything else: urn, type, id, parent, provider, propertyDependencies, created/modified, sourcePosition, stackTrace. */
+    engine: number;
+}
+
+/** Averages what `resources` (from a `pulumi stack export`) take, by part. */
+function resourceBytes(resources: object[]): ResourceBytes {
+    const size = (value: unknown) => (value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value)));
+    const sum = { total: 0, inputs: 0, outputs: 0, serializedProvider: 0, engine: 0 };
+    for (const resource of resources) {
+        const { inputs = {}, outputs = {}, ...engine } = resource as { inputs?: Record<string, unknown>; outputs?: Record<string, unknown> };
+        const { __provider: providerIn, ...ins } = inputs;
+        const { __provider: providerOut, ...outs } = outputs;
+        sum.total += size(resource);
+        sum.inputs += size(ins);
+        sum.outputs += size(outs);
+        sum.serializedProvider += size(providerIn) + size(providerOut);
+        sum.engine += size(engine);
+    }
+    const n = Math.max(1, resources.length);
+    const avg = (x: number) => Math.round(x / n);
+    return { resources: resources.length, total: avg(sum.total), inputs: avg(sum.inputs), outputs: avg(sum.outputs), serializedProvider: avg(sum.serializedProvider), engine: avg(sum.engine) };
+}
+
+function bytesText(b: ResourceBytes): string {
+    return `${b.total} B per resource (inputs ${b.inputs}, outputs ${b.outputs}, __provider ${b.serializedProvider}, engine ${b.engine})`;
 }
 
 /** A shape: the seed, and the packages the program manages. */
@@ -152,16 +210,22 @@ function startEmulator(shape: Shape, latencyMs: number, tick = false): Promise<E
 /** Output templates for the floor: one resource of each registry, as the provider stored it. */
 type FloorTemplates = Record<string, { name: string; inputs: Record<string, unknown>; outputs: Record<string, unknown> }>;
 
-/** `pulumi up` then `pulumi refresh` of the managed packages, in the installed project. */
-async function measureManaged(shape: Shape, latencyMs: number, installed: InstalledPackage): Promise<{ rows: Row[]; templates: FloorTemplates }> {
+/** `pulumi up` then `pulumi refresh` of the managed packages, in the installed project; `upOnly` skips the refreshes. */
+async function measureManaged(
+    shape: Shape,
+    latencyMs: number,
+    installed: InstalledPackage,
+    options: { upOnly?: boolean; envVars?: Record<string, string>; label?: string } = {},
+): Promise<{ rows: Row[]; templates: FloorTemplates }> {
     const emulator = await startEmulator(shape, latencyMs);
     const stack = await installed.openStack({
         config: stackConfig(emulator.url),
         packages: programPackages(shape),
+        envVars: options.envVars,
     });
     try {
         const rows: Row[] = [];
-        for (const operation of ["up", "refresh"] as const) {
+        for (const operation of options.upOnly ? (["up"] as const) : (["up", "refresh"] as const)) {
             let log = emulator.admin.requests();
             const times: number[] = [];
             for (let i = 0; i < (operation === "up" ? 1 : REPEATS); i++) {
@@ -171,7 +235,7 @@ async function measureManaged(shape: Shape, latencyMs: number, installed: Instal
             }
             const regs = registries(shape, log.entries);
             rows.push({
-                shape: shape.name,
+                shape: options.label ? `${shape.name}, ${options.label}` : shape.name,
                 latencyMs,
                 operation,
                 seconds: round(median(times)),
@@ -185,6 +249,8 @@ async function measureManaged(shape: Shape, latencyMs: number, installed: Instal
             inputs?: Record<string, unknown>;
             outputs?: Record<string, unknown>;
         }>;
+        rows[0].bytes = resourceBytes(resources);
+        rows[0].targets.push(bytesText(rows[0].bytes));
         const templates: FloorTemplates = {};
         for (const resource of resources) {
             const { __provider: _i, ...inputs } = resource.inputs ?? {};
@@ -198,24 +264,39 @@ async function measureManaged(shape: Shape, latencyMs: number, installed: Instal
     }
 }
 
-/** The floor's provider: returns the template of the registry with the package name swapped; nothing captured, nothing fetched. */
-const floorProvider: pulumi.dynamic.ResourceProvider = {
+/**
+ * The floor's provider, as a module of the scratch project (so state stores its `require`, as it
+ * stores the shim's): returns the template of the registry with the package name swapped;
+ * nothing captured, nothing fetched.
+ */
+const FLOOR_PROVIDER_SOURCE = `module.exports = {
     async create(inputs) {
-        const templates = JSON.parse(process.env.PGP_BENCH_FLOOR_TEMPLATE ?? "{}");
-        const template = templates[inputs.packageType];
-        const swap = (text: string): string =>
-            text.split(encodeURIComponent(template.name)).join(encodeURIComponent(inputs.packageName)).split(template.name).join(inputs.packageName);
-        return { id: `${inputs.org}/${inputs.packageType}/${inputs.packageName}`, outs: JSON.parse(swap(JSON.stringify(template.outputs))) };
+        const template = JSON.parse(process.env.${FLOOR_TEMPLATE_ENV} ?? "{}")[inputs.packageType];
+        const swap = (text) => text.split(encodeURIComponent(template.name)).join(encodeURIComponent(inputs.packageName)).split(template.name).join(inputs.packageName);
+        return { id: \`\${inputs.org}/\${inputs.packageType}/\${inputs.packageName}\`, outs: JSON.parse(swap(JSON.stringify(template.outputs))) };
     },
     async read(id, props) {
         return { id, props };
     },
 };
+`;
 
 class FloorPackage extends pulumi.dynamic.Resource {
-    constructor(name: string, inputs: Record<string, unknown>) {
-        super(floorProvider, name, inputs, {}, "bench", "FloorPackage");
+    constructor(provider: pulumi.dynamic.ResourceProvider, name: string, inputs: Record<string, unknown>) {
+        super(provider, name, inputs, {}, "bench", "FloorPackage");
     }
+}
+
+/** Today's templates: an OrgPackage of each registry as release 0.1.0 stored it (the state fixture), present ones. */
+function todayTemplates(): FloorTemplates {
+    const state = JSON.parse(readFileSync(TODAY_STATE, "utf8")) as { deployment: { resources: Array<{ type: string; inputs?: Record<string, unknown>; outputs?: Record<string, unknown> }> } };
+    const templates: FloorTemplates = {};
+    for (const resource of state.deployment.resources.filter((r) => r.type.startsWith(DYNAMIC) && r.outputs?.status === "present")) {
+        const { __provider: _i, ...inputs } = resource.inputs ?? {};
+        const { __provider: _o, ...outputs } = resource.outputs ?? {};
+        templates[String(outputs.packageType)] ??= { name: String(outputs.packageName), inputs, outputs };
+    }
+    return templates;
 }
 
 /** The stack config of a provider run: the emulator's URL and the token as a secret. */
@@ -228,16 +309,21 @@ function stackConfig(url: string): ConfigMap {
  * process, with the same stack config (decrypting a secret config value costs the engine a key
  * derivation on every operation, which is not the provider's cost).
  */
-async function measureFloor(shape: Shape, templates: FloorTemplates): Promise<Record<"up" | "refresh", number>> {
+async function measureFloor(shape: Shape, templates: FloorTemplates, upOnly = false): Promise<{ up: number; refresh: number; bytes: ResourceBytes }> {
+    const backend = localBackend("bench", "bench");
+    const workDir = scratchProjectDir("bench");
+    const moduleDir = path.join(workDir, "node_modules", FLOOR_MODULE);
+    mkdirSync(moduleDir, { recursive: true });
+    writeFileSync(path.join(moduleDir, "index.js"), FLOOR_PROVIDER_SOURCE);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const provider = require(moduleDir) as pulumi.dynamic.ResourceProvider;
     const program: PulumiFn = async () => {
         shape.managed.forEach((p, i) => {
             const template = templates[p.packageType];
             const inputs = JSON.parse(JSON.stringify(template.inputs).split(template.name).join(p.packageName));
-            new FloorPackage(`p${i}`, inputs);
+            new FloorPackage(provider, `p${i}`, inputs);
         });
     };
-    const backend = localBackend("bench", "bench");
-    const workDir = scratchProjectDir("bench");
     try {
         const stack = await LocalWorkspace.createStack(
             { stackName: backend.stackName, projectName: "pgp-bench", program },
@@ -245,11 +331,12 @@ async function measureFloor(shape: Shape, templates: FloorTemplates): Promise<Re
         );
         await stack.setAllConfig(stackConfig("http://127.0.0.1:9"));
         const up = await timed(() => stack.up());
+        const bytes = resourceBytes(((await stack.exportStack()).deployment.resources as { type: string }[]).filter((r) => r.type.startsWith(DYNAMIC)));
         const refreshes: number[] = [];
-        for (let i = 0; i < REPEATS; i++) {
+        for (let i = 0; i < (upOnly ? 0 : REPEATS); i++) {
             refreshes.push(await timed(() => stack.refresh()));
         }
-        return { up: round(up), refresh: round(median(refreshes)) };
+        return { up: round(up), refresh: refreshes.length > 0 ? round(median(refreshes)) : NaN, bytes };
     } finally {
         backend.dispose();
         rmSync(workDir, { recursive: true, force: true });
@@ -407,12 +494,13 @@ async function measureRetention(shape: RetentionShape, latencyMs: number, previe
                 const stateBytes = JSON.stringify(state).length;
                 // Per retention, without the serialized provider (inline here; a one-line require of the shim once installed).
                 const retentions = ((state.deployment.resources ?? []) as { type: string; inputs?: object; outputs?: object }[]).filter((r) => r.type.endsWith(":PackageVersionRetention"));
-                const bare = (props: object | undefined) => JSON.stringify({ ...props, __provider: undefined }).length;
-                const perRetention = retentions.reduce((sum, r) => sum + bare(r.inputs) + bare(r.outputs), 0) / Math.max(1, retentions.length);
+                const bytes = resourceBytes(retentions);
+                const perRetention = bytes.inputs + bytes.outputs;
                 targets.push(`deletes ${shape.deletions}: ${deletes.length === shape.deletions ? "met" : `MISSED (${deletes.length})`}`);
                 // The configured pace is 150; the target is GitHub's secondary limit for DELETEs (900 points a minute, 5 each).
                 targets.push(`pace ${pace.toFixed(1)}/min <= 180: ${pace <= 180 ? "met" : "MISSED"}`);
                 targets.push(`state ${(stateBytes / 1024).toFixed(0)} KiB, ${(perRetention / 1024).toFixed(1)} KiB per retention without the serialized provider`);
+                targets.push(`retention: ${bytesText(bytes)}`);
             }
             const lists = log.counts["packages/get-all-package-versions-for-package-owned-by-org"] ?? 0;
             if (operation === "preview") {
@@ -429,7 +517,7 @@ async function measureRetention(shape: RetentionShape, latencyMs: number, previe
 }
 
 /** Adds the floor and the time targets of N = 1,000 to the rows of a managed shape. */
-function withFloor(rows: Row[], floor: Record<"up" | "refresh", number>, n: number | undefined): void {
+function withFloor(rows: Row[], floor: { up: number; refresh: number }, n: number | undefined): void {
     for (const row of rows) {
         if (row.operation === "preview") {
             continue;
@@ -460,8 +548,52 @@ function table(rows: Row[]): string {
     return lines.join("\n");
 }
 
+/**
+ * The state-size rows of an all-managed shape, next to the provider's `up` at 0 ms: the
+ * provider with `PULUMI_SKIP_CHECKPOINTS=true`, the floor with these outputs and today's floor
+ * (0.1.0's outputs); holds N = 1,000's `up` to half of today's floor. The floors run in the
+ * order today, now, now, today and each keeps the mean of its two runs, so a machine whose load
+ * changes during the run favours neither.
+ */
+async function scaleRows(shape: Shape, n: number | undefined, installed: InstalledPackage, templates: FloorTemplates, providerUp: Row): Promise<Row[]> {
+    process.stderr.write(`bench: ${shape.name}, PULUMI_SKIP_CHECKPOINTS=true...\n`);
+    const skip = (await measureManaged(shape, 0, installed, { upOnly: true, envVars: SKIP_CHECKPOINTS, label: "PULUMI_SKIP_CHECKPOINTS=true" })).rows;
+    process.stderr.write(`bench: ${shape.name}, floors (today's, these outputs, these outputs, today's)...\n`);
+    const runs: { which: "today" | "now"; up: number; bytes: ResourceBytes }[] = [];
+    for (const which of ["today", "now", "now", "today"] as const) {
+        runs.push({ which, ...(await measureFloor(shape, which === "today" ? todayTemplates() : templates, true)) });
+    }
+    const pair = (which: "today" | "now") => {
+        const [a, b] = runs.filter((r) => r.which === which);
+        return { up: round((a.up + b.up) / 2), runs: [a.up, b.up], bytes: a.bytes };
+    };
+    const now = pair("now");
+    const today = pair("today");
+    const floorRow = (label: string, floor: { up: number; runs: number[]; bytes: ResourceBytes }): Row => ({
+        shape: `${shape.name}, floor with ${label}`,
+        latencyMs: 0,
+        operation: "up",
+        seconds: floor.up,
+        requests: 0,
+        requestsByOperation: {},
+        bytes: floor.bytes,
+        targets: [`mean of ${floor.runs.join(" s and ")} s`, bytesText(floor.bytes)],
+    });
+    const half = round(today.up / 2);
+    const ratio = (seconds: number) => `${(seconds / today.up).toFixed(2)}x today's`;
+    providerUp.targets.push(
+        `${ratio(providerUp.seconds)}${n === 1000 ? `; up ${providerUp.seconds} s <= 0.5 x today's floor ${today.up} s = ${half} s: ${providerUp.seconds <= half ? "met" : "MISSED"}` : ""}`,
+    );
+    skip[0].targets.push(ratio(skip[0].seconds));
+    const rows = [floorRow("these outputs", now), floorRow("0.1.0's outputs (today)", today)];
+    rows[0].targets.push(ratio(now.up));
+    return [...skip, ...rows];
+}
+
 async function main(): Promise<void> {
     const quick = process.argv.includes("--quick");
+    // `--scale`: only the `up` of all managed N = 1,000 (100 with --quick) at 0 ms, with its state-size rows.
+    const scaleOnly = process.argv.includes("--scale");
     const retentionOnly = process.argv.includes("--retention");
     // `--retention --previews`: the retention shapes' previews only (no up), to iterate on preview speed.
     const previewsOnly = process.argv.includes("--previews");
@@ -471,7 +603,7 @@ async function main(): Promise<void> {
         [fewInBig(5, quick ? 12_000 : 20_000), undefined],
     ];
     const rows: Row[] = [];
-    for (const shape of [bigPackageRetention(), manyPackagesRetention()]) {
+    for (const shape of scaleOnly ? [] : [bigPackageRetention(), manyPackagesRetention()]) {
         const shapeRows: Row[] = [];
         for (const latencyMs of LATENCIES) {
             process.stderr.write(`bench: ${shape.name}, ${latencyMs} ms...\n`);
@@ -482,7 +614,14 @@ async function main(): Promise<void> {
     process.stderr.write("bench: installing the packed package into a scratch project...\n");
     const installed = installPackage();
     try {
-        for (const [shape, n] of retentionOnly ? [] : managedShapes) {
+        if (scaleOnly) {
+            const n = quick ? 100 : 1000;
+            const shape = allManaged(n);
+            process.stderr.write(`bench: ${shape.name}, 0 ms, up...\n`);
+            const measured = await measureManaged(shape, 0, installed, { upOnly: true });
+            rows.push(...measured.rows, ...(await scaleRows(shape, n, installed, measured.templates, measured.rows[0])));
+        }
+        for (const [shape, n] of retentionOnly || scaleOnly ? [] : managedShapes) {
             const shapeRows: Row[] = [];
             let templates: FloorTemplates = {};
             for (const latencyMs of LATENCIES) {
@@ -493,10 +632,11 @@ async function main(): Promise<void> {
             }
             process.stderr.write(`bench: ${shape.name}, floor...\n`);
             withFloor(shapeRows, await measureFloor(shape, templates), n);
-            rows.push(...shapeRows);
+            const scale = shape.name.startsWith("all managed") ? await scaleRows(shape, n, installed, templates, shapeRows[0]) : [];
+            rows.push(...shapeRows, ...scale);
         }
         const cleanup = cleanupShape();
-        for (const latencyMs of retentionOnly ? [] : LATENCIES) {
+        for (const latencyMs of retentionOnly || scaleOnly ? [] : LATENCIES) {
             process.stderr.write(`bench: ${cleanup.name}, ${latencyMs} ms...\n`);
             rows.push(...(await measureCleanup(cleanup, latencyMs)));
         }
@@ -511,8 +651,8 @@ async function main(): Promise<void> {
     mkdirSync(RESULTS, { recursive: true });
     const file = path.join(RESULTS, `bench-${report.date.replace(/[:.]/g, "-")}.json`);
     writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
-    // A partial run (--retention) keeps latest.json, the last full run's; a previews-only run keeps both.
-    if (!previewsOnly) {
+    // A partial run (--retention) keeps latest.json, the last full run's; a previews-only or --scale run keeps both.
+    if (!previewsOnly && !scaleOnly) {
         writeFileSync(path.join(RESULTS, retentionOnly ? "latest-retention.json" : "latest.json"), JSON.stringify(report, null, 2) + "\n");
     }
     process.stdout.write(`${table(rows)}\n\nJSON: ${path.relative(ROOT, file)}\n`);

@@ -56,6 +56,8 @@ export interface InstalledStackOptions {
     packages: Record<string, OrgPackageArgs>;
     /** The version retentions the program declares, by resource name. */
     retentions?: Record<string, PackageVersionRetentionArgs>;
+    /** More environment for the engine (e.g. `PULUMI_SKIP_CHECKPOINTS`), on top of the backend's. */
+    envVars?: Record<string, string>;
 }
 
 /** The package as a user's project gets it: packed, installed by npm, with its own `@pulumi/pulumi`. */
@@ -127,7 +129,7 @@ async function openStack(dir: string, options: InstalledStackOptions): Promise<I
     await call({
         op: "create",
         stackName: backend.stackName,
-        envVars: backend.envVars,
+        envVars: { ...backend.envVars, ...options.envVars },
         config: options.config,
         packages: options.packages,
         retentions: options.retentions,

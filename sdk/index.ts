@@ -87,6 +87,7 @@ export type {
     PackageBaseline,
     PackageStatus,
     PackageType,
+    StoredBaseline,
     UndeletableAction,
     Visibility,
 } from "../provider/shared/types";

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { Ensure, PackageAction, PackageBaseline, PackageStatus, PackageType, UndeletableAction, Visibility } from "../provider/shared/types";
+import type { Ensure, PackageAction, PackageStatus, PackageType, StoredBaseline, UndeletableAction, Visibility } from "../provider/shared/types";
 import { assertUncontested, declarePackage, pendingDeclaration, settled } from "./declarations";
 import orgPackageShim = require("./shim");
 
@@ -58,18 +58,12 @@ export class OrgPackage extends pulumi.dynamic.Resource {
     declare public readonly reason: pulumi.Output<string>;
     /** GitHub's numeric id of the package. */
     declare public readonly packageId: pulumi.Output<number | undefined>;
-    /** The package's name as GitHub reports it. */
-    declare public readonly name: pulumi.Output<string | undefined>;
     /** Who can see the package. */
     declare public readonly visibility: pulumi.Output<Visibility | undefined>;
     /** How many versions the package has. */
     declare public readonly versionCount: pulumi.Output<number | undefined>;
-    /** The package's REST API URL. */
-    declare public readonly url: pulumi.Output<string | undefined>;
     /** The package's page on GitHub. */
     declare public readonly htmlUrl: pulumi.Output<string | undefined>;
-    /** The login of the package's owner. */
-    declare public readonly ownerLogin: pulumi.Output<string | null | undefined>;
     /** The linked repository's full name, or null. */
     declare public readonly repository: pulumi.Output<string | null | undefined>;
     /** When the package was created. */
@@ -82,8 +76,8 @@ export class OrgPackage extends pulumi.dynamic.Resource {
     declare public readonly statusReason: pulumi.Output<string | null>;
     /** The last change the provider made: adopted, restored, deleted or none. */
     declare public readonly lastAction: pulumi.Output<PackageAction>;
-    /** What the stack last accepted of the package (id, visibility, repository, version count, update time); a refresh that finds other values reports drift. */
-    declare public readonly baseline: pulumi.Output<PackageBaseline | undefined>;
+    /** Drift's old side: the values the stack last accepted (id, visibility, repository, version count, update time) that GitHub no longer shows; `{}` when the package is as accepted, null when the stack accepted none. */
+    declare public readonly baseline: pulumi.Output<StoredBaseline | null | undefined>;
 
     /**
      * Manages the package `args.packageName` of `args.org`.
@@ -99,12 +93,9 @@ export class OrgPackage extends pulumi.dynamic.Resource {
                 ...args,
                 packageName: owned(name, args),
                 packageId: undefined,
-                name: undefined,
                 visibility: undefined,
                 versionCount: undefined,
-                url: undefined,
                 htmlUrl: undefined,
-                ownerLogin: undefined,
                 repository: undefined,
                 createdAt: undefined,
                 updatedAt: undefined,

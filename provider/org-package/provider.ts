@@ -16,7 +16,6 @@ import { assertDeletable } from "../shared/protection";
 import {
     DRIFT_FIELDS,
     OrgPackageInputs,
-    PACKAGE_FIELDS,
     OrgPackageSettings,
     OrgPackageState,
     PackageAction,
@@ -24,6 +23,9 @@ import {
     PackageFields,
     PackageRef,
     PackageStatus,
+    STORED_FIELDS,
+    StoredBaseline,
+    StoredFields,
 } from "../shared/types";
 import { packageId, parsePackageId } from "../shared/keys";
 import { checkInputs, ORG_PACKAGE_INPUTS, UNKNOWN_VALUE, withDefaults } from "../shared/validate";
@@ -127,7 +129,7 @@ export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageIn
         }
         await access.assertGone(settings, "read");
         if (settings.ensure === "absent" && props) {
-            return { id, props: { ...props, status: "absent", statusReason: null } };
+            return { id, props: { ...restated(props), status: "absent", statusReason: null } };
         }
         return {};
     }
@@ -209,7 +211,7 @@ export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageIn
         }
         if (!current) {
             const known = previous && samePackage(previous, wanted) ? previous : undefined;
-            return { ...accepted(wanted, undefined, "absent", null, previous?.lastAction ?? "none"), ...keptFields(known), baseline: known?.baseline ?? null };
+            return { ...accepted(wanted, undefined, "absent", null, previous?.lastAction ?? "none"), ...keptFields(known), baseline: known ? storedBaseline(known) : null };
         }
         const claim = this.claims.claimOf(wanted);
         if (claim) {
@@ -246,7 +248,7 @@ export class OrgPackageProvider implements dynamic.ResourceProvider<OrgPackageIn
     }
 }
 
-/** The state after `pulumi up` converged: GitHub's fields, accepted as the new baseline. */
+/** The state after `pulumi up` converged: GitHub's fields, accepted as the new baseline (nothing differs from it: `{}`). */
 function accepted(
     settings: OrgPackageSettings,
     fields: PackageFields | undefined,
@@ -254,7 +256,7 @@ function accepted(
     statusReason: string | null,
     lastAction: PackageAction,
 ): OrgPackageState {
-    return { ...settings, ...keptFields(fields), baseline: fields ? baselineOf(fields) : null, status, statusReason, lastAction };
+    return { ...settings, ...keptFields(fields), baseline: fields ? {} : null, status, statusReason, lastAction };
 }
 
 /**
@@ -263,12 +265,13 @@ function accepted(
  */
 function observed(settings: OrgPackageSettings, fields: PackageFields, props: OrgPackageState | undefined): OrgPackageState {
     // A baseline comes from what the stack accepted; only an import (no state yet) takes GitHub's fields as its baseline.
-    const baseline = props ? ("baseline" in props ? (props.baseline ?? null) : props.packageId !== undefined ? legacyBaseline(props) : null) : baselineOf(fields);
+    const acceptedFields = props ? acceptedOf(props) : baselineOf(fields);
+    const baseline = acceptedFields ? driftFrom(acceptedFields, fields) : null;
     const lastAction = props?.lastAction ?? "adopted";
-    if (baseline && baseline.packageId !== fields.packageId && props?.status !== "absent") {
+    if (acceptedFields && acceptedFields.packageId !== fields.packageId && props?.status !== "absent") {
         const reason =
             `A different package (GitHub id ${fields.packageId}, created ${fields.createdAt}) now holds this name; the package the stack ` +
-            `adopted (id ${baseline.packageId}) is gone. pulumi up adopts the new package (shown as a replace); the old one is not deleted.`;
+            `adopted (id ${acceptedFields.packageId}) is gone. pulumi up adopts the new package (shown as a replace); the old one is not deleted.`;
         return { ...settings, ...keptFields(fields), baseline, status: "replaced", statusReason: reason, lastAction };
     }
     if (settings.ensure === "absent" && props?.status === "absent") {
@@ -291,20 +294,51 @@ function observed(settings: OrgPackageSettings, fields: PackageFields, props: Or
  * baselines existed, the recorded `packageId`; undefined when the stack accepted none.
  */
 function adoptedId(state: OrgPackageState): number | undefined {
-    return "baseline" in state ? (state.baseline?.packageId ?? undefined) : state.packageId;
+    return "baseline" in state ? acceptedOf(state)?.packageId : state.packageId;
 }
 
-/** The baseline of state written before baselines existed: its own fields, as last accepted. */
-function legacyBaseline(props: OrgPackageState): PackageBaseline {
-    return baselineOf(props as PackageFields);
+/**
+ * What the stack last accepted, whole: each drift field from the stored baseline when it holds
+ * one (drift's old side, or every field in state written by 0.1), else the field in state.
+ * State written before baselines: its own fields. Null when the stack accepted no package.
+ */
+function acceptedOf(state: OrgPackageState): PackageBaseline | null {
+    if (!("baseline" in state)) {
+        return state.packageId !== undefined ? baselineOf(state as Partial<PackageFields>) : null;
+    }
+    return state.baseline ? baselineOf({ ...state, ...state.baseline } as Partial<PackageFields>) : null;
 }
 
-function baselineOf(fields: PackageFields): PackageBaseline {
+/** The baseline to store for `state`: what it accepted, compacted against its own fields; null when it accepted none. */
+function storedBaseline(state: OrgPackageState): StoredBaseline | null {
+    const accepted = "baseline" in state ? acceptedOf(state) : null;
+    return accepted ? driftFrom(accepted, state) : null;
+}
+
+/** `state` in the shape state is stored now: the fields it keeps, the baseline compacted (state written before baselines keeps none). */
+function restated(state: OrgPackageState): OrgPackageState {
+    const { status, statusReason, lastAction } = state;
+    const baseline = "baseline" in state ? { baseline: storedBaseline(state) } : {};
+    return { ...withDefaults(state), ...keptFields(state), ...baseline, status, statusReason, lastAction };
+}
+
+function baselineOf(fields: Partial<PackageFields>): PackageBaseline {
     const baseline = {} as Record<string, unknown>;
     for (const key of DRIFT_FIELDS) {
         baseline[key] = fields[key] ?? null;
     }
     return baseline as PackageBaseline;
+}
+
+/** The accepted values that differ from `current`: all the baseline state needs besides the fields themselves. */
+function driftFrom(accepted: PackageBaseline, current: Partial<StoredFields>): StoredBaseline {
+    const drift: Record<string, unknown> = {};
+    for (const key of DRIFT_FIELDS) {
+        if ((accepted[key] ?? null) !== (current[key] ?? null)) {
+            drift[key] = accepted[key] ?? null;
+        }
+    }
+    return drift as StoredBaseline;
 }
 
 /** The drift fields whose value differs from the baseline. */
@@ -313,7 +347,7 @@ export function driftedFields(state: OrgPackageState): string[] {
     if (!baseline || state.status === "absent") {
         return [];
     }
-    return DRIFT_FIELDS.filter((key) => (state[key] ?? null) !== (baseline[key] ?? null));
+    return DRIFT_FIELDS.filter((key) => key in baseline && (state[key] ?? null) !== (baseline[key] ?? null));
 }
 
 /**
@@ -348,7 +382,7 @@ function assertVisibility(settings: OrgPackageSettings, fields: PackageFields): 
 
 /** Says so when `pulumi up` accepts a package that turned public behind the stack's back. */
 function warnIfExposed(settings: OrgPackageSettings, previous: OrgPackageState | undefined, current: PackageFields): void {
-    const before = previous?.baseline?.visibility;
+    const before = previous ? acceptedOf(previous)?.visibility : undefined;
     if (before !== undefined && before !== "public" && current.visibility === "public" && settings.expectedVisibility === undefined) {
         console.warn(
             `${capitalize(describe({ operation: "read", ...settings }))} turned public outside the stack (it was ${before}); accepted as the ` +
@@ -357,9 +391,10 @@ function warnIfExposed(settings: OrgPackageSettings, previous: OrgPackageState |
     }
 }
 
-function keptFields(fields: Partial<PackageFields> | undefined): Partial<PackageFields> {
-    const known: Partial<PackageFields> = {};
-    for (const key of PACKAGE_FIELDS) {
+/** The fields of `fields` state keeps ({@link STORED_FIELDS}): from GitHub's answer, or from older state that kept more. */
+function keptFields(fields: Partial<StoredFields> | undefined): Partial<StoredFields> {
+    const known: Partial<StoredFields> = {};
+    for (const key of STORED_FIELDS) {
         if (fields?.[key] !== undefined) {
             (known as Record<string, unknown>)[key] = fields[key];
         }

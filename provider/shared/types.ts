@@ -101,6 +101,17 @@ export const PACKAGE_FIELDS = [
     "updatedAt",
 ] as const satisfies readonly (keyof PackageFields)[];
 
+/**
+ * The fields of {@link PackageFields} an `OrgPackage` keeps in state. Not kept: `name` and
+ * `ownerLogin` (the inputs `packageName` and `org` say them) and `url` (the API URL, made of
+ * the configured `apiUrl` and the identity): on a self-managed backend every byte a resource
+ * stores is written again after each step of an update (docs/scale.md).
+ */
+export const STORED_FIELDS = ["packageId", "visibility", "versionCount", "htmlUrl", "repository", "createdAt", "updatedAt"] as const satisfies readonly (keyof PackageFields)[];
+
+/** The package fields an `OrgPackage` keeps in state. */
+export type StoredFields = Pick<PackageFields, (typeof STORED_FIELDS)[number]>;
+
 /** The fields of a package whose out-of-band change is drift. */
 export const DRIFT_FIELDS = ["packageId", "visibility", "repository", "versionCount", "updatedAt"] as const;
 
@@ -111,13 +122,20 @@ export const DRIFT_FIELDS = ["packageId", "visibility", "repository", "versionCo
  */
 export type PackageBaseline = Pick<PackageFields, (typeof DRIFT_FIELDS)[number]>;
 
+/**
+ * The baseline as state stores it: only the accepted values GitHub no longer shows (the old
+ * side of the drift), `{}` when the package is as the stack accepted it. State written by 0.1
+ * holds every drift field here, which reads the same.
+ */
+export type StoredBaseline = Partial<PackageBaseline>;
+
 /** The inputs with defaults applied; `expectedVisibility` stays optional. */
 export type OrgPackageSettings = Required<Omit<OrgPackageInputs, "expectedVisibility">> & Pick<OrgPackageInputs, "expectedVisibility">;
 
 /** The state an `OrgPackage` keeps: its inputs with defaults applied, GitHub's fields and the provider's status. */
-export interface OrgPackageState extends OrgPackageSettings, Partial<PackageFields> {
-    /** What the stack last accepted of the package; drift is any difference from the fields above. Null when the stack accepted none (an absent name); missing only in state written before baselines. */
-    baseline?: PackageBaseline | null;
+export interface OrgPackageState extends OrgPackageSettings, Partial<StoredFields> {
+    /** The accepted values that differ from the fields above (drift's old side), `{}` when none do. Null when the stack accepted no package (an absent name); missing only in state written before baselines. */
+    baseline?: StoredBaseline | null;
     /** What the provider found after converging. */
     status: PackageStatus;
     /** Why the status is what it is, when that is not obvious (e.g. GitHub's refusal). */

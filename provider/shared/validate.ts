@@ -9,7 +9,7 @@ import {
     ListOptions,
     OrgPackageInputs,
     OrgPackageSettings,
-    PACKAGE_FIELDS,
+    STORED_FIELDS,
     PACKAGE_TYPES,
     PackageRef,
     PackageType,
@@ -61,7 +61,7 @@ void everyInputListed;
  * The outputs the SDK registers as undefined inputs (so the engine knows their names); `check`
  * ignores them while undefined, and refuses a value for one.
  */
-export const ORG_PACKAGE_OUTPUTS = [...PACKAGE_FIELDS, "status", "statusReason", "lastAction", "baseline"] as const;
+export const ORG_PACKAGE_OUTPUTS = [...STORED_FIELDS, "status", "statusReason", "lastAction", "baseline"] as const;
 
 /** The options of a list call; any other is refused. */
 const LIST_OPTIONS = ["org", "packageType", "visibility"] as const satisfies readonly (keyof ListOptions)[];

@@ -9,6 +9,17 @@ const PROJECT = path.join(__dirname, "fixtures", "deletions");
 const ABSENT = ["docker/legacy-service", "container/tools/ci-runner", "npm/internal-utils", "rubygems/acme-cli"];
 const PRESENT = ["npm/widgets", "maven/com.acme.billing"];
 
+/** Successful DELETEs of packages, per package path, from the emulator's request log. */
+function successfulDeletes(emulator: Emulator): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const entry of emulator.admin.requests().entries) {
+        if (entry.operation === "packages/delete-package-for-org" && entry.status === 204) {
+            counts.set(entry.path, (counts.get(entry.path) ?? 0) + 1);
+        }
+    }
+    return counts;
+}
+
 /** Every package of the organization with whether it is deleted, as "type/name". */
 function organization(emulator: Emulator): Map<string, boolean> {
     const org = emulator.admin.snapshot().orgs.find((o) => o.login === "acme");
@@ -113,6 +124,42 @@ describe("interrupted `pulumi up` (CLI in a project directory, emulator)", () =>
             "the interrupt stopped the update before every delete",
         );
         await recoverAndCheck();
+    });
+
+    it("PULUMI_SKIP_CHECKPOINTS: a killed up leaves state as before the run; refresh reads the truth, up converges, each package deleted once", async () => {
+        // A recorded run adopts every package; the next one, which deletes, skips the checkpoints after each step.
+        await cli.ok("config", "set-all", "--plaintext", "absent=[]", "--plaintext", `present=${JSON.stringify([...ABSENT, ...PRESENT])}`);
+        emulator.admin.clearFaults();
+        await cli.ok("up", "--yes");
+        emulator.admin.addFault({ kind: "timeout", operation: "packages/delete-package-for-org", delayMs: 2000 });
+        await cli.ok("config", "set-all", "--plaintext", `absent=${JSON.stringify(ABSENT)}`, "--plaintext", `present=${JSON.stringify(PRESENT)}`);
+        cli.env.PULUMI_SKIP_CHECKPOINTS = "true";
+        try {
+            const up = cli.start("up", "--yes", "--parallel", "1");
+            // The second DELETE is held: the first package is deleted and its step done, but no checkpoint recorded it.
+            await eventually("a second delete reached the emulator", () => emulator.admin.faults()[0].matched >= 2, 60_000);
+            const done = finished(up);
+            up.kill("SIGKILL");
+            await done;
+        } finally {
+            delete cli.env.PULUMI_SKIP_CHECKPOINTS;
+        }
+        await eventually("every process of the killed run exits", () => cli.leftovers().length === 0, 20_000, () => cli.leftovers());
+        // The DELETE held when the run died is answered (or dropped) within 2 s: let it settle.
+        await new Promise((resolve) => setTimeout(resolve, 2500));
+        const gone = [...organization(emulator)].filter(([key, deleted]) => deleted && !before.get(key)).map(([key]) => key);
+        assert.ok(gone.length >= 1 && gone.length < ABSENT.length, `the kill stopped the run midway (deleted: ${gone.join(", ")})`);
+        const stale = ((await cli.deployment()).resources ?? []).filter((r) => r.type === ORG_PACKAGE_TYPE);
+        for (const key of gone) {
+            const r = stale.find((s) => `${s.outputs?.packageType}/${s.outputs?.packageName}` === key);
+            assert.equal(r?.outputs?.status, "present", `state still says ${key} exists: the killed run recorded nothing`);
+        }
+        assert.deepEqual((await cli.deployment()).pending_operations ?? [], [], "nothing pending either");
+
+        await recoverAndCheck();
+        const deletes = successfulDeletes(emulator);
+        assert.deepEqual([...deletes.keys()].map((p) => p.split("/").slice(4).map(decodeURIComponent).join("/")).sort(), [...ABSENT].sort(), "only the declared packages");
+        assert.ok([...deletes.values()].every((n) => n === 1), `each deleted once: ${JSON.stringify([...deletes])}`);
     });
 
     it("SIGKILL of the engine: no language host, program or provider host outlives it; refresh and up converge", async () => {

@@ -48,7 +48,7 @@ describe("provider/org-package/provider", () => {
             assert.equal(id, "acme/container/platform/api-gateway");
             assert.equal(outs?.status, "present");
             assert.equal(outs?.lastAction, "adopted");
-            assert.equal(outs?.name, "platform/api-gateway");
+            assert.equal(outs?.htmlUrl, "https://github.com/orgs/acme/packages/container/package/platform%2Fapi-gateway");
             assert.equal(outs?.visibility, "private");
             assert.equal(outs?.repository, "acme/platform");
             assert.equal(outs?.versionCount, 2);
@@ -82,7 +82,7 @@ describe("provider/org-package/provider", () => {
             const { outs } = await provider.create({ ...stale, ensure: "absent" });
             assert.equal(outs?.status, "absent");
             assert.equal(outs?.lastAction, "deleted");
-            assert.equal(outs?.name, "legacy-service", "the last known fields are kept");
+            assert.equal(typeof outs?.packageId, "number", "the last known fields are kept");
             assert.equal(exists(emulator, stale), false);
         });
 
@@ -201,7 +201,8 @@ describe("provider/org-package/provider", () => {
 
         it("reads a package by id alone (import)", async () => {
             const result = await provider.read("acme/container/platform/api-gateway");
-            assert.equal(result.props?.name, "platform/api-gateway");
+            assert.equal(result.props?.packageName, "platform/api-gateway");
+            assert.deepEqual(result.props?.baseline, {}, "an import accepts what GitHub shows");
             assert.equal(result.inputs?.ensure, "present");
         });
     });
@@ -394,11 +395,35 @@ describe("provider/org-package/provider", () => {
             const later = await providerFor(emulator, TOKENS.admin);
             const read = await later.read(id, state);
             assert.equal(read.props?.visibility, "public");
-            assert.equal(read.props?.baseline?.visibility, "private");
+            assert.deepEqual(read.props?.baseline, { visibility: "private", versionCount: 2, updatedAt: state.updatedAt }, "the baseline stores drift's old side only");
             assert.equal((await later.diff(id, read.props!, gateway)).changes, true);
+            const again = await (await providerFor(emulator, TOKENS.admin)).read(id, read.props);
+            assert.deepEqual(again.props?.baseline, read.props?.baseline, "a second refresh still knows what was accepted");
             const { outs: updated } = await later.update(id, read.props!, gateway);
-            assert.equal(updated?.baseline?.visibility, "public", "up accepts the drift");
+            assert.deepEqual(updated?.baseline, {}, "up accepts the drift");
+            assert.equal(updated?.visibility, "public");
             assert.equal((await later.diff(id, updated as OrgPackageState, gateway)).changes, false);
+        });
+
+        it("stores each field once: no name, ownerLogin or url besides the identity, no baseline copy of the fields", async () => {
+            const { outs } = await provider.create(gateway);
+            for (const key of ["name", "ownerLogin", "url"]) {
+                assert.ok(!(key in outs!), `${key} is not stored`);
+            }
+            assert.deepEqual(outs?.baseline, {});
+        });
+
+        it("reads state written by 0.1 (a full baseline, name, url, ownerLogin) as the same accepted package", async () => {
+            const { id, outs } = await provider.create(gateway);
+            const state = outs as OrgPackageState;
+            const accepted = { packageId: state.packageId, visibility: "private", repository: state.repository, versionCount: 2, updatedAt: state.updatedAt };
+            const old = { ...state, name: "platform/api-gateway", ownerLogin: "acme", url: "http://old/url", baseline: accepted } as OrgPackageState;
+            assert.equal((await provider.diff(id, old, gateway)).changes, false, "no spurious diff");
+            emulator.admin.setVisibility(key(gateway), "public");
+            const read = await (await providerFor(emulator, TOKENS.admin)).read(id, old);
+            assert.deepEqual(read.props?.baseline, { visibility: "private" });
+            assert.ok(!("name" in read.props!) && !("url" in read.props!), "a refresh rewrites it in the new shape");
+            assert.equal((await provider.diff(id, read.props!, gateway)).changes, true, "the drift shows");
         });
 
         it("expectedVisibility holds the line: up fails while GitHub shows another visibility, linking the settings page", async () => {
