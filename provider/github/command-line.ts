@@ -46,6 +46,16 @@ const PHRASES: readonly (readonly [string, string])[] = [
     [`set it with \`pulumi config set ${CONFIG_NAMESPACE}:${PROTECT_KEY} '`, `set it with \`export ${PROTECT_ENV}='`],
 ];
 
+/** Advice that names a program's function or a deletion, which a read-only command turns into its own (applied after {@link PHRASES}). */
+const PATTERNS: readonly (readonly [RegExp, string])[] = [
+    [
+        / inspectToken\(\{ org: "[^"]*" \}\) tells what the token can do\./g,
+        " GitHub lists a classic token's scopes in the X-OAuth-Scopes header of any API answer: curl -sI -H \"Authorization: Bearer $GITHUB_TOKEN\" <API URL> | grep -i x-oauth-scopes.",
+    ],
+    // The command deletes nothing, ever: "Nothing was deleted" would suggest it could have.
+    [/ Nothing was (deleted|changed)\./g, ""],
+];
+
 /**
  * `message` with its Pulumi advice turned into a command's: whole phrases first, then each
  * setting named as `github-packages:key (or VARIABLE)` or `github-packages:key` becomes its
@@ -55,6 +65,9 @@ export function forCommandLine(message: string, flags: CommandFlags = INVENTORY_
     let text = message;
     for (const [pulumi, command] of PHRASES) {
         text = text.split(pulumi).join(command);
+    }
+    for (const [pulumi, command] of PATTERNS) {
+        text = text.replace(pulumi, command);
     }
     const settings = [...Object.values(SOURCES), REGISTRY_URL_SOURCE, { key: PROTECT_KEY, env: PROTECT_ENV }];
     for (const { key, env } of settings) {

@@ -26,7 +26,7 @@ function thrown(f: () => unknown): string {
 }
 
 /** Pulumi advice a command's message must not give. */
-const PULUMI_ADVICE = /github-packages:|pulumi (config|up|refresh|destroy)|PULUMI_RUN_PROGRAM|OrgPackage|PackageVersionRetention/;
+const PULUMI_ADVICE = /github-packages:|pulumi (config|up|refresh|destroy)|PULUMI_RUN_PROGRAM|OrgPackage|PackageVersionRetention|inspectToken/;
 
 describe("provider/github/command-line", () => {
     // Each message built by the provider's own code, and what the command must say instead.
@@ -54,24 +54,30 @@ describe("provider/github/command-line", () => {
             /^Configuration error: --registry-url \(or GITHUB_PACKAGES_REGISTRY_URL\) is not set, and GITHUB_API_URL is https:\/\/ghe\.example\.com\/api\/v3/,
         ],
         ["a bad protect list", thrown(() => parseProtectList("npm/x")), /^Configuration error: GITHUB_PACKAGES_PROTECT must be a JSON list.*set it with `export GITHUB_PACKAGES_PROTECT='\["npm\/widgets"/s],
+        [
+            "a token without the scope",
+            explain(answer(403, "Must have admin rights to Repository."), LIST).message,
+            /GitHub lists a classic token's scopes in the X-OAuth-Scopes header.*grep -i x-oauth-scopes\. \[GET /,
+        ],
         ["the registry's refusal", "The registry refused a pull token for repository:acme/api:pull (401). Check github-packages:token (read:packages) and the token's access to the package.", /Check GITHUB_TOKEN \(read:packages\)/],
     ];
 
     for (const [what, message, expected] of cases) {
         it(`says what to export or pass for ${what}; the provider's own message is unchanged`, () => {
-            assert.match(message, /github-packages:|pulumi config|OrgPackage/, "the provider's message advises a Pulumi program");
+            assert.match(message, /github-packages:|pulumi config|OrgPackage|inspectToken/, "the provider's message advises a Pulumi program");
             const command = forCommandLine(message);
             assert.doesNotMatch(command, PULUMI_ADVICE, command);
+            assert.doesNotMatch(command, /inspectToken|Nothing was (deleted|changed)/, "a read-only command names no program function and no deletion");
             assert.match(command, expected);
         });
     }
 
-    it("leaves a message that names no setting as it is (SAML SSO, a workflow token without a role on the package)", () => {
+    it("leaves a message that names no setting as it is, but for a deletion note (SAML SSO, a workflow token without a role on the package)", () => {
         for (const message of [
             explain(answer(403, "Resource protected by organization SAML enforcement.", { "x-github-sso": "required; url=https://github.com/orgs/acme/sso?x=1" }), LIST).message,
             explain(answer(403, "Resource not accessible by integration"), { ...LIST, packageName: "api" }).message,
         ]) {
-            assert.equal(forCommandLine(message), message);
+            assert.equal(forCommandLine(message), message.replace(" Nothing was changed.", ""), "only the deletion note a read-only command never needs goes");
         }
     });
 });
