@@ -44,6 +44,8 @@ export {
     VersionRetentionInputs,
     VersionRetentionState,
     RetentionPlanView,
+    RetentionPlanOutput,
+    PlanOutput,
     PlannedVersion,
     DeletedVersionRecord,
     BlockedVersionRecord,

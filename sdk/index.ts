@@ -72,7 +72,7 @@ export {
 } from "./version-retention";
 export type { BrokenImage } from "../provider/retention/image-health";
 export type { BytesBound, BytesTotal } from "../provider/retention/image-bytes";
-export type { BlockedVersionRecord, DeletedVersionRecord, PlannedVersion, RetentionPlanView, RetentionRunSummary } from "../provider/retention/state";
+export type { BlockedVersionRecord, DeletedVersionRecord, PlannedVersion, PlanOutput, RetentionPlanOutput, RetentionPlanView, RetentionRunSummary } from "../provider/retention/state";
 export type { BlockedVersion, BlockReason, KeepReason, KeptVersion, RetentionOptions, RetentionPlan, VersionDeletion } from "../provider/retention/plan";
 export { checkRetentionPolicy, RETENTION_DEFAULTS } from "../provider/retention/policy";
 export type { AgeField, BrokenImageRule, ExplicitSelection, LastVersionAction, NameRule, ProtectList, RetentionPolicy, TaggedRule, UntaggedRule } from "../provider/retention/policy";

@@ -6,11 +6,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkGlobs, firstMatch, isKeyGlob, packageKey } from "../provider/shared/keys";
 import { checkRetentionPolicy, RetentionPolicy } from "../provider/retention/policy";
+import { PLAN_OUTPUTS } from "../provider/retention/state";
 import { PACKAGE_TYPES, PackageRef, PackageType } from "../provider/shared/types";
 import { assertValid, checkOrg, InputFailure, unknownFields } from "../provider/shared/validate";
 import type { BrokenImage } from "../provider/retention/image-health";
 import { BytesTotal, planBytesTotal } from "../provider/retention/image-bytes";
-import type { BlockedVersionRecord, DeletedVersionRecord, RetentionPlanView, RetentionRunSummary } from "../provider/retention/state";
+import type { BlockedVersionRecord, DeletedVersionRecord, PlanOutput, RetentionPlanOutput, RetentionRunSummary } from "../provider/retention/state";
 import { assertRetentionUncontested, declareRetention, pendingDeclaration, retentionOf, settled } from "./declarations";
 import { whileConnected } from "./connection";
 import { listOrgPackages } from "./functions";
@@ -28,6 +29,8 @@ export interface PackageVersionRetentionArgs {
     policy: pulumi.Input<RetentionPolicy>;
     /** Versions this resource deleted to bring back on `pulumi up` (their ids, or `"all"`), within GitHub's 30 days; nothing is deleted while set. */
     restore?: pulumi.Input<number[] | "all">;
+    /** What the `plan` output keeps after `up`: `"compact"` (default: summary, deletions, bytes; the whole plan stays in the inputs) or `"full"` (also the kept and blocked lists). */
+    planOutput?: pulumi.Input<PlanOutput>;
 }
 
 /** The module and type names a {@link PackageVersionRetention} registers with. */
@@ -55,8 +58,13 @@ export class PackageVersionRetention extends pulumi.dynamic.Resource {
     declare public readonly policy: pulumi.Output<RetentionPolicy>;
     /** The versions being restored, when set. */
     declare public readonly restore: pulumi.Output<number[] | "all" | undefined>;
-    /** The plan of the last preview or up: a summary line, and one line per version deleted, kept or blocked. */
-    declare public readonly plan: pulumi.Output<RetentionPlanView | undefined>;
+    /**
+     * The plan of the last preview or up: a summary line, the versions it deletes and the bytes they free. A preview
+     * shows the whole plan (also `keep` and `blocked`); after `up` the outputs hold those lists only with `planOutput: "full"`.
+     */
+    declare public readonly plan: pulumi.Output<RetentionPlanOutput | undefined>;
+    /** What the `plan` output keeps after `up`. */
+    declare public readonly planOutput: pulumi.Output<PlanOutput | undefined>;
     /** GitHub's id of the package, or null once the package was deleted (`lastVersion: "delete-package"`). */
     declare public readonly packageId: pulumi.Output<number | null>;
     /** Every version the resource deleted in the last 90 days: id, name, tags, when, and the rule. */
@@ -134,9 +142,11 @@ export interface VersionRetentionArgs {
     packageType?: PackageType;
     /** The policy each matched package gets. */
     policy: RetentionPolicy;
+    /** What each retention's `plan` output keeps after `up` (see {@link PackageVersionRetentionArgs.planOutput}); `"compact"` by default. */
+    planOutput?: PlanOutput;
 }
 
-const VERSION_RETENTION_ARGS = ["org", "packages", "packageType", "policy"] as const satisfies readonly (keyof VersionRetentionArgs)[];
+const VERSION_RETENTION_ARGS = ["org", "packages", "packageType", "policy", "planOutput"] as const satisfies readonly (keyof VersionRetentionArgs)[];
 
 /** What a {@link VersionRetention} registers as its outputs. */
 interface VersionRetentionOutputs {
@@ -185,7 +195,7 @@ export class VersionRetention extends pulumi.ComponentResource<VersionRetentionO
     protected override async initialize(args: pulumi.Inputs, _opts?: pulumi.ComponentResourceOptions, name = "retention"): Promise<VersionRetentionOutputs> {
         // Held open until the resources are registered, also when the program reads none of the outputs.
         return whileConnected(async () => {
-            const { org, packages, packageType, policy } = args as VersionRetentionArgs;
+            const { org, packages, packageType, policy, planOutput } = args as VersionRetentionArgs;
             const globs = qualified(packages, packageType);
             const types = registriesOf(globs);
             const listed = (await Promise.all(types.map((t) => listOrgPackages({ org, packageType: t })))).flat();
@@ -206,7 +216,7 @@ export class VersionRetention extends pulumi.ComponentResource<VersionRetentionO
             }
             const keys = retained.map(packageKey);
             retained.forEach((ref, i) => {
-                const args: PackageVersionRetentionArgs & Prefetch = { ...ref, policy, ...prefetchHint(keys, i) };
+                const args: PackageVersionRetentionArgs & Prefetch = { ...ref, policy, ...(planOutput !== undefined ? { planOutput } : {}), ...prefetchHint(keys, i) };
                 resources[keys[i]] = new PackageVersionRetention(`${name}:${keys[i]}`, args, { parent: this });
             });
             return { packages: Object.keys(resources).sort(), skipped: skipped.sort(), resources } as VersionRetentionOutputs;
@@ -256,6 +266,9 @@ export function checkVersionRetentionArgs(args: VersionRetentionArgs): InputFail
                 failures.push({ property, reason: f.reason });
             }
         }
+    }
+    if (input.planOutput !== undefined && !(PLAN_OUTPUTS as readonly unknown[]).includes(input.planOutput)) {
+        failures.push({ property: "planOutput", reason: `planOutput must be "compact" (the default) or "full" (the plan output also keeps the kept and blocked lists), got ${JSON.stringify(input.planOutput)}.` });
     }
     return failures;
 }

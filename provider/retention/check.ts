@@ -17,6 +17,7 @@ import { Listing, RetentionSession } from "./session";
 import {
     LISTED_LIMIT,
     PlannedVersion,
+    planOutputOf,
     RetentionPlanView,
     retentionId,
     sameVersion,
@@ -64,14 +65,15 @@ export async function check(
 }
 
 /**
- * Changes when the plan deletes or restores something, the package or policy changed, or a
+ * Changes when the plan deletes or restores something, the package, policy or `planOutput` changed, or a
  * refresh found broken images (so `--expect-no-changes` fails until they are fixed).
  */
 export function diff(olds: VersionRetentionState, news: VersionRetentionInputs): dynamic.DiffResult {
     const replaces = (["org", "packageType", "packageName"] as const).filter((k) => olds[k] !== news[k]);
     // A refresh diffs the fresh read against the inputs of the last up, whose plan that up carried out: its
     // deletions are done, refused or skipped, not pending. A fresh plan (a preview's check) is pending as it is.
-    const lastPlan = news.plan !== undefined && JSON.stringify(news.plan) === JSON.stringify(olds.plan);
+    // The outputs keep the plan as `planOutput` asked (state written before it kept the whole plan): compared compact.
+    const lastPlan = news.plan !== undefined && JSON.stringify(planOutputOf(news.plan, "compact")) === JSON.stringify(planOutputOf(olds.plan, "compact"));
     const done = new Set([
         ...(olds.deleted ?? []).map((r) => r.versionId),
         ...(lastPlan ? (olds.blocked ?? []).map((r) => r.versionId) : []),
@@ -87,8 +89,10 @@ export function diff(olds: VersionRetentionState, news: VersionRetentionInputs):
     }
     const restoring = news.restore !== undefined && pendingRestores(olds, news.restore).length > 0;
     const policyChanged = JSON.stringify(olds.policy) !== JSON.stringify(news.policy);
+    // The outputs keep the plan as `planOutput` asks: a new choice rewrites them (and deletes only what the plan names).
+    const outputChanged = (olds.planOutput ?? "compact") !== (news.planOutput ?? "compact");
     const broken = (olds.brokenImages ?? []).length > 0;
-    return { changes: replaces.length > 0 || planned || restoring || policyChanged || broken, replaces, deleteBeforeReplace: false };
+    return { changes: replaces.length > 0 || planned || restoring || policyChanged || outputChanged || broken, replaces, deleteBeforeReplace: false };
 }
 
 /**

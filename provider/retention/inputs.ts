@@ -1,11 +1,11 @@
 /**
  * The retention's inputs checked before any call: unknown field names, the package reference,
- * the policy (with the registry's rules) and `restore`. A value not known yet in a preview is
+ * the policy (with the registry's rules), `restore` and `planOutput`. A value not known yet in a preview is
  * checked at `up`; an unknown field name fails at once.
  */
 import { checkRef, describeValue, InputFailure, isRecord, parsePackageKey, UNKNOWN_VALUE, unknownFields } from "../shared/validate";
 import { checkRetentionPolicy } from "./policy";
-import { RETENTION_INPUTS, RETENTION_OUTPUTS, VersionRetentionInputs } from "./state";
+import { PLAN_OUTPUTS, RETENTION_INPUTS, RETENTION_OUTPUTS, VersionRetentionInputs } from "./state";
 
 /** Checks every input before any call; a value not known yet (preview) is checked at up, an unknown field name fails now. */
 export function checkRetentionInputs(news: VersionRetentionInputs): InputFailure[] {
@@ -36,6 +36,13 @@ export function checkRetentionInputs(news: VersionRetentionInputs): InputFailure
                 reason: `restore must be "all" or a non-empty list of version ids this resource deleted (see its deleted output), got ${describeValue(restore)}.`,
             });
         }
+    }
+    const planOutput = input.planOutput;
+    if (planOutput !== undefined && !known.has("planOutput") && !(PLAN_OUTPUTS as readonly unknown[]).includes(planOutput)) {
+        failures.push({
+            property: "planOutput",
+            reason: `planOutput must be "compact" (the default: the plan output keeps the summary, the deletions and the bytes) or "full" (also the kept and blocked lists), got ${describeValue(planOutput)}.`,
+        });
     }
     const prefetch = input.prefetch;
     if (prefetch !== undefined && !known.has("prefetch") && !(Array.isArray(prefetch) && prefetch.every(isPackageKey))) {

@@ -66,6 +66,19 @@ export interface RetentionPlanView {
     listedThrough?: ListingMark;
 }
 
+/** What the `plan` output keeps after `up` (see {@link planOutputOf}): the compact view by default, the whole plan on request. */
+export type PlanOutput = (typeof PLAN_OUTPUTS)[number];
+
+/** The values of `planOutput`. */
+export const PLAN_OUTPUTS = ["compact", "full"] as const;
+
+/**
+ * The plan as the outputs keep it after `up`: the whole view with `planOutput: "full"`, else the
+ * compact view (no `keep` or `blocked` lists and no listing marks). The whole plan stays in the
+ * inputs, where previews, saved plans and `up --skip-preview` read it, so it is stored once.
+ */
+export type RetentionPlanOutput = Omit<RetentionPlanView, "keep" | "blocked" | "countedThrough" | "listedThrough"> & Partial<RetentionPlanView>;
+
 /** The inputs of a `PackageVersionRetention`, as the provider receives them. */
 export interface VersionRetentionInputs extends PackageRef {
     /** What to delete from the package's versions. */
@@ -74,6 +87,8 @@ export interface VersionRetentionInputs extends PackageRef {
     restore?: number[] | "all";
     /** The plan `check` made for this run; set by the provider, never by programs. */
     plan?: RetentionPlanView;
+    /** What the `plan` output keeps after `up`: `compact` (default: summary, deletions, bytes) or `full` (also the kept and blocked lists). */
+    planOutput?: PlanOutput;
     /** Packages (`type/name`, same org) checked after this one in the run, listed in the background; set by `VersionRetention`, never stored. */
     prefetch?: string[];
 }
@@ -134,7 +149,9 @@ export interface RetentionRunSummary {
 }
 
 /** The state of a `PackageVersionRetention`. */
-export interface VersionRetentionState extends VersionRetentionInputs {
+export interface VersionRetentionState extends Omit<VersionRetentionInputs, "plan"> {
+    /** The plan this resource's last run carried out, as `planOutput` asks (the whole plan is in the inputs). */
+    plan?: RetentionPlanOutput;
     /** GitHub's id of the package whose versions the resource manages, or null when it is gone. */
     packageId: number | null;
     /** Every version the resource deleted in the last {@link RECORD_DAYS} days, oldest first. */
@@ -150,7 +167,7 @@ export interface VersionRetentionState extends VersionRetentionInputs {
 }
 
 /** The inputs a `PackageVersionRetention` takes; `check` refuses any other name. */
-export const RETENTION_INPUTS = ["org", "packageType", "packageName", "policy", "restore", "plan", "prefetch"] as const satisfies readonly (keyof VersionRetentionInputs)[];
+export const RETENTION_INPUTS = ["org", "packageType", "packageName", "policy", "restore", "planOutput", "plan", "prefetch"] as const satisfies readonly (keyof VersionRetentionInputs)[];
 
 /** The outputs the SDK registers as undefined inputs; `check` ignores them while undefined. */
 export const RETENTION_OUTPUTS = ["packageId", "deleted", "restored", "blocked", "lastRun", "brokenImages"] as const satisfies readonly (keyof VersionRetentionState)[];
@@ -183,6 +200,17 @@ export function sameTags(a: readonly string[] | undefined, b: readonly string[] 
 /** True when a refusal record describes the version as it is now: same name, same tags (in any order). */
 export function sameVersion(record: Pick<BlockedVersionRecord, "name" | "tags">, version: { name: string; tags?: readonly string[] }): boolean {
     return record.name === version.name && sameTags(record.tags, version.tags);
+}
+
+/** The fields of a plan only the inputs keep in the compact view: the lists a preview shows and the listing marks `check` reads from the old inputs. */
+const INPUT_ONLY: readonly (keyof RetentionPlanView)[] = ["keep", "blocked", "countedThrough", "listedThrough"];
+
+/** The plan as the outputs keep it: the whole plan with `full`, else without the fields only the inputs need (idempotent). */
+export function planOutputOf(plan: RetentionPlanOutput | undefined, mode: PlanOutput | undefined): RetentionPlanOutput | undefined {
+    if (plan === undefined || mode === "full") {
+        return plan;
+    }
+    return Object.fromEntries(Object.entries(plan).filter(([k]) => !(INPUT_ONLY as readonly string[]).includes(k))) as RetentionPlanOutput;
 }
 
 /** The resource id of a retention: `org/type/name`, the package's own id. */

@@ -21,13 +21,15 @@ import { VersionDeletion } from "./plan";
 import { withUnrecorded } from "./recover";
 import { restore } from "./restore";
 import { Listing, RetentionSession } from "./session";
-import { partialFailure, RECORD_DAYS, refOf, RetentionRunSummary, sameTags, standingRefusals, VersionRetentionInputs, VersionRetentionState } from "./state";
+import { partialFailure, planOutputOf, RECORD_DAYS, refOf, RetentionRunSummary, sameTags, standingRefusals, VersionRetentionInputs, VersionRetentionState } from "./state";
 
 /** Applies the plan of this run to the package: deletes what it named, or restores what `restore` asks for. */
 export async function apply(session: RetentionSession, id: string, inputs: VersionRetentionInputs, olds: VersionRetentionState | undefined): Promise<VersionRetentionState> {
     const now = new Date();
     const state: VersionRetentionState = {
         ...inputs,
+        // The whole plan stays in the inputs; the outputs keep what `planOutput` asks for.
+        plan: planOutputOf(inputs.plan, inputs.planOutput),
         packageId: olds?.packageId ?? null,
         deleted: (olds?.deleted ?? []).filter((record) => now.getTime() - Date.parse(record.deletedAt) < RECORD_DAYS * 86_400_000),
         restored: (olds?.restored ?? []).filter((record) => now.getTime() - Date.parse(record.restoredAt) < RECORD_DAYS * 86_400_000),

@@ -17,7 +17,8 @@ const DAY = 86_400_000;
 /** The retention the program declares, from the stack config `retention`. */
 const program: PulumiFn = async () => {
     const args = new pulumi.Config().requireObject<{ packageType: "npm" | "container"; packageName: string; policy: RetentionPolicy }>("retention");
-    const retention = new PackageVersionRetention("migrated", { org: "acme", ...args });
+    // The kept list is asserted after up: the outputs keep it only with planOutput "full".
+    const retention = new PackageVersionRetention("migrated", { org: "acme", planOutput: "full", ...args });
     return { plan: retention.plan };
 };
 

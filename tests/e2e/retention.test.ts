@@ -95,6 +95,13 @@ describe("e2e: PackageVersionRetention with the real engine", function () {
         assert.deepEqual((state.deleted as { name: string }[]).map((d) => d.name), expected);
         assert.equal((up.outputs.lastRun.value as { deleted: number }).deleted, 4);
         assert.doesNotMatch(JSON.stringify(state), new RegExp(E2E_TOKEN), "no token in state");
+        // The plan is stored once: whole in the inputs (what the preview showed), compact in the outputs (planOutput's default).
+        const stored = ((await e2e.test.stack.exportStack()).deployment.resources as StateResource[]).find((r) => r.type === PACKAGE_VERSION_RETENTION_TYPE)!;
+        const whole = stored.inputs!.plan as Record<string, unknown>;
+        const kept = state.plan as Record<string, unknown>;
+        assert.ok(Array.isArray(whole.keep) && Array.isArray(whole.blocked) && whole.listedThrough !== undefined, "the inputs keep the whole plan the preview showed");
+        assert.deepEqual([kept.keep, kept.blocked, kept.listedThrough], [undefined, undefined, undefined], "the outputs do not repeat it");
+        assert.deepEqual([kept.summary, kept.delete], [whole.summary, whole.delete], "the outputs keep the summary and the deletions");
 
         // Right after the up, a refresh diffs against that up's inputs, whose plan is done: no drift.
         assert.equal(await outcome(() => e2e.test.stack.refresh({ expectNoChanges: true })), undefined);
@@ -209,7 +216,7 @@ describe("e2e: components whose outputs the program never reads", function () {
     it("VersionRetention and PackageCleanup still register every resource before the program ends", async () => {
         e2e = await startE2E(async () => {
             // Neither component's outputs are used: the run must still wait for their listings.
-            new VersionRetention("libs", { org: "acme", packages: ["npm/*"], policy: { keepLatest: 100, maxDeletions: 1 } });
+            new VersionRetention("libs", { org: "acme", packages: ["npm/*"], policy: { keepLatest: 100, maxDeletions: 1 }, planOutput: "full" });
             new PackageCleanup("cleanup", { org: "acme", rules: [{ name: "legacy", packageTypes: ["docker"], include: ["legacy-*"] }] });
         });
         // The package lists answer slowly, so the listings outlast the program's own code.
@@ -230,6 +237,8 @@ describe("e2e: components whose outputs the program never reads", function () {
         assert.equal(listedNpm.length, npmPackages);
         const retentions = ((state.deployment.resources ?? []) as StateResource[]).filter((r) => r.type === PACKAGE_VERSION_RETENTION_TYPE);
         assert.ok(retentions.every((r) => !("prefetch" in (r.inputs ?? {})) && !("prefetch" in r.outputs)), "no prefetch hint in state");
+        // planOutput reaches every retention: their outputs keep the whole plan.
+        assert.ok(retentions.every((r) => r.inputs?.planOutput === "full" && JSON.stringify(r.outputs.plan) === JSON.stringify(r.inputs.plan)), "the whole plan in the outputs");
     });
 });
 

@@ -16,6 +16,8 @@ describe("sdk/version-retention: checkVersionRetentionArgs", () => {
         ["a policy the registry refuses (docker images: tagged only)", { ...good, packages: ["docker/*"], policy: { keepLatest: 5 } }, /policy\.tagged: .*must set tagged/],
         ["untagged container versions (planned with the image graph)", { ...good, packages: ["container/*"], policy: { untagged: {}, keepLatest: 5, maxDeletions: 5 } }, undefined],
         ["tags on npm", { ...good, policy: { tagged: {}, maxDeletions: 5 } }, /npm versions have no tags/],
+        ["planOutput full (each retention's plan output keeps the kept and blocked lists)", { ...good, planOutput: "full" }, undefined],
+        ["a planOutput neither compact nor full", { ...good, planOutput: "all" }, /planOutput: planOutput must be "compact" \(the default\) or "full".*got "all"/],
         ["a wildcard registry, checked against every registry's rules", { ...good, packages: ["*/tools-*"], policy: { tagged: {}, keepLatest: 1 } }, /npm versions have no tags/],
     ];
     for (const [what, args, problem] of cases) {

@@ -202,9 +202,9 @@ describe("provider/retention/provider", () => {
             const state = await up({ ...ref, policy: { olderThan: "1h", maxDeletions: 5 } });
             assert.deepEqual(state.blocked.map((b) => [b.name, b.blockedBy]), [["1.0.2", "last-version"]]);
             assert.deepEqual([...active(emulator).keys()], ["1.0.2"], "two deleted, the newest left");
-            const kept = await up({ ...ref, policy: { olderThan: "1h", maxDeletions: 5, lastVersion: "keep-newest" } }, state);
+            const kept = await up({ ...ref, policy: { olderThan: "1h", maxDeletions: 5, lastVersion: "keep-newest" }, planOutput: "full" }, state);
             assert.deepEqual(kept.blocked, []);
-            assert.deepEqual([kept.plan!.keep[0].version, kept.plan!.keep[0].rule], ["1.0.2", "last-version"]);
+            assert.deepEqual([kept.plan!.keep![0].version, kept.plan!.keep![0].rule], ["1.0.2", "last-version"]);
             assert.equal(deletes(emulator), 2);
         });
 
@@ -400,6 +400,30 @@ describe("provider/retention/provider", () => {
                 policy: { untagged: {}, olderThan: "30d", maxDeletions: 5 },
             });
             assert.deepEqual(checked.failures ?? [], []);
+        });
+
+        it("stores the plan once: the outputs keep the compact view unless planOutput is full, and a new planOutput is a change", async () => {
+            publish(emulator, 4);
+            const policy = { keepLatest: 2, maxDeletions: 5 };
+            const checked = await provider.check({} as VersionRetentionInputs, { ...ref, policy });
+            const whole = checked.inputs!.plan!;
+            assert.equal(whole.keep.length, 2, "the inputs keep the whole plan: the preview shows it");
+            const state = (await provider.create(checked.inputs!)).outs!;
+            assert.deepEqual(Object.keys(state.plan!).sort(), Object.keys(whole).filter((k) => !["keep", "blocked", "countedThrough", "listedThrough"].includes(k)).sort());
+            assert.deepEqual(state.plan!.delete, whole.delete, "the deletions stay in the outputs");
+            assert.equal(state.plan!.summary, whole.summary);
+            assert.equal(deletes(emulator), 2);
+            // The last up's own plan, read back by a refresh, is not pending (compared compact on both sides).
+            assert.equal((await provider.diff("id", state, checked.inputs!)).changes, false);
+            // Asking for the whole plan is a change; the update deletes nothing more and keeps the whole plan.
+            const full = await provider.check(checked.inputs!, { ...ref, policy, planOutput: "full" });
+            assert.equal((await provider.diff("id", state, full.inputs!)).changes, true);
+            const after = (await provider.update("id", state, full.inputs!)).outs!;
+            assert.deepEqual(after.plan, full.inputs!.plan);
+            assert.equal(deletes(emulator), 2);
+            const wrong = await provider.check({} as VersionRetentionInputs, { ...ref, policy, planOutput: "summary" as never });
+            assert.deepEqual(wrong.failures?.map((f) => f.property), ["planOutput"]);
+            assert.match(wrong.failures![0].reason, /planOutput must be "compact" .* or "full" .*got "summary"/);
         });
 
         it("fails a missing package at check, saying how to name it", async () => {
