@@ -7,7 +7,8 @@
  * npm packages), and a cleanup plan over 12,000 npm packages (`pulumi preview`, then `pulumi
  * up` deleting the 5 matches), and version retention: one npm package of 5,000 versions and
  * 200 packages of 100 versions (`pulumi preview`, then `pulumi up` deleting 10 and 200 versions
- * at 150 writes a minute; `--retention` runs only these, `--retention --previews` only their previews). The managed programs run in a scratch project that installed the
+ * at 150 writes a minute; `--retention` runs only these, `--retention --previews` only their previews, `--state` only the
+ * state per retention with the plan stored twice, as before, and once). The managed programs run in a scratch project that installed the
  * packed package, as users' stacks do (scripts/installed.ts); the cleanup runs inline.
  *
  * The floor is the engine's own cost: the same resources from a no-op dynamic provider whose
@@ -449,6 +450,26 @@ function manyPackagesRetention(): RetentionShape {
     };
 }
 
+/**
+ * The state of a retention before and after the plan was stored once: 10 npm packages of 15
+ * versions under one VersionRetention deleting 3 of each, with `planOutput` "full" (the outputs
+ * repeat the whole plan, as before) or "compact" (the default). Measured by `up` only, at 0 ms.
+ */
+function retentionStateShape(planOutput: "full" | "compact"): RetentionShape {
+    const packages: SeedPackage[] = Array.from({ length: 10 }, (_, p) => ({
+        name: `state-${id(p)}`,
+        packageType: "npm",
+        visibility: "private",
+        versions: hourly(15, (i) => `3.0.${i}`),
+    }));
+    return {
+        name: `retention state, 10 packages of 15 versions, planOutput ${planOutput}${planOutput === "full" ? " (as before)" : ""}`,
+        seed: { orgs: [{ login: ORG, packages }], tokens: tokens() },
+        declare: ({ VersionRetention }) => void new VersionRetention("state", { org: ORG, packages: ["npm/state-*"], policy: { keepLatest: 12, maxDeletions: 3 }, planOutput }),
+        deletions: 30,
+    };
+}
+
 /** The preview targets of a retention shape: at each latency above 0, within 2x the preview at 0 ms and within 5 s. */
 function withPreviewTargets(rows: Row[]): Row[] {
     const atZero = rows.find((r) => r.operation === "preview" && r.latencyMs === 0);
@@ -463,7 +484,7 @@ function withPreviewTargets(rows: Row[]): Row[] {
  * `pulumi preview` (median of 3) then `pulumi up` of a retention, inline, at the largest pace
  * allowed (150 writes a minute): requests, time, the pace the DELETEs kept, and the state's size.
  */
-async function measureRetention(shape: RetentionShape, latencyMs: number, previewsOnly = false): Promise<Row[]> {
+async function measureRetention(shape: RetentionShape, latencyMs: number, previewsOnly = false, upOnly = false): Promise<Row[]> {
     // The clock ticks, so the request log's times show the pace of the DELETEs.
     const emulator = await startEmulator({ name: shape.name, seed: shape.seed, managed: [] }, latencyMs, true);
     const backend = localBackend("bench", "bench");
@@ -478,7 +499,7 @@ async function measureRetention(shape: RetentionShape, latencyMs: number, previe
         );
         await stack.setAllConfig({ ...stackConfig(emulator.url), "github-packages:writesPerMinute": { value: "150" } });
         const rows: Row[] = [];
-        for (const operation of previewsOnly ? (["preview"] as const) : (["preview", "up"] as const)) {
+        for (const operation of previewsOnly ? (["preview"] as const) : upOnly ? (["up"] as const) : (["preview", "up"] as const)) {
             const times: number[] = [];
             for (let i = 0; i < (operation === "up" ? 1 : REPEATS); i++) {
                 emulator.admin.resetRequests();
@@ -501,6 +522,10 @@ async function measureRetention(shape: RetentionShape, latencyMs: number, previe
                 targets.push(`pace ${pace.toFixed(1)}/min <= 180: ${pace <= 180 ? "met" : "MISSED"}`);
                 targets.push(`state ${(stateBytes / 1024).toFixed(0)} KiB, ${(perRetention / 1024).toFixed(1)} KiB per retention without the serialized provider`);
                 targets.push(`retention: ${bytesText(bytes)}`);
+                // The plan as each side stores it: whole in the inputs, as planOutput asks in the outputs.
+                const planBytes = (side: "inputs" | "outputs") =>
+                    Math.round(retentions.reduce((sum, r) => sum + Buffer.byteLength(JSON.stringify((r[side] as { plan?: unknown } | undefined)?.plan ?? null)), 0) / Math.max(1, retentions.length));
+                targets.push(`plan per retention: ${planBytes("inputs")} B in inputs, ${planBytes("outputs")} B in outputs`);
             }
             const lists = log.counts["packages/get-all-package-versions-for-package-owned-by-org"] ?? 0;
             if (operation === "preview") {
@@ -597,13 +622,15 @@ async function main(): Promise<void> {
     const retentionOnly = process.argv.includes("--retention");
     // `--retention --previews`: the retention shapes' previews only (no up), to iterate on preview speed.
     const previewsOnly = process.argv.includes("--previews");
+    // `--state`: only the state per retention, with the plan stored twice (as before) and once.
+    const stateOnly = process.argv.includes("--state");
     const managedShapes: [Shape, number | undefined][] = [
         [allManaged(100), 100],
         ...(quick ? [] : [[allManaged(1000), 1000] as [Shape, number]]),
         [fewInBig(5, quick ? 12_000 : 20_000), undefined],
     ];
     const rows: Row[] = [];
-    for (const shape of scaleOnly ? [] : [bigPackageRetention(), manyPackagesRetention()]) {
+    for (const shape of scaleOnly || stateOnly ? [] : [bigPackageRetention(), manyPackagesRetention()]) {
         const shapeRows: Row[] = [];
         for (const latencyMs of LATENCIES) {
             process.stderr.write(`bench: ${shape.name}, ${latencyMs} ms...\n`);
@@ -611,8 +638,14 @@ async function main(): Promise<void> {
         }
         rows.push(...withPreviewTargets(shapeRows));
     }
+    // The state per retention, with the plan in the outputs as before and stored once, in the same run.
+    for (const shape of scaleOnly || previewsOnly ? [] : [retentionStateShape("full"), retentionStateShape("compact")]) {
+        process.stderr.write(`bench: ${shape.name}, 0 ms, up...\n`);
+        rows.push(...(await measureRetention(shape, 0, false, true)));
+    }
     process.stderr.write("bench: installing the packed package into a scratch project...\n");
     const installed = installPackage();
+    const others = retentionOnly || scaleOnly || stateOnly;
     try {
         if (scaleOnly) {
             const n = quick ? 100 : 1000;
@@ -621,7 +654,7 @@ async function main(): Promise<void> {
             const measured = await measureManaged(shape, 0, installed, { upOnly: true });
             rows.push(...measured.rows, ...(await scaleRows(shape, n, installed, measured.templates, measured.rows[0])));
         }
-        for (const [shape, n] of retentionOnly || scaleOnly ? [] : managedShapes) {
+        for (const [shape, n] of others ? [] : managedShapes) {
             const shapeRows: Row[] = [];
             let templates: FloorTemplates = {};
             for (const latencyMs of LATENCIES) {
@@ -636,7 +669,7 @@ async function main(): Promise<void> {
             rows.push(...shapeRows, ...scale);
         }
         const cleanup = cleanupShape();
-        for (const latencyMs of retentionOnly || scaleOnly ? [] : LATENCIES) {
+        for (const latencyMs of others ? [] : LATENCIES) {
             process.stderr.write(`bench: ${cleanup.name}, ${latencyMs} ms...\n`);
             rows.push(...(await measureCleanup(cleanup, latencyMs)));
         }
@@ -652,7 +685,7 @@ async function main(): Promise<void> {
     const file = path.join(RESULTS, `bench-${report.date.replace(/[:.]/g, "-")}.json`);
     writeFileSync(file, JSON.stringify(report, null, 2) + "\n");
     // A partial run (--retention) keeps latest.json, the last full run's; a previews-only or --scale run keeps both.
-    if (!previewsOnly && !scaleOnly) {
+    if (!previewsOnly && !scaleOnly && !stateOnly) {
         writeFileSync(path.join(RESULTS, retentionOnly ? "latest-retention.json" : "latest.json"), JSON.stringify(report, null, 2) + "\n");
     }
     process.stdout.write(`${table(rows)}\n\nJSON: ${path.relative(ROOT, file)}\n`);

@@ -129,7 +129,11 @@ describe("provider/retention/provider", () => {
             await up({ ...ref, policy: { keepLatest: 248, maxDeletions: 5 } });
             const counts = emulator.admin.requests().counts;
             const listed = (counts["packages/get-all-package-versions-for-package-owned-by-org"] ?? 0) - (before["packages/get-all-package-versions-for-package-owned-by-org"] ?? 0);
-            assert.equal(listed, 3, "250 versions: 3 pages, listed by check and reused by update");
+            const listings = emulator.admin
+                .requests()
+                .entries.filter((e) => e.operation === "packages/get-all-package-versions-for-package-owned-by-org")
+                .map((e) => `${e.query} ${e.status ?? e.outcome}`);
+            assert.equal(listed, 3, `250 versions: 3 pages, listed by check and reused by update; listed: ${listings.join(", ")}`);
             const gets = (counts["packages/get-package-for-organization"] ?? 0) - (before["packages/get-package-for-organization"] ?? 0);
             assert.equal(gets, 1, "the package's id is read once, by update");
             assert.equal(deletes(emulator), 2);
