@@ -344,6 +344,42 @@ async function measureFloor(shape: Shape, templates: FloorTemplates, upOnly = fa
     }
 }
 
+/**
+ * The engine's floor for the retention previews: `pulumi preview` (median of 3) of `n` dynamic
+ * resources whose provider does nothing (no check, no diff, no request), with inputs shaped as a
+ * retention's. What the engine, the language host and the provider host cost per resource, which
+ * no provider can go below.
+ */
+async function measurePreviewFloor(n: number): Promise<Row> {
+    const backend = localBackend("bench", "bench");
+    const workDir = scratchProjectDir("bench");
+    const moduleDir = path.join(workDir, "node_modules", FLOOR_MODULE);
+    mkdirSync(moduleDir, { recursive: true });
+    writeFileSync(path.join(moduleDir, "index.js"), FLOOR_PROVIDER_SOURCE);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const provider = require(moduleDir) as pulumi.dynamic.ResourceProvider;
+    const program: PulumiFn = async () => {
+        for (let i = 0; i < n; i++) {
+            new FloorPackage(provider, `r${i}`, { org: ORG, packageType: "npm", packageName: `lib-${id(i)}`, policy: { keepLatest: 99, maxDeletions: 1 } });
+        }
+    };
+    try {
+        const stack = await LocalWorkspace.createStack(
+            { stackName: backend.stackName, projectName: "pgp-bench", program },
+            { workDir, envVars: backend.envVars, projectSettings: { name: "pgp-bench", runtime: "nodejs" } },
+        );
+        const times: number[] = [];
+        for (let i = 0; i < REPEATS; i++) {
+            times.push(await timed(() => stack.preview()));
+        }
+        const seconds = round(median(times));
+        return { shape: `floor: ${n} no-op dynamic resources`, latencyMs: 0, operation: "preview", seconds, requests: 0, requestsByOperation: {}, targets: [`preview <= 5 s: ${seconds <= 5 ? "met" : "MISSED"} (no provider work at all)`] };
+    } finally {
+        backend.dispose();
+        rmSync(workDir, { recursive: true, force: true });
+    }
+}
+
 /** 12,000 npm packages (7,000 private, 5,000 public: past the 10,000 window, each visibility within it), 5 of them stale. */
 function cleanupShape(): Shape {
     const packages: SeedPackage[] = Array.from({ length: 12_000 }, (_, i) => ({
@@ -637,6 +673,11 @@ async function main(): Promise<void> {
             shapeRows.push(...(await measureRetention(shape, latencyMs, previewsOnly)));
         }
         rows.push(...withPreviewTargets(shapeRows));
+    }
+    // The engine's own cost of a preview of as many resources as the many-packages shape, beside it.
+    if (!scaleOnly && !stateOnly) {
+        process.stderr.write("bench: floor of 200 no-op dynamic resources, preview...\n");
+        rows.push(await measurePreviewFloor(200));
     }
     // The state per retention, with the plan in the outputs as before and stored once, in the same run.
     for (const shape of scaleOnly || previewsOnly ? [] : [retentionStateShape("full"), retentionStateShape("compact")]) {
