@@ -39,7 +39,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ConfigMap, LocalWorkspace, PulumiFn, Stack } from "@pulumi/pulumi/automation";
 import type { OrgPackageArgs } from "pulumi-github-packages";
 import { createEmulator, Emulator, RequestLogEntry, Seed, SeedPackage } from "../emulator";
-import { localBackend } from "./backend";
+import { LocalBackend, localBackend } from "./backend";
 import { installPackage, InstalledPackage } from "./installed";
 import { scratchProjectDir } from "./program";
 
@@ -305,19 +305,24 @@ function stackConfig(url: string): ConfigMap {
     return { "github-packages:apiUrl": { value: url }, "github-packages:token": { value: TOKEN, secret: true } };
 }
 
-/**
- * The floor: the same resources, inputs and output sizes from the no-op provider, hosted in this
- * process, with the same stack config (decrypting a secret config value costs the engine a key
- * derivation on every operation, which is not the provider's cost).
- */
-async function measureFloor(shape: Shape, templates: FloorTemplates, upOnly = false): Promise<{ up: number; refresh: number; bytes: ResourceBytes }> {
+/** A scratch project and backend for a floor, with the no-op provider as a module of the project (state stores its `require`). */
+function floorProject(): { backend: LocalBackend; workDir: string; provider: pulumi.dynamic.ResourceProvider } {
     const backend = localBackend("bench", "bench");
     const workDir = scratchProjectDir("bench");
     const moduleDir = path.join(workDir, "node_modules", FLOOR_MODULE);
     mkdirSync(moduleDir, { recursive: true });
     writeFileSync(path.join(moduleDir, "index.js"), FLOOR_PROVIDER_SOURCE);
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const provider = require(moduleDir) as pulumi.dynamic.ResourceProvider;
+    return { backend, workDir, provider: require(moduleDir) as pulumi.dynamic.ResourceProvider };
+}
+
+/**
+ * The floor: the same resources, inputs and output sizes from the no-op provider, hosted in this
+ * process, with the same stack config (decrypting a secret config value costs the engine a key
+ * derivation on every operation, which is not the provider's cost).
+ */
+async function measureFloor(shape: Shape, templates: FloorTemplates, upOnly = false): Promise<{ up: number; refresh: number; bytes: ResourceBytes }> {
+    const { backend, workDir, provider } = floorProject();
     const program: PulumiFn = async () => {
         shape.managed.forEach((p, i) => {
             const template = templates[p.packageType];
@@ -351,13 +356,7 @@ async function measureFloor(shape: Shape, templates: FloorTemplates, upOnly = fa
  * no provider can go below.
  */
 async function measurePreviewFloor(n: number): Promise<Row> {
-    const backend = localBackend("bench", "bench");
-    const workDir = scratchProjectDir("bench");
-    const moduleDir = path.join(workDir, "node_modules", FLOOR_MODULE);
-    mkdirSync(moduleDir, { recursive: true });
-    writeFileSync(path.join(moduleDir, "index.js"), FLOOR_PROVIDER_SOURCE);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const provider = require(moduleDir) as pulumi.dynamic.ResourceProvider;
+    const { backend, workDir, provider } = floorProject();
     const program: PulumiFn = async () => {
         for (let i = 0; i < n; i++) {
             new FloorPackage(provider, `r${i}`, { org: ORG, packageType: "npm", packageName: `lib-${id(i)}`, policy: { keepLatest: 99, maxDeletions: 1 } });
