@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { checkGlobs, firstMatch, isKeyGlob, packageKey } from "../provider/shared/keys";
 import { checkRetentionPolicy, RetentionPolicy } from "../provider/retention/policy";
-import { PLAN_OUTPUTS } from "../provider/retention/state";
+import { checkPlanOutput } from "../provider/retention/inputs";
 import { PACKAGE_TYPES, PackageRef, PackageType } from "../provider/shared/types";
 import { assertValid, checkOrg, InputFailure, unknownFields } from "../provider/shared/validate";
 import type { BrokenImage } from "../provider/retention/image-health";
@@ -267,9 +267,7 @@ export function checkVersionRetentionArgs(args: VersionRetentionArgs): InputFail
             }
         }
     }
-    if (input.planOutput !== undefined && !(PLAN_OUTPUTS as readonly unknown[]).includes(input.planOutput)) {
-        failures.push({ property: "planOutput", reason: `planOutput must be "compact" (the default) or "full" (the plan output also keeps the kept and blocked lists), got ${JSON.stringify(input.planOutput)}.` });
-    }
+    failures.push(...checkPlanOutput(input.planOutput));
     return failures;
 }
 

@@ -37,12 +37,8 @@ export function checkRetentionInputs(news: VersionRetentionInputs): InputFailure
             });
         }
     }
-    const planOutput = input.planOutput;
-    if (planOutput !== undefined && !known.has("planOutput") && !(PLAN_OUTPUTS as readonly unknown[]).includes(planOutput)) {
-        failures.push({
-            property: "planOutput",
-            reason: `planOutput must be "compact" (the default: the plan output keeps the summary, the deletions and the bytes) or "full" (also the kept and blocked lists), got ${describeValue(planOutput)}.`,
-        });
+    if (!known.has("planOutput")) {
+        failures.push(...checkPlanOutput(input.planOutput));
     }
     const prefetch = input.prefetch;
     if (prefetch !== undefined && !known.has("prefetch") && !(Array.isArray(prefetch) && prefetch.every(isPackageKey))) {
@@ -52,6 +48,19 @@ export function checkRetentionInputs(news: VersionRetentionInputs): InputFailure
         });
     }
     return failures;
+}
+
+/** Checks `planOutput` (a retention's input, and `VersionRetention`'s argument): absent, "compact" or "full". */
+export function checkPlanOutput(planOutput: unknown): InputFailure[] {
+    if (planOutput === undefined || (PLAN_OUTPUTS as readonly unknown[]).includes(planOutput)) {
+        return [];
+    }
+    return [
+        {
+            property: "planOutput",
+            reason: `planOutput must be "compact" (the default) or "full" (the plan output also keeps the kept and blocked lists), got ${describeValue(planOutput)}.`,
+        },
+    ];
 }
 
 /** True for a `type/name` key of a package, e.g. `container/api`. */
