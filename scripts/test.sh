@@ -3,7 +3,7 @@
 # every mocha suite: unit tests, emulator contract tests and end-to-end tests with the real CLI.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-tsc -p tsconfig.build.json
+bash scripts/compile.sh
 # Typechecks every TypeScript file, the examples' and the test fixtures' programs included.
 tsc --noEmit -p tsconfig.json
 # So the programs the tests run through the CLI are transpiled only: ts-node checking each one
