@@ -42,6 +42,8 @@ export class RetentionSession {
     /** Background listings of packages not checked yet, by retention id; a failed one is listed again by its check. */
     private readonly prefetched = new Map<string, Promise<Omit<Listing, "packageId">>>();
     private readonly prefetchLimit = pLimit(PREFETCH_CONCURRENCY);
+    /** Retention ids whose package a check of this process listed: never listed in the background again (the engine may check them before the resource whose hint names them). */
+    private readonly checked = new Set<string>();
 
     /** The GitHub client for the current settings (shared by the process, so its write limiter paces every deletion). */
     github(): GitHub {
@@ -82,6 +84,7 @@ export class RetentionSession {
         const packageId = inputs.policy.lastVersion === "delete-package" ? (await new PackagesApi(github).get(inputs))?.packageId : undefined;
         const listing = { packageId, ...listed };
         this.listings.set(retentionId(inputs), listing);
+        this.checked.add(retentionId(inputs));
         return listing;
     }
 
@@ -95,7 +98,7 @@ export class RetentionSession {
         for (const key of keys) {
             const pkg = { org: ref.org, ...parsePackageKey(key) };
             const id = retentionId(pkg);
-            if (this.prefetched.has(id) || this.listings.has(id)) {
+            if (this.prefetched.has(id) || this.checked.has(id)) {
                 continue;
             }
             const listing = this.prefetchLimit(async () => ({ at: Date.now(), versions: await new PackageVersionsApi(github).list(pkg, "active") }));

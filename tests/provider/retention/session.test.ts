@@ -59,6 +59,18 @@ describe("provider/retention/session", () => {
         }
     });
 
+    it("does not list in the background a package this run already checked and created (the engine may register resources out of order)", async () => {
+        const names = publishLibs(emulator, 3);
+        emulator.admin.resetRequests();
+        // lib-1 registers first: its check lists it, its create uses that listing and deletes its plan.
+        const checked = await provider.check({} as VersionRetentionInputs, retention(names[1]));
+        await provider.create(checked.inputs!);
+        // lib-0 comes next and names lib-1 and lib-2 as the packages checked after it.
+        await provider.check({} as VersionRetentionInputs, retention(names[0], { prefetch: [`npm/${names[1]}`, `npm/${names[2]}`] }));
+        await provider.check({} as VersionRetentionInputs, retention(names[2]));
+        assert.deepEqual([...listed(emulator)].sort(), [...names].sort(), "every package listed exactly once");
+    });
+
     it("a background listing that failed is made again by the package's own check", async () => {
         publishLibs(emulator, 2);
         emulator.admin.addFault({ kind: "error", status: 502, operation: LIST, nth: 1, times: 1 });
