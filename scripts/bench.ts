@@ -683,29 +683,33 @@ async function main(): Promise<void> {
         process.stderr.write(`bench: ${shape.name}, 0 ms, up...\n`);
         rows.push(...(await measureRetention(shape, 0, ["up"])));
     }
-    process.stderr.write("bench: installing the packed package into a scratch project...\n");
-    const installed = installPackage();
     const others = retentionOnly || scaleOnly || stateOnly;
+    // Only the managed shapes and the scale rows run in the installed project (--retention and --state run inline).
+    const needsInstall = scaleOnly || !others;
+    if (needsInstall) {
+        process.stderr.write("bench: installing the packed package into a scratch project...\n");
+    }
+    const installed = needsInstall ? installPackage() : undefined;
     try {
         if (scaleOnly) {
             const n = quick ? 100 : 1000;
             const shape = allManaged(n);
             process.stderr.write(`bench: ${shape.name}, 0 ms, up...\n`);
-            const measured = await measureManaged(shape, 0, installed, { upOnly: true });
-            rows.push(...measured.rows, ...(await scaleRows(shape, n, installed, measured.templates, measured.rows[0])));
+            const measured = await measureManaged(shape, 0, installed!, { upOnly: true });
+            rows.push(...measured.rows, ...(await scaleRows(shape, n, installed!, measured.templates, measured.rows[0])));
         }
         for (const [shape, n] of others ? [] : managedShapes) {
             const shapeRows: Row[] = [];
             let templates: FloorTemplates = {};
             for (const latencyMs of LATENCIES) {
                 process.stderr.write(`bench: ${shape.name}, ${latencyMs} ms...\n`);
-                const measured = await measureManaged(shape, latencyMs, installed);
+                const measured = await measureManaged(shape, latencyMs, installed!);
                 shapeRows.push(...measured.rows);
                 templates = measured.templates;
             }
             process.stderr.write(`bench: ${shape.name}, floor...\n`);
             withFloor(shapeRows, await measureFloor(shape, templates), n);
-            const scale = shape.name.startsWith("all managed") ? await scaleRows(shape, n, installed, templates, shapeRows[0]) : [];
+            const scale = shape.name.startsWith("all managed") ? await scaleRows(shape, n, installed!, templates, shapeRows[0]) : [];
             rows.push(...shapeRows, ...scale);
         }
         const cleanup = cleanupShape();
@@ -714,7 +718,7 @@ async function main(): Promise<void> {
             rows.push(...(await measureCleanup(cleanup, latencyMs)));
         }
     } finally {
-        installed.dispose();
+        installed?.dispose();
     }
     const report = {
         date: new Date().toISOString(),
