@@ -202,7 +202,11 @@ describe("e2e: PackageVersionRetention with the real engine", function () {
             .map((e) => e.arrivedMs);
         assert.equal(started.length, 6);
         const gaps = started.slice(1).map((t, i) => t - started[i]);
-        assert.ok(gaps.every((gap) => gap >= 450), `DELETEs at least 500 ms apart at 120 a minute (gaps ${gaps.join(", ")} ms)`);
+        // The client starts them 500 ms apart; their arrival may slip by a busy event loop, so one
+        // gap may read short, but the run as a whole keeps the pace and none comes in a burst.
+        const span = started.at(-1)! - started[0];
+        assert.ok(span >= 5 * 500 - 50, `6 DELETEs at 120 a minute take at least 2.5 s (took ${span} ms; gaps ${gaps.join(", ")} ms)`);
+        assert.ok(gaps.every((gap) => gap >= 250), `no two DELETEs in a burst (gaps ${gaps.join(", ")} ms)`);
         const overlapping = e2e.emulator.admin.requests().entries.filter((e) => e.method === "DELETE" && e.inFlight > 0);
         assert.deepEqual(overlapping, [], "never two DELETEs at once");
     });
