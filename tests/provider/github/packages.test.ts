@@ -22,7 +22,7 @@ function apiFor(emulator: Emulator, token: string = TOKENS.admin): PackagesApi {
         GITHUB_TOKEN: token,
         GITHUB_API_URL: emulator.url,
         GITHUB_PACKAGES_RETRY_BASE_MS: "5",
-        GITHUB_PACKAGES_REQUEST_TIMEOUT_MS: "400",
+        GITHUB_PACKAGES_REQUEST_TIMEOUT_MS: "2000",
     });
     return new PackagesApi(createClient(config));
 }

@@ -363,7 +363,7 @@ describe("provider/retention/provider", () => {
 
             it("a retried DELETE whose first answer was lost finds the version gone, and records it as its own", async () => {
                 const checked = await graphProvider.check({} as VersionRetentionInputs, inputs);
-                emulator.admin.addFault({ kind: "timeout", operation: "packages/delete-package-version-for-org", delayMs: 900, nth: 1 });
+                emulator.admin.addFault({ kind: "timeout", operation: "packages/delete-package-version-for-org", delayMs: 2500, nth: 1 });
                 const { outs } = await graphProvider.create(checked.inputs!);
                 assert.deepEqual(outs!.deleted.map((d) => d.versionId), [pr.versionId]);
                 assert.deepEqual(outs!.blocked, []);
@@ -372,8 +372,8 @@ describe("provider/retention/provider", () => {
 
         it("records a version as its own when a retried DELETE finds it gone (the first answer was lost)", async () => {
             const before = publish(emulator, 4);
-            // The first DELETE is answered after the client gave up (400 ms): it deleted the version; the retry gets a 404.
-            emulator.admin.addFault({ kind: "timeout", operation: "packages/delete-package-version-for-org", delayMs: 900, nth: 1 });
+            // The first DELETE is answered after the client gave up (2 s): it deleted the version; the retry gets a 404.
+            emulator.admin.addFault({ kind: "timeout", operation: "packages/delete-package-version-for-org", delayMs: 2500, nth: 1 });
             const state = await up({ ...ref, policy: { keepLatest: 3, maxDeletions: 5 } });
             assert.deepEqual(state.deleted.map((d) => d.versionId), [before.get("1.0.0")]);
             assert.deepEqual(state.blocked, []);
