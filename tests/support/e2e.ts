@@ -66,7 +66,8 @@ export async function startE2E(program: PulumiFn = packagesProgram): Promise<E2E
             "github-packages:registryUrl": { value: emulator.url },
             "github-packages:token": { value: E2E_TOKEN, secret: true },
             "github-packages:retryBaseMs": { value: "5" },
-            "github-packages:requestTimeoutMs": { value: "2000" },
+            // Long enough that no request is abandoned and sent again on a machine busy with two test workers (tests count requests).
+            "github-packages:requestTimeoutMs": { value: "10000" },
         },
     });
     return {
