@@ -183,8 +183,9 @@ export class VersionRetention extends pulumi.ComponentResource<VersionRetentionO
         const matched = pulumi.output(this.getData()) as pulumi.Output<unknown> as pulumi.Output<VersionRetentionOutputs & { resources: Record<string, PackageVersionRetention> }>;
         this.packages = matched.packages;
         this.skipped = matched.skipped;
-        this.retentions = matched.resources;
-        // From the whole data, not the lifted `resources`: an apply on a lifted property is lifted again.
+        // Not the lifted `matched.resources`: that is Output's own `resources()` method, whose `apply` is a function's.
+        this.retentions = matched.apply((data) => data.resources);
+        // From the whole data, not the lifted `resources`.
         const plans = matched.apply((data) => pulumi.all(Object.values(data.resources).map((r) => r.plan)));
         const total = plans.apply((views) => planBytesTotal(views));
         this.bytesFreed = total.apply((t) => t.total);

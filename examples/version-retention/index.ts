@@ -45,6 +45,10 @@ const gateway = new PackageVersionRetention("gateway-images", {
 
 /** The npm packages the retention covers. */
 export const npmPackages = prereleases.packages;
+/** The npm versions each package's retention deleted, by `type/name` (`retentions` holds each PackageVersionRetention). */
+export const npmDeleted = prereleases.retentions.apply((retentions) =>
+    pulumi.all(Object.fromEntries(Object.entries(retentions).map(([key, retention]) => [key, retention.deleted.apply((deleted) => deleted.map((d) => d.name))]))),
+);
 /** One line over the npm plans: versions deleted and bytes freed ("size unknown": GitHub gives no sizes of npm packages). */
 export const npmSummary = prereleases.summary;
 /** The gateway's plan: one line per version deleted, kept or blocked, and the bytes it frees (`bytesFreed`; per deletion, `bytes`). */

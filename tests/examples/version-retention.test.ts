@@ -128,6 +128,13 @@ describe("examples/version-retention (end to end: CLI in the project directory, 
             [...widgetsBefore.keys()].filter((n) => !active(emulator, widgets).has(n)),
             ["2.0.0-beta.1", "2.0.0-beta.2", "2.0.0-beta.3", "2.0.0-beta.4"],
         );
+        // The component's retentions, one per npm package, each with its own outputs.
+        const npmDeleted = up.outputs.npmDeleted.value as Record<string, string[]>;
+        assert.deepEqual(Object.keys(npmDeleted).sort(), (up.outputs.npmPackages.value as string[]).slice().sort(), "a retention per npm package");
+        assert.deepEqual(
+            Object.fromEntries(Object.entries(npmDeleted).filter(([, names]) => names.length > 0).map(([key, names]) => [key, [...names].sort()])),
+            { "npm/widgets": ["2.0.0-beta.1", "2.0.0-beta.2", "2.0.0-beta.3", "2.0.0-beta.4"] },
+        );
         const deleted = (up.outputs.gatewayDeleted.value as { name: string }[]).map((d) => d.name).sort();
         assert.deepEqual(deleted, [...expected].sort(), "the deleted PR images, their children and the leftover, nothing else");
         const plan = up.outputs.gatewayPlan.value as { bytesFreed: number; bytesBound?: string; summary: string; delete: { bytes: number }[] };
