@@ -23,6 +23,8 @@ export interface OrgPackageArgs {
     reason?: pulumi.Input<string>;
     /** The visibility the package must have: `pulumi up` fails, linking the package's settings, while GitHub shows another. */
     expectedVisibility?: pulumi.Input<Visibility>;
+    /** Whether versions published or deleted are drift (`versionCount`, `updatedAt`). Defaults to true; set false when the stack's own retention deletes its versions, or CI publishes often. */
+    watchVersions?: pulumi.Input<boolean>;
 }
 
 /** The module and type names an {@link OrgPackage} registers with; the engine prefixes the dynamic provider's package. */
@@ -56,6 +58,8 @@ export class OrgPackage extends pulumi.dynamic.Resource {
     declare public readonly onUndeletable: pulumi.Output<UndeletableAction>;
     /** Why the stack declares this package. */
     declare public readonly reason: pulumi.Output<string>;
+    /** false when versions published or deleted are not drift; unset (true) otherwise. */
+    declare public readonly watchVersions: pulumi.Output<false | undefined>;
     /** GitHub's numeric id of the package. */
     declare public readonly packageId: pulumi.Output<number | undefined>;
     /** Who can see the package. */

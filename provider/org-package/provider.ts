@@ -15,6 +15,7 @@ import { PackagesApi } from "../github/packages";
 import { assertDeletable } from "../shared/protection";
 import {
     DRIFT_FIELDS,
+    VERSION_DRIFT_FIELDS,
     OrgPackageInputs,
     OrgPackageSettings,
     OrgPackageState,
@@ -266,7 +267,7 @@ function accepted(
 function observed(settings: OrgPackageSettings, fields: PackageFields, props: OrgPackageState | undefined): OrgPackageState {
     // A baseline comes from what the stack accepted; only an import (no state yet) takes GitHub's fields as its baseline.
     const acceptedFields = props ? acceptedOf(props) : baselineOf(fields);
-    const baseline = acceptedFields ? driftFrom(acceptedFields, fields) : null;
+    const baseline = acceptedFields ? driftFrom(acceptedFields, fields, settings) : null;
     const lastAction = props?.lastAction ?? "adopted";
     if (acceptedFields && acceptedFields.packageId !== fields.packageId && props?.status !== "absent") {
         const reason =
@@ -312,7 +313,7 @@ function acceptedOf(state: OrgPackageState): PackageBaseline | null {
 /** The baseline to store for `state`: what it accepted, compacted against its own fields; null when it accepted none. */
 function storedBaseline(state: OrgPackageState): StoredBaseline | null {
     const accepted = "baseline" in state ? acceptedOf(state) : null;
-    return accepted ? driftFrom(accepted, state) : null;
+    return accepted ? driftFrom(accepted, state, state) : null;
 }
 
 /** `state` in the shape state is stored now: the fields it keeps, the baseline compacted (state written before baselines keeps none). */
@@ -331,9 +332,9 @@ function baselineOf(fields: Partial<PackageFields>): PackageBaseline {
 }
 
 /** The accepted values that differ from `current`: all the baseline state needs besides the fields themselves. */
-function driftFrom(accepted: PackageBaseline, current: Partial<StoredFields>): StoredBaseline {
+function driftFrom(accepted: PackageBaseline, current: Partial<StoredFields>, settings: Pick<OrgPackageSettings, "watchVersions">): StoredBaseline {
     const drift: Record<string, unknown> = {};
-    for (const key of DRIFT_FIELDS) {
+    for (const key of watchedFields(settings)) {
         if ((accepted[key] ?? null) !== (current[key] ?? null)) {
             drift[key] = accepted[key] ?? null;
         }
@@ -347,7 +348,13 @@ export function driftedFields(state: OrgPackageState): string[] {
     if (!baseline || state.status === "absent") {
         return [];
     }
-    return DRIFT_FIELDS.filter((key) => key in baseline && (state[key] ?? null) !== (baseline[key] ?? null));
+    return watchedFields(state).filter((key) => key in baseline && (state[key] ?? null) !== (baseline[key] ?? null));
+}
+
+/** The fields whose change is drift: all of {@link DRIFT_FIELDS}, but the version fields only while `watchVersions` is on. */
+function watchedFields(settings: Pick<OrgPackageSettings, "watchVersions">): readonly (typeof DRIFT_FIELDS)[number][] {
+    const unwatched: readonly string[] = settings.watchVersions === false ? VERSION_DRIFT_FIELDS : [];
+    return DRIFT_FIELDS.filter((key) => !unwatched.includes(key));
 }
 
 /**

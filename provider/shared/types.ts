@@ -51,6 +51,8 @@ export interface OrgPackageInputs extends PackageRef {
     reason?: string;
     /** The visibility the package must have; `pulumi up` fails while GitHub shows another. Unset: any visibility, drift still reported. */
     expectedVisibility?: Visibility;
+    /** Whether versions published or deleted are drift (`versionCount`, `updatedAt`). Defaults to true; false when the stack's own retention or frequent publishing changes them. */
+    watchVersions?: boolean;
 }
 
 /**
@@ -115,6 +117,9 @@ export type StoredFields = Pick<PackageFields, (typeof STORED_FIELDS)[number]>;
 /** The fields of a package whose out-of-band change is drift. */
 export const DRIFT_FIELDS = ["packageId", "visibility", "repository", "versionCount", "updatedAt"] as const;
 
+/** The drift fields that versions change, left out of drift by `watchVersions: false`. */
+export const VERSION_DRIFT_FIELDS = ["versionCount", "updatedAt"] as const satisfies readonly (typeof DRIFT_FIELDS)[number][];
+
 /**
  * What the stack last accepted of its package (at adoption, or the last `pulumi up`): a
  * refresh updates the package's fields but not this, so any difference is drift that
@@ -130,7 +135,7 @@ export type PackageBaseline = Pick<PackageFields, (typeof DRIFT_FIELDS)[number]>
 export type StoredBaseline = Partial<PackageBaseline>;
 
 /** The inputs with defaults applied; `expectedVisibility` stays optional. */
-export type OrgPackageSettings = Required<Omit<OrgPackageInputs, "expectedVisibility">> & Pick<OrgPackageInputs, "expectedVisibility">;
+export type OrgPackageSettings = Required<Omit<OrgPackageInputs, "expectedVisibility" | "watchVersions">> & Pick<OrgPackageInputs, "expectedVisibility" | "watchVersions">;
 
 /** The state an `OrgPackage` keeps: its inputs with defaults applied, GitHub's fields and the provider's status. */
 export interface OrgPackageState extends OrgPackageSettings, Partial<StoredFields> {

@@ -50,6 +50,7 @@ export const ORG_PACKAGE_INPUTS = [
     "onUndeletable",
     "reason",
     "expectedVisibility",
+    "watchVersions",
 ] as const satisfies readonly (keyof OrgPackageInputs)[];
 
 /** Fails to compile when an input of {@link OrgPackageInputs} is missing from {@link ORG_PACKAGE_INPUTS}. */
@@ -133,6 +134,7 @@ export function checkInputs(input: Partial<Record<keyof OrgPackageInputs, unknow
         ...oneOf(input.expectedVisibility, VISIBILITIES, "expectedVisibility", false),
         ...checkFlag(input.restoreIfDeleted, "restoreIfDeleted"),
         ...checkFlag(input.deleteOnDestroy, "deleteOnDestroy"),
+        ...checkFlag(input.watchVersions, "watchVersions"),
         ...(input.reason === undefined || typeof input.reason === "string"
             ? []
             : [{ property: "reason", reason: `reason must be text, got ${describeValue(input.reason)}.` }]),
@@ -161,6 +163,8 @@ export function withDefaults(input: OrgPackageInputs): OrgPackageSettings {
         deleteOnDestroy: input.deleteOnDestroy ?? INPUT_DEFAULTS.deleteOnDestroy,
         onUndeletable: input.onUndeletable ?? INPUT_DEFAULTS.onUndeletable,
         reason: input.reason ?? INPUT_DEFAULTS.reason,
+        // Only when off: state written before the input existed (or with it on) compares equal.
+        ...(input.watchVersions === false ? { watchVersions: false } : {}),
     };
 }
 

@@ -129,3 +129,28 @@ describe("e2e: drift fails the CI checks (preview --refresh and refresh, --expec
         assert.equal(await outcome(previewCheck), undefined);
     });
 });
+
+describe("e2e: drift beside the stack's own retention (watchVersions: false)", function () {
+    let e2e: E2E;
+
+    afterEach(async () => e2e?.dispose());
+
+    const utils = { org: "acme", packageType: "npm", packageName: "internal-utils" } as const;
+
+    it("both checks pass after up deleted versions through the retention; a visibility change still fails them", async () => {
+        e2e = await startE2E(async () => {
+            const { OrgPackage, PackageVersionRetention } = await import("pulumi-github-packages");
+            new OrgPackage("utils", { ...utils, watchVersions: false });
+            new PackageVersionRetention("utils-versions", { ...utils, policy: { keepLatest: 1, maxDeletions: 10 } });
+        });
+        const versions = () => active(e2e.emulator, utils)!.versions!.filter((v) => !v.deletedAt).length;
+        const before = versions();
+        const up = await e2e.test.stack.up();
+        assert.equal(versions(), 1, `the retention kept 1 of ${before}: ${up.stdout}`);
+        assert.equal(await outcome(() => e2e.test.stack.preview({ refresh: true, expectNoChanges: true, diff: true })), undefined, "the stack's own deletions are not drift");
+        assert.equal(await outcome(() => e2e.test.stack.refresh({ expectNoChanges: true })), undefined);
+        e2e.emulator.admin.setVisibility(key(utils), "public");
+        const drift = await outcome(() => e2e.test.stack.preview({ refresh: true, expectNoChanges: true, diff: true }));
+        assert.match(String(drift), /visibility\s*: "private" => "public"/);
+    });
+});

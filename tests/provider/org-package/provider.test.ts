@@ -405,6 +405,28 @@ describe("provider/org-package/provider", () => {
             assert.equal((await later.diff(id, updated as OrgPackageState, gateway)).changes, false);
         });
 
+        it("watchVersions: false leaves versions published and deleted out of drift, and still reports a visibility change", async () => {
+            const watched = { ...gateway, watchVersions: false };
+            const { id, outs } = await provider.create(watched);
+            const state = outs as OrgPackageState;
+            assert.equal(state.watchVersions, false);
+            // The stack's own retention deletes a version, CI publishes two.
+            const published = emulator.admin.publishVersion(key(gateway));
+            emulator.admin.publishVersion(key(gateway));
+            emulator.admin.deleteVersion(key(gateway), published.id!);
+            const read = await (await providerFor(emulator, TOKENS.admin)).read(id, state);
+            assert.equal(read.props?.versionCount, (state.versionCount ?? 0) + 1, "the count read is today's");
+            assert.deepEqual(read.props?.baseline, {}, "no version drift");
+            assert.equal((await provider.diff(id, read.props!, watched)).changes, false);
+            emulator.admin.setVisibility(key(gateway), "public");
+            const later = await (await providerFor(emulator, TOKENS.admin)).read(id, read.props);
+            assert.deepEqual(later.props?.baseline, { visibility: "private" });
+            assert.equal((await provider.diff(id, later.props!, watched)).changes, true);
+            // Turned on again: an update, which accepts today's count as the baseline.
+            assert.equal((await provider.diff(id, read.props!, gateway)).changes, true);
+            assert.equal((await provider.check({} as OrgPackageInputs, { ...gateway, watchVersions: "no" as never })).failures?.[0]?.reason, 'watchVersions must be true or false, got "no" (a string).');
+        });
+
         it("stores each field once: no name, ownerLogin or url besides the identity, no baseline copy of the fields", async () => {
             const { outs } = await provider.create(gateway);
             for (const key of ["name", "ownerLogin", "url"]) {

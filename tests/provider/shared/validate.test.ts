@@ -124,6 +124,7 @@ describe("provider/shared/validate", () => {
             ["deleteOnDestroy as a number", { deleteOnDestroy: 1 }, "deleteOnDestroy", /deleteOnDestroy must be true or false, got 1 \(a number\)/],
             ["onUndeletable unknown", { onUndeletable: "ignore" }, "onUndeletable", /onUndeletable must be one of "fail", "report", got "ignore" \(a string\)/],
             ["reason not text", { reason: ["x"] }, "reason", /reason must be text, got \["x"\] \(a list\)/],
+            ["watchVersions as text", { watchVersions: "no" }, "watchVersions", /watchVersions must be true or false, got "no" \(a string\)/],
             ["expectedVisibility unknown", { expectedVisibility: "privat" }, "expectedVisibility", /expectedVisibility must be one of "public", "private", "internal", got "privat" \(a string\)/],
         ];
 
