@@ -101,7 +101,11 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     }
     const failures = checkInventoryOptions(options);
     if (failures.length > 0) {
-        throw new UsageError(failures.map((f) => (f.property.startsWith("policy") ? `--policy ${values.policy}: ${asFlag(f.reason)}` : asFlag(f.reason))).join(" "));
+        // One problem per line when there are several (a policy that does not fit three registries), the policy's file named once.
+        const allPolicy = failures.every((f) => f.property.startsWith("policy"));
+        const reasons = failures.map((f) => (f.property.startsWith("policy") && !allPolicy ? `--policy ${values.policy}: ${asFlag(f.reason)}` : asFlag(f.reason)));
+        const head = allPolicy ? `--policy ${values.policy}: ` : "";
+        throw new UsageError(reasons.length === 1 ? `${head}${reasons[0]}` : `${head}${reasons.length} problems:\n  - ${reasons.join("\n  - ")}`);
     }
     if (values["registry-url"] !== undefined && values["registry-url"] === "") {
         throw new UsageError(`--registry-url must be a URL such as https://ghcr.io, got an empty value.`);
@@ -136,7 +140,8 @@ function asFlag(reason: string): string {
         .replace(/\bpackageTypes lists/, "--type lists")
         .replace(/\bdetails\[\d+\]/g, "--details")
         .replace(/add details, e\.g\. details: \["container\/\*\*"\], or remove policy/, `add --details, e.g. --details "container/**"`)
-        .replace(/\(details ("[^"]*") chooses (\w+) packages: narrow details or packageTypes to/, "(--details $1 chooses $2 packages: narrow --details or --type to");
+        .replace(/\b[dD]etails ("[^"]*") chooses/g, "--details $1 chooses")
+        .replace(/packages: narrow details or packageTypes to/, "packages: narrow --details or --type to");
 }
 
 /** parseArgs's errors in this command's words. */

@@ -84,17 +84,32 @@ function checkPolicy(policy: unknown, details: unknown, registries: readonly Pac
         ];
     }
     const failures: InputFailure[] = [];
+    const unfit = new Map<string, PackageType[]>();
     for (const type of registries.filter((t) => chosenRegistry(globs, t))) {
-        const glob = globs.find((g) => chosenRegistry([g], type))!;
         // Container packages are planned with the image graph, as PackageVersionRetention plans them.
-        for (const f of checkRetentionPolicy(policy, type, { imageGraph: type === "container" }).map(prefixed)) {
-            failures.push({
-                property: f.property,
-                reason: `${f.reason} (details ${JSON.stringify(glob)} chooses ${type} packages: narrow details or packageTypes to the registries the policy is for.)`,
-            });
+        const found = checkRetentionPolicy(policy, type, { imageGraph: type === "container" }).map(prefixed);
+        failures.push(...found);
+        if (found.length > 0) {
+            const glob = JSON.stringify(globs.find((g) => chosenRegistry([g], type))!);
+            unfit.set(glob, [...(unfit.get(glob) ?? []), type]);
+        }
+    }
+    if (failures.length > 0) {
+        // Said once, after the registries' reasons: which glob chose the registries the policy does not fit.
+        const chosen = [...unfit].map(([glob, types]) => `details ${glob} chooses ${listed(types)} packages`).join("; ");
+        const hint = `${chosen}: narrow details or packageTypes to the registries the policy is for.`;
+        if (failures.length === 1) {
+            failures[0] = { ...failures[0], reason: `${failures[0].reason} (${hint})` };
+        } else {
+            failures.push({ property: "policy", reason: hint.replace(/^d/, "D") });
         }
     }
     return failures;
+}
+
+/** `npm`, `npm and maven`, `npm, maven and nuget`. */
+function listed(items: readonly string[]): string {
+    return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
 /** True when a glob of `globs` may choose packages of `type` (its first segment matches the registry). */

@@ -58,6 +58,24 @@ describe("sdk/cli", () => {
                     assert.throws(() => parseCommandLine(["inventory", "--org", "acme", ...flags]), message);
                 }
             });
+
+            it("puts a policy that fits none of several registries one registry per line, with the --details hint once", () => {
+                const at = file("tags-all.json", '{"tagged":{}}');
+                assert.throws(
+                    () => parseCommandLine(["inventory", "--org", "acme", "--details", "*/**", "--policy", at]),
+                    (error: Error) => {
+                        const lines = error.message.split("\n");
+                        assert.equal(lines[0], `--policy ${at}: 5 problems:`);
+                        assert.deepEqual(
+                            lines.slice(1, 5).map((l) => /^ {2}- (\w+) versions have no tags/.exec(l)?.[1]),
+                            ["npm", "maven", "rubygems", "nuget"],
+                        );
+                        assert.equal(lines[5], `  - --details "*/**" chooses npm, maven, rubygems and nuget packages: narrow --details or --type to the registries the policy is for.`);
+                        assert.equal(error.message.split("chooses").length, 2, "the hint is said once");
+                        return true;
+                    },
+                );
+            });
         });
 
         const refusals: [string, string[], RegExp][] = [
