@@ -7,6 +7,7 @@
  * them (`prefetch`) and their listings are made in the background, a few at a time.
  */
 import pLimit from "p-limit";
+import { OrgAccess } from "../github/access";
 import { clientFor, GitHub } from "../github/client";
 import { PackagesApi } from "../github/packages";
 import { ManifestSource, registryClientFor } from "../github/registry";
@@ -45,6 +46,9 @@ export class RetentionSession {
     /** Retention ids whose package a check of this process listed: never listed in the background again (the engine may check them before the resource whose hint names them). */
     private readonly checked = new Set<string>();
 
+    /** Which organizations the token can list, per GitHub client (so a 404 is read as "no such package" only when it could see it). */
+    private readonly access = new WeakMap<GitHub, OrgAccess>();
+
     /** The GitHub client for the current settings (shared by the process, so its write limiter paces every deletion). */
     github(): GitHub {
         return clientFor(resolveClientConfig(this.lookup));
@@ -76,6 +80,8 @@ export class RetentionSession {
             if (statusOf(error) !== 404 || (error instanceof PackageError && error.problem !== undefined)) {
                 throw error;
             }
+            // A 404 from an organization the token cannot see (a typo, another organization's token, SSO) says so, not "no such package".
+            await this.accessOf(github).assertGone(refOf(inputs), "read");
             throw new UserError(
                 `${capitalize(describe({ operation: "read", ...refOf(inputs) }))} does not exist (or the token cannot see it); its retention did nothing. ` +
                     `Give the package's name without an owner or repository prefix, as GitHub shows it, and check the token's read:packages scope.`,
@@ -86,6 +92,16 @@ export class RetentionSession {
         this.listings.set(retentionId(inputs), listing);
         this.checked.add(retentionId(inputs));
         return listing;
+    }
+
+    /** The organization access of `github`'s token, remembered per client. */
+    private accessOf(github: GitHub): OrgAccess {
+        let access = this.access.get(github);
+        if (!access) {
+            access = new OrgAccess(new PackagesApi(github));
+            this.access.set(github, access);
+        }
+        return access;
     }
 
     /**

@@ -436,6 +436,14 @@ describe("provider/retention/provider", () => {
             assert.equal(deletes(emulator), 0);
         });
 
+        it("fails a package of an organization the token cannot see with that cause, not \"does not exist\"", async () => {
+            const stranger = await providerFor(emulator, TOKENS.globexOnly, {}, () => new VersionRetentionProvider());
+            const error = await rejection(stranger.check({} as VersionRetentionInputs, { ...ref, policy: { keepLatest: 1 } }));
+            assert.match(error.message, /the token cannot list the npm packages of "acme" either, so the provider cannot tell whether the package exists/);
+            assert.doesNotMatch(error.message, /does not exist/);
+            assert.equal(deletes(emulator), 0);
+        });
+
         it("restore: \"all\" takes the records within 30 days and ignores older ones; a refresh after refusals shows no pending change", async () => {
             const day = 86_400_000;
             const record = (versionId: number, daysAgo: number) => ({ versionId, name: `1.0.${versionId}`, tags: [], deletedAt: new Date(Date.now() - daysAgo * day).toISOString(), rule: "keepLatest" });
