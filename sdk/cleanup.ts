@@ -4,12 +4,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { checkPolicy, planCleanup, policyTypes } from "../provider/cleanup/plan";
-import { assertValid } from "../provider/shared/validate";
 import type { CleanupMatch, CleanupPolicy } from "../provider/shared/types";
 import { whileConnected } from "./connection";
 import { listOrgPackages } from "./functions";
 import { declarationOf, settled } from "./declarations";
 import { OrgPackage } from "./org-package";
+import { assertArgs } from "./errors";
 
 /** The arguments of a {@link PackageCleanup}: the policy, as plain values. */
 export type PackageCleanupArgs = CleanupPolicy;
@@ -46,7 +46,7 @@ export class PackageCleanup extends pulumi.ComponentResource<PackageCleanupOutpu
      * @throws When the policy is invalid, listing every problem; nothing is listed or deleted then.
      */
     constructor(name: string, args: PackageCleanupArgs, opts?: pulumi.ComponentResourceOptions) {
-        assertValid(checkPolicy(args), `PackageCleanup "${name}" arguments`);
+        assertArgs(checkPolicy(args), `PackageCleanup "${name}" arguments`);
         super("github-packages:index:PackageCleanup", name, args, opts);
         const data = pulumi.output(this.getData());
         this.deletions = data.deletions;

@@ -9,6 +9,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { Ensure, PackageRef } from "../provider/shared/types";
+import { programError } from "./errors";
 
 /** One declaration: which resource declared the package, wanting what. */
 export interface Declaration {
@@ -52,7 +53,7 @@ export function declarePackage(ref: PackageRef, declaration: Declaration): void 
     const other = run.byPackage.get(key(ref));
     if (other && other.owner !== declaration.owner) {
         run.conflicts.add(key(ref));
-        throw new Error(
+        throw programError(
             `Package ${ref.org}/${ref.packageType}/${ref.packageName} is declared twice in this stack: by "${other.resource}" ` +
                 `(ensure: "${other.ensure}") and by "${declaration.resource}" (ensure: "${declaration.ensure}"). A package has one ` +
                 `owner per stack: remove one declaration (for a cleanup rule, add the package to its keep list).`,
@@ -64,7 +65,7 @@ export function declarePackage(ref: PackageRef, declaration: Declaration): void 
 /** Throws when a second declaration of `ref` was refused in this run: the first one must not act either. */
 export function assertUncontested(ref: PackageRef, declaration: Declaration): void {
     if (current().conflicts.has(key(ref))) {
-        throw new Error(
+        throw programError(
             `Package ${ref.org}/${ref.packageType}/${ref.packageName} is declared twice in this stack ("${declaration.resource}" is one); ` +
                 `nothing is done to it until one declaration is removed.`,
         );
@@ -90,7 +91,7 @@ export function declareRetention(ref: PackageRef, declaration: RetentionDeclarat
     const other = run.retentions.get(key(ref));
     if (other && other.owner !== declaration.owner) {
         run.conflicts.add(`retention:${key(ref)}`);
-        throw new Error(
+        throw programError(
             `Package ${ref.org}/${ref.packageType}/${ref.packageName} has two retentions in this stack: "${other.resource}" and "${declaration.resource}". ` +
                 `One policy per package, so that no policy deletes what another keeps: merge them, or narrow the packages globs of a VersionRetention ` +
                 `(a VersionRetention skips packages that have their own PackageVersionRetention).`,
@@ -102,7 +103,7 @@ export function declareRetention(ref: PackageRef, declaration: RetentionDeclarat
 /** Throws when a second retention of `ref` was refused in this run: the first one must not delete either. */
 export function assertRetentionUncontested(ref: PackageRef, declaration: RetentionDeclaration): void {
     if (current().conflicts.has(`retention:${key(ref)}`)) {
-        throw new Error(
+        throw programError(
             `Package ${ref.org}/${ref.packageType}/${ref.packageName} has two retentions in this stack ("${declaration.resource}" is one); ` +
                 `nothing is deleted from it until one is removed.`,
         );

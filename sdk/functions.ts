@@ -1,8 +1,9 @@
 /** The SDK's functions: get, list and restore organization packages from a Pulumi program or script. */
 import * as pulumi from "@pulumi/pulumi";
-import { assertValid, checkListOptions, checkRef, CONFIG_NAMESPACE, ConfigLookup, InputFailure, packagesApi, tokenReport, TokenReport, unknownFields } from "../provider";
+import { checkListOptions, checkRef, CONFIG_NAMESPACE, ConfigLookup, InputFailure, packagesApi, tokenReport, TokenReport, unknownFields } from "../provider";
 import { PACKAGE_TYPES } from "../provider/shared/types";
 import type { ListOptions, PackageFields, PackageRef, PackageType, Visibility } from "../provider/shared/types";
+import { assertArgs, programError } from "./errors";
 
 /** A package as the functions return it: its reference and GitHub's fields. */
 export interface OrgPackageInfo extends PackageRef, PackageFields {}
@@ -43,7 +44,7 @@ export function stackConfig(): ConfigLookup {
 
 /** Gets one package of an organization; undefined when GitHub answers 404. */
 export async function getOrgPackage(args: GetOrgPackageArgs): Promise<OrgPackageInfo | undefined> {
-    assertValid([...unknownFields(args, ["org", "packageType", "packageName"], "", "a getOrgPackage argument"), ...checkRef(args)], "getOrgPackage arguments");
+    assertArgs([...unknownFields(args, ["org", "packageType", "packageName"], "", "a getOrgPackage argument"), ...checkRef(args)], "getOrgPackage arguments");
     const fields = await packagesApi(stackConfig()).get(args);
     return fields && { org: args.org, packageType: args.packageType, packageName: args.packageName, ...fields };
 }
@@ -55,7 +56,7 @@ export async function getOrgPackage(args: GetOrgPackageArgs): Promise<OrgPackage
  * naming the organization, the registry and the count, rather than return a partial list.
  */
 export async function listOrgPackages(args: ListOrgPackagesArgs): Promise<OrgPackageInfo[]> {
-    assertValid(checkListOptions(args), "listOrgPackages arguments");
+    assertArgs(checkListOptions(args), "listOrgPackages arguments");
     const options: ListOptions = { org: args.org, packageType: args.packageType, visibility: args.visibility };
     const packages = await packagesApi(stackConfig()).list(options);
     return packages.map((p) => ({ org: args.org, packageType: args.packageType, packageName: p.name, ...p }));
@@ -74,12 +75,12 @@ export interface RestoredOrgPackage extends OrgPackageInfo {
  * called, also in preview: call it from scripts or guard it with `pulumi.runtime.isDryRun()`.
  */
 export async function restoreOrgPackage(args: RestoreOrgPackageArgs): Promise<RestoredOrgPackage> {
-    assertValid(
+    assertArgs(
         [...unknownFields(args, ["org", "packageType", "packageName", "token", "packageId"], "", "a restoreOrgPackage argument"), ...checkRef(args)],
         "restoreOrgPackage arguments",
     );
     if (args.packageId !== undefined && !(Number.isInteger(args.packageId) && args.packageId > 0)) {
-        throw new Error(`Invalid restoreOrgPackage arguments: packageId must be a GitHub package id (a whole number > 0), got ${JSON.stringify(args.packageId)}.`);
+        throw programError(`Invalid restoreOrgPackage arguments: packageId must be a GitHub package id (a whole number > 0), got ${JSON.stringify(args.packageId)}.`);
     }
     const api = packagesApi(stackConfig());
     const ref = { org: args.org, packageType: args.packageType, packageName: args.packageName };
@@ -126,7 +127,7 @@ export async function inspectToken(args: InspectTokenArgs): Promise<TokenReport>
     if (args?.packageTypes !== undefined && !(Array.isArray(args.packageTypes) && args.packageTypes.every((t) => (PACKAGE_TYPES as readonly string[]).includes(t)))) {
         failures.push({ property: "packageTypes", reason: `packageTypes must be a list of ${PACKAGE_TYPES.join(", ")}; got ${JSON.stringify(args.packageTypes)}.` });
     }
-    assertValid(failures, "inspectToken arguments");
+    assertArgs(failures, "inspectToken arguments");
     return tokenReport(args.org, args.packageTypes, stackConfig());
 }
 

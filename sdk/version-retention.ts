@@ -8,7 +8,7 @@ import { checkGlobs, firstMatch, isKeyGlob, packageKey } from "../provider/share
 import { checkRetentionPolicy, RetentionPolicy } from "../provider/retention/policy";
 import { checkPlanOutput } from "../provider/retention/inputs";
 import { PACKAGE_TYPES, PackageRef, PackageType } from "../provider/shared/types";
-import { assertValid, checkOrg, InputFailure, unknownFields } from "../provider/shared/validate";
+import { checkOrg, InputFailure, unknownFields } from "../provider/shared/validate";
 import type { BrokenImage } from "../provider/retention/image-health";
 import { BytesTotal, planBytesTotal } from "../provider/retention/image-bytes";
 import type { BlockedVersionRecord, DeletedVersionRecord, PlanOutput, RetentionPlanOutput, RetentionRunSummary } from "../provider/retention/state";
@@ -16,6 +16,7 @@ import { assertRetentionUncontested, declareRetention, pendingDeclaration, reten
 import { whileConnected } from "./connection";
 import { listOrgPackages } from "./functions";
 import retentionShim = require("./retention-shim");
+import { assertArgs } from "./errors";
 
 /** The arguments of a {@link PackageVersionRetention}. */
 export interface PackageVersionRetentionArgs {
@@ -178,7 +179,7 @@ export class VersionRetention extends pulumi.ComponentResource<VersionRetentionO
      * @throws When an argument or the policy is invalid, naming every problem; nothing is listed then.
      */
     constructor(name: string, args: VersionRetentionArgs, opts?: pulumi.ComponentResourceOptions) {
-        assertValid(checkVersionRetentionArgs(args), `VersionRetention "${name}" arguments`);
+        assertArgs(checkVersionRetentionArgs(args), `VersionRetention "${name}" arguments`);
         super("github-packages:index:VersionRetention", name, args, opts);
         const matched = pulumi.output(this.getData()) as pulumi.Output<unknown> as pulumi.Output<VersionRetentionOutputs & { resources: Record<string, PackageVersionRetention> }>;
         this.packages = matched.packages;

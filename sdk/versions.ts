@@ -8,8 +8,9 @@ import { clientFor } from "../provider/github/client";
 import { CONFIG_NAMESPACE, ConfigLookup, resolveClientConfig } from "../provider/shared/config";
 import { isRecord, unknownFields } from "../provider/shared/validate";
 import type { PackageRef, PackageType } from "../provider/shared/types";
-import { assertValid, checkRef, InputFailure } from "../provider/shared/validate";
+import { checkRef, InputFailure } from "../provider/shared/validate";
 import { PackageVersionFields, PackageVersionsApi, VERSION_STATES, VersionState } from "../provider/github/versions";
+import { assertArgs } from "./errors";
 
 /** A version as the functions return it: its package's reference and GitHub's fields. */
 export interface OrgPackageVersionInfo extends PackageRef, PackageVersionFields {}
@@ -94,7 +95,7 @@ function refOf(args: PackageRef): PackageRef {
 
 /** Gets one active version of a package; undefined when GitHub answers 404 (no such version, package, or visible organization). */
 export async function getOrgPackageVersion(args: GetOrgPackageVersionArgs): Promise<OrgPackageVersionInfo | undefined> {
-    assertValid(checkVersionArgs(args), "getOrgPackageVersion arguments");
+    assertArgs(checkVersionArgs(args), "getOrgPackageVersion arguments");
     const fields = await versionsApi().get({ ...refOf(args), versionId: args.versionId });
     return fields && { ...refOf(args), ...fields };
 }
@@ -104,7 +105,7 @@ export async function getOrgPackageVersion(args: GetOrgPackageVersionArgs): Prom
  * by default, or `deleted` ones still restorable. A missing package is an error, not an empty list.
  */
 export async function listOrgPackageVersions(args: ListOrgPackageVersionsArgs): Promise<OrgPackageVersionInfo[]> {
-    assertValid(checkListVersionsArgs(args), "listOrgPackageVersions arguments");
+    assertArgs(checkListVersionsArgs(args), "listOrgPackageVersions arguments");
     const versions = await versionsApi().list(refOf(args), args.state ?? "active");
     return versions.map((fields) => ({ ...refOf(args), ...fields }));
 }
@@ -116,7 +117,7 @@ export async function listOrgPackageVersions(args: ListOrgPackageVersionsArgs): 
  * with `pulumi.runtime.isDryRun()`.
  */
 export async function restoreOrgPackageVersion(args: RestoreOrgPackageVersionArgs): Promise<RestoredOrgPackageVersion> {
-    assertValid(checkVersionArgs(args), "restoreOrgPackageVersion arguments");
+    assertArgs(checkVersionArgs(args), "restoreOrgPackageVersion arguments");
     const api = versionsApi();
     const ref = { ...refOf(args), versionId: args.versionId };
     const active = await api.get(ref);

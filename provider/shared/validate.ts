@@ -182,11 +182,15 @@ export function parsePackageKey(key: string): Pick<PackageRef, "packageType" | "
     return { packageType: packageType as PackageType, packageName };
 }
 
-/** Throws one error listing every failure, one a line, for callers outside the engine's check (functions, components, scripts). */
-export function assertValid(failures: InputFailure[], what: string): void {
+/**
+ * Throws one error listing every failure, one a line, for callers outside the engine's check
+ * (functions, components, scripts). `as` makes the error (the SDK passes Pulumi's RunError, which
+ * the engine prints without stack frames).
+ */
+export function assertValid(failures: InputFailure[], what: string, as: new (message: string) => Error = Error): void {
     if (failures.length > 0) {
         const count = failures.length === 1 ? "1 problem" : `${failures.length} problems`;
-        throw new Error(`Invalid ${what} (${count}), nothing was called:\n${failures.map((f) => `  - ${f.reason.startsWith(f.property) ? "" : `${f.property}: `}${f.reason}`).join("\n")}`);
+        throw new as(`Invalid ${what} (${count}), nothing was called:\n${failures.map((f) => `  - ${f.reason.startsWith(f.property) ? "" : `${f.property}: `}${f.reason}`).join("\n")}`);
     }
 }
 

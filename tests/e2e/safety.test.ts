@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import type { PulumiFn } from "@pulumi/pulumi/automation";
-import { OrgPackage, PackageCleanup } from "pulumi-github-packages";
+import { OrgPackage, PackageCleanup, VersionRetention } from "pulumi-github-packages";
 import type { Emulator } from "../../emulator";
 import { TOKENS } from "../emulator/support";
 import { activeId, E2E, failure, keyOf as key, packagesInState, startE2E } from "../support/e2e";
@@ -14,6 +14,9 @@ const cli = { org: "acme", packageType: "rubygems", packageName: "acme-cli" } as
 
 
 /** The GitHub id of the active package under the name, read through the emulator's admin interface. */
+
+/** A JavaScript stack frame line ("    at main (/x/index.ts:3:9)"), which a program's own mistake should not print. */
+const STACK_FRAME = /^\s+at .*:\d+:\d+\)?$/m;
 
 function deletes(emulator: Emulator): number {
     return emulator.admin.requests().counts["packages/delete-package-for-org"] ?? 0;
@@ -84,10 +87,23 @@ describe("e2e: never delete the wrong package", function () {
         ]);
         const preview = await failure(e2e.test.stack.preview());
         assert.match(preview, /declared twice in this stack: by "keep-it" \(ensure: "present"\) and by "drop-it" \(ensure: "absent"\)/);
+        assert.doesNotMatch(preview, STACK_FRAME);
         const up = await failure(e2e.test.stack.up());
         assert.match(up, /declared twice/);
         assert.ok(activeId(e2e.emulator, cli));
         assert.equal(deletes(e2e.emulator), 0);
+    });
+
+    it("an invalid VersionRetention argument fails the preview naming the field and the fix, without stack frames, before any request", async () => {
+        await e2e.dispose();
+        e2e = await startE2E(async () => {
+            new VersionRetention("images", { org: "acme", packages: ["container/**"], policy: { keepLatest: 2 }, planOutput: "verbose" as never });
+        });
+        e2e.emulator.admin.resetRequests();
+        const preview = await failure(e2e.test.stack.preview());
+        assert.match(preview, /Invalid VersionRetention "images" arguments \(1 problem\), nothing was called:\n\s+- planOutput must be "compact"/);
+        assert.doesNotMatch(preview, STACK_FRAME);
+        assert.equal(e2e.emulator.admin.requests().total, 0);
     });
 
     it("an absent declaration waits for a present one with Output inputs, and neither acts", async () => {
