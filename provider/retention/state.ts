@@ -105,6 +105,8 @@ export interface DeletedVersionRecord {
     deletedAt: string;
     /** The rules that selected it. */
     rule: string;
+    /** The package it was deleted from, when that no longer holds the name (deleted with the package, or replaced out of band); absent otherwise. */
+    packageId?: number;
 }
 
 /** One version the rules select that was not deleted. */

@@ -49,6 +49,7 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
     const { listing, union } = await relist(session, inputs, session.takeListing(inputs) ?? (await session.list(inputs)));
     // The package's id for the record; read here, where the engine runs resources in parallel, not in check, where it does not.
     state.packageId = listing.packageId ?? (await new PackagesApi(session.github()).get(inputs))?.packageId ?? null;
+    noteReplacement(inputs, olds?.packageId ?? null, state);
     // Versions GitHub refused in an earlier run, unchanged since: blocked, never sent again (the preview's check cannot
     // know them: the engine gives check the old inputs, not these outputs).
     const remembered = new Map(standingRefusals(olds?.blocked, listing.versions).map((r) => [r.versionId, r]));
@@ -139,6 +140,25 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
     return state;
 }
 
+/**
+ * A package under the name that is not the one the last run saw (deleted and published again,
+ * out of band): the policy applies to the new package, and the records of the old one keep its
+ * id, so that `restore` refuses them with the cause instead of asking GitHub for versions of
+ * another package. Said in the log once.
+ */
+function noteReplacement(inputs: VersionRetentionInputs, before: number | null, state: VersionRetentionState): void {
+    if (before === null || state.packageId === null || before === state.packageId) {
+        return;
+    }
+    const old = state.deleted.filter((r) => r.packageId === undefined);
+    old.forEach((r) => (r.packageId = before));
+    console.warn(
+        `${capitalize(describe({ operation: "read", ...refOf(inputs) }))} is another package than at the last run (GitHub id ${state.packageId}, was ${before}: ` +
+            `deleted and published again out of band). The policy applies to the new package` +
+            (old.length > 0 ? `; the ${old.length} versions this resource deleted from package ${before} cannot be restored by it.` : "."),
+    );
+}
+
 /** Deletes the whole package (`lastVersion: "delete-package"`), only when it still holds exactly the versions the plan listed. */
 async function deletePackage(session: RetentionSession, inputs: VersionRetentionInputs, listing: Listing, state: VersionRetentionState): Promise<void> {
     assertDeletable(inputs, session.lookup, 'delete (retention lastVersion: "delete-package")');
@@ -158,7 +178,7 @@ async function deletePackage(session: RetentionSession, inputs: VersionRetention
     });
     const at = new Date().toISOString();
     for (const version of listing.versions) {
-        state.deleted.push({ versionId: version.versionId, name: version.name, tags: version.tags, deletedAt: at, rule: "lastVersion delete-package" });
+        state.deleted.push({ versionId: version.versionId, name: version.name, tags: version.tags, deletedAt: at, rule: "lastVersion delete-package", packageId: listing.packageId });
     }
     state.packageId = null;
 }

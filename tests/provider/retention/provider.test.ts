@@ -139,6 +139,44 @@ describe("provider/retention/provider", () => {
             assert.equal(deletes(emulator), 2);
         });
 
+        it("a package replaced out of band: the policy follows the new one, and restore refuses the old one's versions with the cause, before any restore request", async () => {
+            publish(emulator, 3);
+            const policy = { keepLatest: 1 };
+            const first = await up({ ...ref, policy });
+            assert.equal(first.deleted.length, 2);
+            const oldId = first.packageId!;
+            // Deleted and published again out of band: the name now holds another package.
+            emulator.admin.deletePackage(pkg);
+            emulator.admin.publishPackage(pkg.org, { name: pkg.name, packageType: "npm", versions: [{ name: "2.0.0" }] });
+            const newId = emulator.admin.snapshot().orgs.find((o) => o.login === "acme")!.packages!.find((p) => p.name === pkg.name && !p.deletedAt)!.id!;
+            const restores = () => emulator.admin.requests().counts["packages/restore-package-version-for-org"] ?? 0;
+            // A restore set right after the replacement fails in update before asking GitHub for versions of another package.
+            const restoring = await provider.check(first as unknown as VersionRetentionInputs, { ...ref, policy, restore: "all" });
+            const refusedNow = await rejection(provider.update("id", first, restoring.inputs!));
+            assert.match(refusedNow.message, new RegExp(`deleted from package ${oldId}, which no longer holds the name \\(it is now package ${newId}, published out of band\\).*Nothing was restored`));
+            assert.equal(restores(), 0);
+            // A run without restore follows the new package, says so, and keeps the old records marked with their package.
+            const warnings: string[] = [];
+            const warn = console.warn;
+            console.warn = (message: string) => warnings.push(message);
+            let second: VersionRetentionState;
+            try {
+                second = await up({ ...ref, policy }, first);
+            } finally {
+                console.warn = warn;
+            }
+            assert.equal(second.packageId, newId);
+            assert.match(warnings.join("\n"), new RegExp(`another package than at the last run \\(GitHub id ${newId}, was ${oldId}.*the 2 versions this resource deleted from package ${oldId} cannot be restored by it`));
+            assert.deepEqual(second.deleted.map((r) => r.packageId), [oldId, oldId]);
+            // Naming an old version fails the preview's diff; "all" finds nothing of the new package to restore and says why.
+            const named = await rejection(provider.diff("id", second, { ...ref, policy, restore: [second.deleted[0].versionId] }));
+            assert.match(named.message, new RegExp(`1\\.0\\.0 \\(id ${second.deleted[0].versionId}\\) was deleted from package ${oldId}, which no longer holds the name \\(it is now package ${newId}\\).*restoreOrgPackage\\(\\{ org: "acme", packageType: "npm", packageName: "retained", packageId: ${oldId} \\}\\)`));
+            const all = await rejection(provider.diff("id", second, { ...ref, policy, restore: "all" }));
+            assert.match(all.message, /1\.0\.0 \(id \d+\), 1\.0\.1 \(id \d+\) were deleted from package/);
+            assert.equal(restores(), 0);
+            assert.deepEqual([...active(emulator).keys()], ["2.0.0"], "the new package's only version is kept");
+        });
+
         it("deletes only versions the checked plan named, even when more are selected by update time", async () => {
             const before = publish(emulator, 6);
             const checked = await provider.check({} as VersionRetentionInputs, { ...ref, policy: { keepLatest: 4, maxDeletions: 5 } });
