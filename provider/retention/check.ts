@@ -12,7 +12,7 @@ import { boundReason, BytesFreed, describeFreed } from "./image-bytes";
 import { ImageRetentionPlan, planImageRetention } from "./image-plan";
 import { hasUnknown, checkRetentionInputs } from "./inputs";
 import { ListingMark, planRetention, publishedAfter, RetentionCapError, RetentionOptions, RetentionPlan } from "./plan";
-import { assertRestorable, pendingRestores } from "./restore";
+import { checkRestore } from "./restore";
 import { Listing, RetentionSession } from "./session";
 import {
     LISTED_LIMIT,
@@ -68,7 +68,7 @@ export async function check(
  * Changes when the plan deletes or restores something, the package, policy or `planOutput` changed, or a
  * refresh found broken images (so `--expect-no-changes` fails until they are fixed).
  */
-export function diff(olds: VersionRetentionState, news: VersionRetentionInputs): dynamic.DiffResult {
+export async function diff(session: RetentionSession, olds: VersionRetentionState, news: VersionRetentionInputs): Promise<dynamic.DiffResult> {
     const replaces = (["org", "packageType", "packageName"] as const).filter((k) => olds[k] !== news[k]);
     // A refresh diffs the fresh read against the inputs of the last up, whose plan that up carried out: its
     // deletions are done, refused or skipped, not pending. A fresh plan (a preview's check) is pending as it is.
@@ -84,10 +84,8 @@ export function diff(olds: VersionRetentionState, news: VersionRetentionInputs):
     const refused = (d: PlannedVersion) => refusals.some((r) => r.versionId === d.id && sameVersion(r, { name: d.version, tags: d.tags }));
     const planned =
         news.plan === undefined || news.plan.delete.some((d) => !done.has(d.id) && !refused(d)) || (news.plan.deletePackage && olds.packageId !== null);
-    if (news.restore !== undefined) {
-        assertRestorable(olds, news.restore, new Date());
-    }
-    const restoring = news.restore !== undefined && pendingRestores(olds, news.restore).length > 0;
+    // Checked against the package that holds the name now (one request), so the preview fails as the update would.
+    const restoring = news.restore !== undefined && (await checkRestore(session, olds, news.restore, new Date()));
     const policyChanged = JSON.stringify(olds.policy) !== JSON.stringify(news.policy);
     // The outputs keep the plan as `planOutput` asks: a new choice rewrites them (and deletes only what the plan names).
     const outputChanged = (olds.planOutput ?? "compact") !== (news.planOutput ?? "compact");

@@ -30,7 +30,7 @@ export class VersionRetentionProvider implements dynamic.ResourceProvider<Versio
 
     /** Changes when the plan deletes or restores something, the package or policy changed, or a refresh found broken images. */
     async diff(_id: string, olds: VersionRetentionState, news: VersionRetentionInputs): Promise<dynamic.DiffResult> {
-        return diff(olds, news);
+        return diff(this.session, olds, news);
     }
 
     /** Applies the plan of this run to a package the stack did not manage before. */

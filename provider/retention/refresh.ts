@@ -1,6 +1,7 @@
 /**
  * `read` (refresh): keeps what the resource deleted (history), adds what a run killed midway
- * deleted without recording it (recover.ts) and, for a container package, finds the tagged
+ * deleted without recording it (recover.ts), follows a package deleted and published again out
+ * of band (identity.ts) and, for a container package, finds the tagged
  * images that would not pull (`brokenImages`, drift). A package gone leaves
  * the state as it is (the next preview says so); any other failure fails the refresh and
  * changes nothing.
@@ -11,6 +12,7 @@ import { RegistryError } from "../github/registry";
 import { PackageVersionFields, PackageVersionsApi } from "../github/versions";
 import { CONFIG_NAMESPACE } from "../shared/config";
 import { findBrokenImages } from "./image-health";
+import { currentPackageId, followPackage } from "./identity";
 import { withUnrecorded } from "./recover";
 import { RetentionSession } from "./session";
 import { retentionId, VersionRetentionState } from "./state";
@@ -24,6 +26,13 @@ export async function read(session: RetentionSession, id: string, props?: Versio
     try {
         // A run killed midway deleted versions it could not record: record them, so restore can bring them back.
         props = await withUnrecorded(session, props, new Date());
+        // The package that holds the name now: one deleted and published again (or restored by hand after
+        // `delete-package`) is followed, and said; a package gone leaves the state as it is.
+        const current = await currentPackageId(session, props);
+        if (current !== null && current !== props.packageId) {
+            props = { ...props };
+            followPackage(props, props, current);
+        }
         if (props.packageType !== "container") {
             return { id, props };
         }

@@ -19,6 +19,7 @@ import { planPackage } from "./check";
 import { freedBy } from "./image-plan";
 import { VersionDeletion } from "./plan";
 import { withUnrecorded } from "./recover";
+import { currentPackageId, followPackage } from "./identity";
 import { restore } from "./restore";
 import { Listing, RetentionSession } from "./session";
 import { partialFailure, planOutputOf, RECORD_DAYS, refOf, RetentionRunSummary, sameTags, standingRefusals, VersionRetentionInputs, VersionRetentionState } from "./state";
@@ -48,8 +49,8 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
     }
     const { listing, union } = await relist(session, inputs, session.takeListing(inputs) ?? (await session.list(inputs)));
     // The package's id for the record; read here, where the engine runs resources in parallel, not in check, where it does not.
-    state.packageId = listing.packageId ?? (await new PackagesApi(session.github()).get(inputs))?.packageId ?? null;
-    noteReplacement(inputs, olds?.packageId ?? null, state);
+    // A package deleted and published again since the last run is said, and the old one's records keep its id.
+    followPackage(inputs, state, listing.packageId ?? (await currentPackageId(session, inputs)));
     // Versions GitHub refused in an earlier run, unchanged since: blocked, never sent again (the preview's check cannot
     // know them: the engine gives check the old inputs, not these outputs).
     const remembered = new Map(standingRefusals(olds?.blocked, listing.versions).map((r) => [r.versionId, r]));
@@ -138,25 +139,6 @@ export async function apply(session: RetentionSession, id: string, inputs: Versi
     state.brokenImages = state.brokenImages.filter((b) => !deletedNow.has(b.versionId));
     session.forget(inputs);
     return state;
-}
-
-/**
- * A package under the name that is not the one the last run saw (deleted and published again,
- * out of band): the policy applies to the new package, and the records of the old one keep its
- * id, so that `restore` refuses them with the cause instead of asking GitHub for versions of
- * another package. Said in the log once.
- */
-function noteReplacement(inputs: VersionRetentionInputs, before: number | null, state: VersionRetentionState): void {
-    if (before === null || state.packageId === null || before === state.packageId) {
-        return;
-    }
-    const old = state.deleted.filter((r) => r.packageId === undefined);
-    old.forEach((r) => (r.packageId = before));
-    console.warn(
-        `${capitalize(describe({ operation: "read", ...refOf(inputs) }))} is another package than at the last run (GitHub id ${state.packageId}, was ${before}: ` +
-            `deleted and published again out of band). The policy applies to the new package` +
-            (old.length > 0 ? `; the ${old.length} versions this resource deleted from package ${before} cannot be restored by it.` : "."),
-    );
 }
 
 /** Deletes the whole package (`lastVersion: "delete-package"`), only when it still holds exactly the versions the plan listed. */

@@ -30,6 +30,23 @@ function active(emulator: Emulator): Map<string, number> {
     return new Map((found?.versions ?? []).filter((v) => !v.deletedAt).map((v) => [v.name!, v.id!]));
 }
 
+/** Runs `run` with console.warn captured: its result and what it warned, a line each. */
+async function capturingWarnings<T>(run: () => Promise<T>): Promise<{ result: T; warnings: string }> {
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (message: string) => warnings.push(message);
+    try {
+        return { result: await run(), warnings: warnings.join("\n") };
+    } finally {
+        console.warn = warn;
+    }
+}
+
+/** GitHub's id of the active package under the name. */
+function activePackageId(emulator: Emulator): number {
+    return emulator.admin.snapshot().orgs.find((o) => o.login === pkg.org)!.packages!.find((p) => p.name === pkg.name && p.packageType === "npm" && !p.deletedAt)!.id!;
+}
+
 function deletes(emulator: Emulator): number {
     return emulator.admin.requests().counts["packages/delete-package-version-for-org"] ?? 0;
 }
@@ -148,25 +165,29 @@ describe("provider/retention/provider", () => {
             // Deleted and published again out of band: the name now holds another package.
             emulator.admin.deletePackage(pkg);
             emulator.admin.publishPackage(pkg.org, { name: pkg.name, packageType: "npm", versions: [{ name: "2.0.0" }] });
-            const newId = emulator.admin.snapshot().orgs.find((o) => o.login === "acme")!.packages!.find((p) => p.name === pkg.name && !p.deletedAt)!.id!;
+            const newId = activePackageId(emulator);
             const restores = () => emulator.admin.requests().counts["packages/restore-package-version-for-org"] ?? 0;
-            // A restore set right after the replacement fails in update before asking GitHub for versions of another package.
+            // A refresh follows the new package and says so; the old records keep their package's id.
+            const refreshed = await capturingWarnings(() => provider.read("id", first));
+            assert.equal(refreshed.result.props!.packageId, newId);
+            assert.deepEqual(refreshed.result.props!.deleted.map((r) => r.packageId), [oldId, oldId]);
+            assert.match(refreshed.warnings, new RegExp(`another package than at the last run \\(GitHub id ${newId}, was ${oldId}`));
+            assert.equal(first.deleted[0].packageId, undefined, "the state read is not changed in place");
+            // A restore set right after the replacement fails the preview's diff (it reads which package holds the name)...
             const restoring = await provider.check(first as unknown as VersionRetentionInputs, { ...ref, policy, restore: "all" });
-            const refusedNow = await rejection(provider.update("id", first, restoring.inputs!));
-            assert.match(refusedNow.message, new RegExp(`deleted from package ${oldId}, which no longer holds the name \\(it is now package ${newId}, published out of band\\).*Nothing was restored`));
+            const refusedNow = await rejection(provider.diff("id", first, restoring.inputs!));
+            assert.match(refusedNow.message, new RegExp(`restore: "all" finds no version of package ${newId} to restore: .* were deleted from package ${oldId}, which no longer holds the name \\(it is now package ${newId}\\).*Nothing was restored; remove restore`));
+            assert.equal(refusedNow.stack, "", "a user error: no stack frames");
+            // ...and an update that meets it anyway (the package replaced after the preview) restores nothing into the new package.
+            const left = await capturingWarnings(() => provider.update("id", first, restoring.inputs!));
+            assert.match(left.warnings, new RegExp(`another package than at the last run \\(GitHub id ${newId}, was ${oldId}`));
+            assert.match(left.warnings, /restore: "all" leaves 2 versions/);
+            assert.equal(left.result.outs!.lastRun!.restored, 0);
             assert.equal(restores(), 0);
             // A run without restore follows the new package, says so, and keeps the old records marked with their package.
-            const warnings: string[] = [];
-            const warn = console.warn;
-            console.warn = (message: string) => warnings.push(message);
-            let second: VersionRetentionState;
-            try {
-                second = await up({ ...ref, policy }, first);
-            } finally {
-                console.warn = warn;
-            }
+            const { result: second, warnings } = await capturingWarnings(() => up({ ...ref, policy }, first));
             assert.equal(second.packageId, newId);
-            assert.match(warnings.join("\n"), new RegExp(`another package than at the last run \\(GitHub id ${newId}, was ${oldId}.*the 2 versions this resource deleted from package ${oldId} cannot be restored by it`));
+            assert.match(warnings, new RegExp(`another package than at the last run \\(GitHub id ${newId}, was ${oldId}.*the 2 versions this resource deleted from package ${oldId} are not restored by it`));
             assert.deepEqual(second.deleted.map((r) => r.packageId), [oldId, oldId]);
             // Naming an old version fails the preview's diff; "all" finds nothing of the new package to restore and says why.
             const named = await rejection(provider.diff("id", second, { ...ref, policy, restore: [second.deleted[0].versionId] }));
@@ -263,6 +284,33 @@ describe("provider/retention/provider", () => {
             assert.equal(state.packageId, null);
             assert.equal(state.deleted.length, 3);
             assert.equal(active(emulator).size, 0);
+        });
+
+        it("after delete-package and a restore of the package by hand, a refresh follows it back: a fresh plan to delete it is pending, and restore \"all\" is possible", async () => {
+            publish(emulator, 3);
+            const policy = { olderThan: "1h", lastVersion: "delete-package", maxDeletions: 5 } as const;
+            const state = await up({ ...ref, policy });
+            const packageId = state.deleted[0].packageId!;
+            assert.equal(state.packageId, null);
+            assert.deepEqual(state.deleted.map((r) => r.packageId), [packageId, packageId, packageId], "the records name the package deleted with them");
+            // Restoring versions of a package that is gone fails the preview, naming the call that brings the package back.
+            const gone = await rejection(provider.diff("id", state, { ...ref, policy, restore: "all" }));
+            assert.match(gone.message, new RegExp(`restoreOrgPackage\\(\\{ org: "acme", packageType: "npm", packageName: "retained", packageId: ${packageId} \\}\\)`));
+            const response = await fetch(`${emulator.url}/orgs/acme/packages/npm/retained/restore`, { method: "POST", headers: { authorization: `token ${TOKENS.admin}` } });
+            assert.equal(response.status, 204);
+            // A refresh follows the package back: a fresh plan deleting it again is then a pending change (the preview shows it).
+            const refreshed = (await provider.read("id", state)).props!;
+            assert.equal(refreshed.packageId, packageId);
+            const fresh = await provider.check(state as unknown as VersionRetentionInputs, { ...ref, policy });
+            assert.equal(fresh.inputs!.plan!.deletePackage, true);
+            assert.equal((await provider.diff("id", refreshed, fresh.inputs!)).changes, true);
+            // Restore "all" passes the preview and finds the versions active (they came back with the package).
+            assert.equal((await provider.diff("id", refreshed, { ...ref, policy, restore: "all" })).changes, true);
+            const checked = await provider.check(refreshed as unknown as VersionRetentionInputs, { ...ref, policy, restore: "all" });
+            const restored = (await provider.update("id", refreshed, checked.inputs!)).outs!;
+            assert.equal(restored.deleted.length, 0);
+            assert.equal(restored.restored.length, 3);
+            assert.equal(emulator.admin.requests().counts["packages/restore-package-version-for-org"] ?? 0, 0, "active already: no version restore sent");
         });
 
         it("lists a container package again before deleting untagged versions: a kept index the first list skipped still keeps its children", async () => {
@@ -485,7 +533,8 @@ describe("provider/retention/provider", () => {
         it("restore: \"all\" takes the records within 30 days and ignores older ones; a refresh after refusals shows no pending change", async () => {
             const day = 86_400_000;
             const record = (versionId: number, daysAgo: number) => ({ versionId, name: `1.0.${versionId}`, tags: [], deletedAt: new Date(Date.now() - daysAgo * day).toISOString(), rule: "keepLatest" });
-            const olds = { ...ref, policy: { keepLatest: 1 }, deleted: [record(1, 40), record(2, 5)], restored: [], blocked: [{ versionId: 9, name: "1.0.9", blockedBy: "last-version", reason: "" }], lastRun: null, brokenImages: [], packageId: 1 } as unknown as VersionRetentionState;
+            publish(emulator, 1);
+            const olds = { ...ref, policy: { keepLatest: 1 }, deleted: [record(1, 40), record(2, 5)], restored: [], blocked: [{ versionId: 9, name: "1.0.9", blockedBy: "last-version", reason: "" }], lastRun: null, brokenImages: [], packageId: activePackageId(emulator) } as unknown as VersionRetentionState;
             const restoring = await provider.diff("id", olds, { ...ref, policy: { keepLatest: 1 }, restore: "all" });
             assert.equal(restoring.changes, true);
             // A refresh diffs against the last up's inputs: its plan named 2 (deleted) and 9 (refused): nothing pending.
@@ -498,7 +547,8 @@ describe("provider/retention/provider", () => {
         });
 
         it("refuses in diff a restore of versions it did not delete, or deleted more than 30 days ago", async () => {
-            const old = { deleted: [{ versionId: 7, name: "1.0.0", tags: [], deletedAt: new Date(Date.now() - 31 * 86_400_000).toISOString(), rule: "keepLatest" }] } as unknown as VersionRetentionState;
+            publish(emulator, 1);
+            const old = { ...ref, packageId: activePackageId(emulator), deleted: [{ versionId: 7, name: "1.0.0", tags: [], deletedAt: new Date(Date.now() - 31 * 86_400_000).toISOString(), rule: "keepLatest" }] } as unknown as VersionRetentionState;
             const inputs = { ...ref, policy: { keepLatest: 1 } };
             assert.match((await rejection(provider.diff("id", old, { ...inputs, restore: [8] }))).message, /restore names version 8, which this resource did not delete/);
             assert.match((await rejection(provider.diff("id", old, { ...inputs, restore: [7] }))).message, /only within 30 days of its deletion; 1\.0\.0 \(id 7/);
