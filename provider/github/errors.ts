@@ -148,7 +148,7 @@ export function statusOf(error: unknown): number | undefined {
 export function tokenVisibilityHint(org: string): string {
     return (
         `GitHub also answers 404 when the token cannot see organization "${org}": check the organization name, ` +
-        `that the token has read:packages and access to ${org} (a fine-grained token must have ${org} as its resource owner), ` +
+        `that the token is a personal access token (classic) with read:packages of a member of ${org} (the Packages API refuses fine-grained tokens), ` +
         `and that the token is authorized for SSO if ${org} uses SAML single sign-on.`
     );
 }

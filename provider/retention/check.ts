@@ -183,7 +183,7 @@ export function viewOf(
         counts.set(kept.keptBy, (counts.get(kept.keptBy) ?? 0) + 1);
     }
     const keptText = [...counts].map(([why, n]) => `${n} ${why}`).join(", ");
-    const deleting = plan.deletePackage ? `the whole package (${plan.total} versions)` : `${plan.deletions.length}`;
+    const deleting = plan.deletePackage ? `the whole package` : `${plan.deletions.length}`;
     const nothing = !plan.deletePackage && plan.deletions.length === 0;
     // What the plan frees: a container plan's figure (a bound says so); nothing deleted frees 0; any other registry gives no sizes.
     const freed = bytes ? (bytes.bound === "unknown" ? null : bytes.bytes) : nothing ? 0 : null;
@@ -195,7 +195,7 @@ export function viewOf(
     const warnings = plan.warnings.length > 0 ? ` Warning: ${plan.warnings.join(" Warning: ")}` : "";
     return {
         summary:
-            `${plan.total} active versions: delete ${deleting} (${freedText}), keep ${plan.kept.length}${keptText ? ` (${keptText})` : ""}${listed(plan.kept.length)}, ` +
+            `${plan.total} active versions: delete ${deleting} (${plan.deletePackage ? `${plan.total} versions; ` : ""}${freedText}), keep ${plan.kept.length}${keptText ? ` (${keptText})` : ""}${listed(plan.kept.length)}, ` +
             `blocked ${plan.blocked.length}${listed(plan.blocked.length)}; cap ${plan.maxDeletions}${deferred}.${warnings}`,
         delete: plan.deletions.map((d) => entry(d, d.rule, d.reason, bytes ? (bytes.byVersion.get(d.name) ?? null) : undefined)),
         // Versions kept by a count are the least telling: listed after those a protect rule or the graph kept.

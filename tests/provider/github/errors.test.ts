@@ -54,6 +54,9 @@ describe("provider/github/errors", () => {
             assert.match(error.message, /cannot see organization "acme"/);
             assert.match(error.message, /organization name/);
             assert.match(error.message, /SSO/);
+            // The Packages API refuses fine-grained tokens: the hint asks for a classic one, never a fine-grained token's settings.
+            assert.match(error.message, /personal access token \(classic\) with read:packages/);
+            assert.doesNotMatch(error.message, /resource owner/);
         });
 
         it("a 5xx says 'after N attempts' only when it was retried", async () => {

@@ -276,6 +276,7 @@ describe("provider/retention/provider", () => {
             const guarded = await providerFor(emulator, TOKENS.admin, { writesPerMinute: "150", protect: JSON.stringify(["npm/retained"]) }, () => new VersionRetentionProvider());
             const checked = await guarded.check({} as VersionRetentionInputs, { ...ref, policy: { olderThan: "1h", lastVersion: "delete-package", maxDeletions: 5 } });
             assert.equal(checked.inputs!.plan!.deletePackage, true);
+            assert.match(checked.inputs!.plan!.summary, /^3 active versions: delete the whole package \(3 versions; size unknown\), keep 0/);
             const error = await rejection(guarded.create(checked.inputs!));
             assert.match(error.message, /protected by "npm\/retained"/);
             assert.equal(active(emulator).size, 3, "nothing deleted");
