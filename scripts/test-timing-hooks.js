@@ -1,4 +1,4 @@
-// Root hooks for scripts/test-timing.js in a parallel run (loaded through .mocharc.json's `require`):
+// Root hooks for scripts/test-timing.js in a parallel run (loaded through .mocharc.js's `require`):
 // a worker runs one test file per root suite, so the root suite's wall time, hooks included, is the
 // file's. Each worker appends `{file, ms}` lines to a file in the directory the reporter names in
 // $PGP_TEST_TIMING_DIR; without it (a serial run, or another reporter) these hooks do nothing.

@@ -8,6 +8,7 @@
 import picomatch from "picomatch";
 import { checkRetentionPolicy, RetentionPolicy } from "../retention/policy";
 import { checkGlobs, isKeyGlob } from "../shared/keys";
+import { capitalize } from "../shared/messages";
 import { PACKAGE_TYPES, PackageType } from "../shared/types";
 import { checkOrg, describeValue, InputFailure, isRecord, oneOf, unknownFields } from "../shared/validate";
 
@@ -101,7 +102,7 @@ function checkPolicy(policy: unknown, details: unknown, registries: readonly Pac
         if (failures.length === 1) {
             failures[0] = { ...failures[0], reason: `${failures[0].reason} (${hint})` };
         } else {
-            failures.push({ property: "policy", reason: hint.replace(/^d/, "D") });
+            failures.push({ property: "policy", reason: capitalize(hint) });
         }
     }
     return failures;

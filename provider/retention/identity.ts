@@ -26,16 +26,15 @@ export function followPackage(ref: PackageRef, state: VersionRetentionState, cur
     if (before === current) {
         return;
     }
-    const old = before === null ? [] : state.deleted.filter((r) => r.packageId === undefined);
-    if (before !== null) {
-        state.deleted = state.deleted.map((r) => (r.packageId === undefined ? { ...r, packageId: before } : r));
-    }
+    // The records without a package id were the package `before`'s: they keep its id from now on.
+    const unmarked = before === null ? 0 : state.deleted.filter((r) => r.packageId === undefined).length;
+    state.deleted = state.deleted.map((r) => (r.packageId === undefined && before !== null ? { ...r, packageId: before } : r));
     state.packageId = current;
     if (before !== null && current !== null) {
         console.warn(
             `${capitalize(describe({ operation: "read", ...refOf(ref) }))} is another package than at the last run (GitHub id ${current}, was ${before}: ` +
                 `deleted and published again out of band). The policy applies to the new package` +
-                (old.length > 0 ? `; the ${old.length} versions this resource deleted from package ${before} are not restored by it (${restoreCall(ref, before)} brings that package back).` : "."),
+                (unmarked > 0 ? `; the ${unmarked} versions this resource deleted from package ${before} are not restored by it (${restoreCall(ref, before)} brings that package back).` : "."),
         );
     }
 }

@@ -29,7 +29,7 @@ export async function restore(session: RetentionSession, id: string, inputs: Ver
     // The package that holds the name now: a replacement since the last run is said, and its records left.
     followPackage(inputs, state, await currentPackageId(session, inputs));
     assertRestorable(state, inputs.restore!, now, state.packageId);
-    warnLeft(state, inputs.restore!, state.packageId);
+    warnLeft(state, inputs.restore!, state.packageId, now);
     const wanted = pendingRestores(state, inputs.restore!, state.packageId, now);
     const versions = new PackageVersionsApi(session.github());
     const summary: RetentionRunSummary = { at: now.toISOString(), total: 0, deleted: 0, restored: 0, blocked: 0, deletedPackage: false };
@@ -58,7 +58,7 @@ export async function restore(session: RetentionSession, id: string, inputs: Ver
 export async function checkRestore(session: RetentionSession, state: RestoreState, restore: number[] | "all", now: Date): Promise<boolean> {
     const current = await currentPackageId(session, state);
     assertRestorable(state, restore, now, current);
-    warnLeft(state, restore, current);
+    warnLeft(state, restore, current, now);
     return pendingRestores(state, restore, current, now).length > 0;
 }
 
@@ -119,8 +119,8 @@ export function pendingRestores(state: Pick<VersionRetentionState, "deleted" | "
 }
 
 /** Says in the log which records `"all"` leaves because their package no longer holds the name. */
-function warnLeft(state: RestoreState, restore: number[] | "all", current: number | null): void {
-    const left = restore === "all" ? (state.deleted ?? []).filter((r) => !ofPackage(r, state, current) && withinRestoreWindow(r.deletedAt, new Date())) : [];
+function warnLeft(state: RestoreState, restore: number[] | "all", current: number | null, now: Date): void {
+    const left = restore === "all" ? (state.deleted ?? []).filter((r) => !ofPackage(r, state, current) && withinRestoreWindow(r.deletedAt, now)) : [];
     if (left.length > 0) {
         console.warn(`restore: "all" leaves ${left.length === 1 ? "a version" : `${left.length} versions`}: ${notHere(state, left, current)}`);
     }
